@@ -1,0 +1,47 @@
+// The resolved-tag cache: the last good answer per (watch, environment), with what happened since.
+// Persisted by snapshot.ts; read by the generator and the images API.
+
+/** One resolution: the tag the policy chose and what it points at. */
+export interface Resolution {
+  readonly tag: string;
+  /** Manifest digest of the tag (index digest for multi-platform images). */
+  readonly digest: string;
+  /** The reference clusters should run, per the watch's pin mode. */
+  readonly ref: string;
+  /** Platforms the image provides, as `os/arch[/variant]`. */
+  readonly platforms: readonly string[];
+  /** Image config `created`, when known. */
+  readonly created?: string;
+  /** When this resolution was first chosen (ISO 8601). */
+  readonly resolvedAt: string;
+}
+
+export interface RecordedError {
+  readonly code: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+export interface CacheEntry {
+  readonly watch: string;
+  /** `default`, or the environment whose override produced this entry. */
+  readonly environment: string;
+  /** `registry/repository` */
+  readonly image: string;
+  /** Undefined until the first successful resolution. */
+  readonly current?: Resolution;
+  /** Earlier resolutions, newest first (bounded), for platform fall-back and audits. */
+  readonly history: readonly Resolution[];
+  /** Last time a scan completed for this entry, successful or not (ISO 8601). */
+  readonly lastCheckedAt?: string;
+  /** Set while the last scan failed; cleared by the next success. */
+  readonly lastError?: RecordedError;
+  /** Set when a hold from the config decided `current`. */
+  readonly held?: { readonly tag: string; readonly reason: string };
+}
+
+export const DEFAULT_ENVIRONMENT = 'default';
+
+export function entryKey(watch: string, environment: string): string {
+  return `${watch}\u0000${environment}`;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The one executable: `argocd-image-plugins <command>`. Each command's module is imported only when
+// that command runs, so `cmp generate` (run by the sidecar for every render) does not load Fastify
+// or undici.
+
+export interface Command {
+  /** Runs the command; resolves to the process exit code. */
+  run(argv: readonly string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: { summary: 'run the ApplicationSet plugin generator service and registry poller', load: () => import('./commands/serve.ts') },
+  cmp: { summary: 'config management plugin commands: init, generate, parameters', load: () => import('./cmp/main.ts') },
+  resolve: { summary: 'resolve every watch now and explain each candidate tag', load: () => import('./commands/resolve.ts') },
+  'check-config': { summary: 'validate a config file and list every problem', load: () => import('./commands/check-config.ts') },
+};
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
+  return `usage: argocd-image-plugins <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n  --version     print the version\n`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`argocd-image-plugins: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`argocd-image-plugins: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

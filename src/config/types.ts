@@ -1,0 +1,159 @@
+// The parsed, validated and frozen configuration. `parse.ts` turns the YAML file into these shapes;
+// every other module reads only these. Names here are the names users write in config.yaml
+// (see README, "Configuration reference"), so keep them stable.
+
+export type PinMode = 'tag' | 'digest' | 'tag+digest';
+export type SortOrder = 'asc' | 'desc';
+
+/** How a tag is chosen among the candidates that pass the filter. */
+export type PolicySpec =
+  | { readonly kind: 'semver'; readonly range: string; readonly includePrerelease: boolean }
+  | { readonly kind: 'newestBuild' }
+  | { readonly kind: 'lexical'; readonly order: SortOrder }
+  | { readonly kind: 'numerical'; readonly order: SortOrder }
+  /** Track one mutable tag (e.g. `stable`) and follow its digest. */
+  | { readonly kind: 'digest'; readonly tag: string };
+
+/** One exclusion rule, kept with its source text so explanations can name it. */
+export interface TagMatcher {
+  readonly source: string;
+  readonly kind: 'glob' | 'regex';
+  readonly test: (tag: string) => boolean;
+}
+
+/** Which tags are candidates, Flux-style: `pattern` + `extract` give the value the policy orders by. */
+export interface FilterSpec {
+  readonly include?: RegExp;
+  readonly exclude: readonly TagMatcher[];
+  readonly pattern?: RegExp;
+  /** Replacement template applied to `pattern` matches, e.g. `$version` or `$1`. */
+  readonly extract?: string;
+}
+
+export interface Platform {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
+/** Everything that decides one resolution: a watch's defaults, or those merged with one environment's override. */
+export interface SelectionRule {
+  readonly policy: PolicySpec;
+  readonly filter: FilterSpec;
+  /** Platforms every selected image must provide; empty = no platform check. */
+  readonly platforms: readonly Platform[];
+  readonly pin: PinMode;
+}
+
+export interface Hold {
+  /** The tag to serve instead of what the policy would choose (an explicit, recorded rollback). */
+  readonly tag: string;
+  readonly reason: string;
+  /** ISO time after which the hold lapses; absent = until removed from the config. */
+  readonly until?: string;
+}
+
+export interface Watch {
+  /** The key under `images.<name>` in parameter sets. */
+  readonly name: string;
+  /** `registry/repository`, normalised (docker.io/library/nginx). */
+  readonly image: string;
+  readonly registry: string;
+  readonly repository: string;
+  /** The rule used for clusters whose environment has no override. */
+  readonly rule: SelectionRule;
+  /** Per-environment rules, already merged over `rule`. */
+  readonly environments: Readonly<Record<string, SelectionRule>>;
+  readonly holds: Readonly<Record<string, Hold>>;
+  /** ApplicationSet name patterns allowed to request this watch (globs); empty = any. */
+  readonly allowedApplicationSets: readonly string[];
+}
+
+export type SecretSource = { readonly file: string } | { readonly env: string };
+
+export type RegistryAuth =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'basic'; readonly username: SecretSource; readonly password: SecretSource }
+  /** A static bearer token (e.g. a GitHub PAT for ghcr.io) exchanged at the realm like a password. */
+  | { readonly kind: 'token'; readonly token: SecretSource };
+
+export interface RegistryConfig {
+  /** Host as written in image references (`ghcr.io`, `127.0.0.1:5000`, `docker.io`). */
+  readonly host: string;
+  /** Base URL of the Distribution API, without `/v2/`. docker.io -> https://registry-1.docker.io. */
+  readonly url: string;
+  readonly auth: RegistryAuth;
+  /** Skip TLS verification (labs only). */
+  readonly insecure: boolean;
+  readonly caFile?: string;
+  readonly requestsPerSecond: number;
+  readonly timeoutMs: number;
+  readonly maxConcurrency: number;
+  /** Most requests one poll cycle may send to this registry. */
+  readonly requestBudget: number;
+  /** Largest number of tags-list pages followed per repository. */
+  readonly maxPages: number;
+}
+
+export interface StaticCluster {
+  readonly name: string;
+  readonly server: string;
+  readonly project: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface ClustersConfig {
+  /** Cluster label whose value picks a watch's environment. */
+  readonly environmentLabel: string;
+  /** Cluster annotation listing the platforms its nodes run (`linux/amd64,linux/arm64`). */
+  readonly platformsAnnotation: string;
+  readonly static: readonly StaticCluster[];
+  /** Read Argo CD cluster Secrets from this namespace, when set. */
+  readonly argocd?: { readonly namespace: string; readonly kubeconfig?: string };
+}
+
+export interface WebhookConfig {
+  /** Shared secret each push event must carry (header or signature), read from a file or env. */
+  readonly secret?: SecretSource;
+}
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** The Bearer token the ApplicationSet controller sends (from the `$secret:key` in Argo CD's ConfigMap). */
+  readonly token: SecretSource;
+  readonly webhooks: WebhookConfig;
+  /** Refresh ApplicationSets that use a watch when its resolution changes. */
+  readonly refreshApplicationSets: boolean;
+}
+
+export interface PollingConfig {
+  readonly intervalSeconds: number;
+  /** Fraction of the interval added at random (0..1) so repositories do not all poll at once. */
+  readonly jitter: number;
+  /** Longest wait after repeated failures. */
+  readonly maxBackoffSeconds: number;
+}
+
+export interface CmpConfig {
+  /** Extra YAML paths holding images, e.g. `spec.steps[].image` for Tekton Tasks. */
+  readonly extraImagePaths: readonly string[];
+}
+
+export interface Config {
+  readonly server: ServerConfig;
+  readonly polling: PollingConfig;
+  readonly cache: { readonly path: string };
+  readonly registries: readonly RegistryConfig[];
+  readonly watches: readonly Watch[];
+  readonly clusters: ClustersConfig;
+  readonly cmp: CmpConfig;
+}
+
+/** One problem found in a config file: where, what, and how to fix it. */
+export interface ConfigIssue {
+  /** e.g. `watches[2].policy.semver.range` */
+  readonly path: string;
+  readonly message: string;
+}
