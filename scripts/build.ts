@@ -1,13 +1,14 @@
 // Bundles src/cli.ts into dist/ with esbuild: one entry file plus lazily loaded chunks per command,
 // so the CMP's start-up reads only what `cmp generate` needs.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build into a private folder, then swap it in: several test runs may build at once.
+const tmp = `dist.tmp-${process.pid}`;
 await build({
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: tmp,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: true,
@@ -20,3 +21,5 @@ await build({
   define: { __VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+rmSync('dist', { recursive: true, force: true });
+renameSync(tmp, 'dist');

@@ -45,3 +45,13 @@ export const DEFAULT_ENVIRONMENT = 'default';
 export function entryKey(watch: string, environment: string): string {
   return `${watch}\u0000${environment}`;
 }
+
+/** Read side of the cache, all the generator and the images API need. */
+export interface CacheReader {
+  get(watch: string, environment: string): CacheEntry | undefined;
+  entries(): readonly CacheEntry[];
+  /** Increases on every change; parameter sets are rebuilt when it moves. */
+  readonly revision: number;
+  /** Called after every change with the entries that changed; returns an unsubscribe function. */
+  onChange(listener: (changed: readonly CacheEntry[]) => void): () => void;
+}

@@ -1,0 +1,20 @@
+// The poller as the rest of the service sees it.
+
+export interface RescanResult {
+  /** `registry/repository` that was scanned. */
+  readonly image: string;
+  /** Cache entries whose `current` resolution changed. */
+  readonly changed: readonly { readonly watch: string; readonly environment: string }[];
+  readonly error?: string;
+}
+
+export interface PollerHandle {
+  /** Starts the timers; the first cycle runs at once unless the restored cache is fresh. */
+  start(): void;
+  /** Aborts in-flight requests, waits for running scans, clears timers. */
+  stop(): Promise<void>;
+  /** Scans one repository now (webhooks call this). Unknown images resolve to `undefined`. */
+  rescan(image: string, reason: string): Promise<RescanResult | undefined>;
+  /** True once every watch has been scanned once or restored from the persisted cache. */
+  isReady(): boolean;
+}
