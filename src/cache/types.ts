@@ -38,6 +38,19 @@ export interface CacheEntry {
   readonly lastError?: RecordedError;
   /** Set when a hold from the config decided `current`. */
   readonly held?: { readonly tag: string; readonly reason: string };
+  /** What the last completed scan saw, for explanations (`GET /api/v1/images`). */
+  readonly lastScan?: ScanSummary;
+}
+
+export interface ScanSummary {
+  /** Tags the registry listed. */
+  readonly tags: number;
+  /** Tags that passed the filters and the policy's constraints. */
+  readonly candidates: number;
+  /** False when the tag list may be short (page cap, refused link). */
+  readonly complete: boolean;
+  /** Why the resolution did or did not move (e.g. "kept 2.0.0: not listed any more"). */
+  readonly note?: string;
 }
 
 export const DEFAULT_ENVIRONMENT = 'default';
