@@ -20,6 +20,8 @@ export interface RecordedError {
   readonly code: string;
   readonly message: string;
   readonly at: string;
+  /** How long the registry asked us to wait (Retry-After), when it did. */
+  readonly retryAfterMs?: number;
 }
 
 export interface CacheEntry {
