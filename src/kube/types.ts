@@ -1,0 +1,31 @@
+// The Kubernetes API calls the service makes, and the object shapes it reads. Only the fields we
+// use are typed; everything else passes through untouched.
+import type { SecretObject } from '../clusters/secrets.ts';
+
+export type { SecretObject };
+
+export interface ApplicationSetObject {
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
+  readonly spec?: { readonly generators?: readonly unknown[] };
+}
+
+export interface KubeClient {
+  /** All Secrets in a namespace matching a label selector (every page read). */
+  listSecrets(namespace: string, labelSelector: string): Promise<readonly SecretObject[]>;
+  /** All ApplicationSets in a namespace (every page read). */
+  listApplicationSets(namespace: string): Promise<readonly ApplicationSetObject[]>;
+  /** JSON merge patch (RFC 7386) of one ApplicationSet. */
+  patchApplicationSet(namespace: string, name: string, mergePatch: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the API server is and how to authenticate, from the pod's service account or a kubeconfig. */
+export interface KubeConnection {
+  readonly server: string;
+  /** Called for every request so a rotated (bound, projected) token is picked up. */
+  readonly token?: () => string;
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly insecure: boolean;
+}
