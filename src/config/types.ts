@@ -1,13 +1,21 @@
 // The parsed, validated and frozen configuration. `parse.ts` turns the YAML file into these shapes;
 // every other module reads only these. Names here are the names users write in config.yaml
 // (see README, "Configuration reference"), so keep them stable.
+import type { Range } from 'semver';
 
 export type PinMode = 'tag' | 'digest' | 'tag+digest';
 export type SortOrder = 'asc' | 'desc';
 
 /** How a tag is chosen among the candidates that pass the filter. */
 export type PolicySpec =
-  | { readonly kind: 'semver'; readonly range: string; readonly includePrerelease: boolean }
+  | {
+      readonly kind: 'semver';
+      /** The range as the user wrote it (used in explanations). */
+      readonly range: string;
+      readonly includePrerelease: boolean;
+      /** The range compiled once by parseConfig; policies compile `range` themselves when absent. */
+      readonly compiled?: Range;
+    }
   | { readonly kind: 'newestBuild' }
   | { readonly kind: 'lexical'; readonly order: SortOrder }
   | { readonly kind: 'numerical'; readonly order: SortOrder }

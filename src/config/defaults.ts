@@ -1,0 +1,26 @@
+// Every default the config applies, in one place so docs/config.md and the code agree.
+
+export const DEFAULTS = {
+  listen: '0.0.0.0:8080',
+  tokenFile: '/var/run/secrets/argocd-image-plugins/token',
+  refreshApplicationSets: true,
+  intervalSeconds: 300,
+  jitter: 0.1,
+  /** Backoff after failures grows up to this (or the interval, when that is longer). */
+  maxBackoffSeconds: 1800,
+  cachePath: '/var/lib/argocd-image-plugins/cache.json',
+  requestsPerSecond: 10,
+  timeoutSeconds: 30,
+  maxConcurrency: 4,
+  requestBudget: 1000,
+  maxPages: 100,
+  pin: 'tag+digest',
+  environmentLabel: 'environment',
+  platformsAnnotation: 'argocd-image-plugins.io/platforms',
+  argocdNamespace: 'argocd',
+  /** Cosign signature, attestation and SBOM tags (`sha256-<hex>.sig` …): never deployable images. */
+  excludes: ['*.sig', '*.att', '*.sbom'],
+} as const;
+
+/** Docker Hub's image references say docker.io; its Distribution API lives elsewhere. */
+export const DOCKER_HUB_URL = 'https://registry-1.docker.io';

@@ -1,0 +1,75 @@
+// The small top-level sections: server, polling, cache and cmp.
+import type { CmpConfig, PollingConfig, ServerConfig, WebhookConfig } from './types.ts';
+import { DEFAULTS } from './defaults.ts';
+import { readSecretPair } from './parse-secret.ts';
+import { child, optionalString, readBoolean, readList, readNumber, readOptionalMapping, readString, report, type IssueSink } from './reader.ts';
+
+/** `host:port`, `[v6]:port` or `:port`; port 0 asks the OS for a free one (tests). */
+export function parseListen(text: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]*)):(\d{1,5})$/.exec(text);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port > 65535) return undefined;
+  const host = match[1] ?? match[2] ?? '';
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
+
+function readWebhooks(sink: IssueSink, value: unknown, path: string): WebhookConfig {
+  const m = readOptionalMapping(sink, value, path, ['secret', 'secretFile']);
+  const secret = m === undefined ? undefined : readSecretPair(sink, m, path, 'secret');
+  return secret === undefined ? {} : { secret };
+}
+
+export function readServer(sink: IssueSink, value: unknown): ServerConfig {
+  const path = 'server';
+  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'webhooks', 'refreshApplicationSets']) ?? {};
+  let listen = parseListen(DEFAULTS.listen)!;
+  if (m.listen !== undefined) {
+    const text = readString(sink, m.listen, child(path, 'listen'));
+    const parsed = text === undefined ? undefined : parseListen(text);
+    if (text !== undefined && parsed === undefined) report(sink, child(path, 'listen'), `"${text}" is not host:port (write e.g. "0.0.0.0:8080" or "[::]:8080")`);
+    if (parsed !== undefined) listen = parsed;
+  }
+  const token = readSecretPair(sink, m, path, 'token') ?? { file: DEFAULTS.tokenFile };
+  return {
+    host: listen.host,
+    port: listen.port,
+    token,
+    webhooks: readWebhooks(sink, m.webhooks, child(path, 'webhooks')),
+    refreshApplicationSets: readBoolean(sink, m.refreshApplicationSets, child(path, 'refreshApplicationSets'), DEFAULTS.refreshApplicationSets),
+  };
+}
+
+export function readPolling(sink: IssueSink, value: unknown): PollingConfig {
+  const path = 'polling';
+  const m = readOptionalMapping(sink, value, path, ['intervalSeconds', 'jitter', 'maxBackoffSeconds']) ?? {};
+  const intervalSeconds = readNumber(sink, m.intervalSeconds, child(path, 'intervalSeconds'), DEFAULTS.intervalSeconds, { min: 1, integer: true });
+  const jitter = readNumber(sink, m.jitter, child(path, 'jitter'), DEFAULTS.jitter, { min: 0, max: 1 });
+  const fallbackBackoff = Math.max(DEFAULTS.maxBackoffSeconds, intervalSeconds);
+  const maxBackoffSeconds = readNumber(sink, m.maxBackoffSeconds, child(path, 'maxBackoffSeconds'), fallbackBackoff, { min: 1, integer: true });
+  if (m.maxBackoffSeconds !== undefined && maxBackoffSeconds < intervalSeconds) {
+    report(sink, child(path, 'maxBackoffSeconds'), `must be at least intervalSeconds (${intervalSeconds}), got ${maxBackoffSeconds}`);
+  }
+  return { intervalSeconds, jitter, maxBackoffSeconds };
+}
+
+export function readCache(sink: IssueSink, value: unknown): { path: string } {
+  const m = readOptionalMapping(sink, value, 'cache', ['path']) ?? {};
+  return { path: optionalString(sink, m.path, 'cache.path') ?? DEFAULTS.cachePath };
+}
+
+/** `spec.steps[].image`: dotted keys, `[]` for "every element of this list". */
+const IMAGE_PATH = /^[A-Za-z0-9_-]+(?:\[\])?(?:\.[A-Za-z0-9_-]+(?:\[\])?)*$/;
+
+export function readCmp(sink: IssueSink, value: unknown): CmpConfig {
+  const m = readOptionalMapping(sink, value, 'cmp', ['extraImagePaths']) ?? {};
+  const extraImagePaths = readList(sink, m.extraImagePaths, 'cmp.extraImagePaths', (element, path) => {
+    const text = readString(sink, element, path);
+    if (text !== undefined && !IMAGE_PATH.test(text)) {
+      report(sink, path, `"${text}" is not a field path (write e.g. "spec.steps[].image")`);
+      return undefined;
+    }
+    return text;
+  });
+  return { extraImagePaths };
+}
