@@ -1,0 +1,50 @@
+// One registry client per configured registry host, made on first use and replaced when the
+// config changes that registry's settings.
+import type { Config, RegistryConfig } from '../config/types.ts';
+import type { Logger } from '../shared/log.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { RegistryClient } from '../registry/types.ts';
+import { createRegistryClient } from '../registry/client.ts';
+import { AppError } from '../shared/errors.ts';
+
+export interface ClientPool {
+  clientFor(host: string): RegistryClient;
+  /** Every client made so far (for metrics). */
+  clients(): readonly RegistryClient[];
+  update(config: Config): void;
+  close(): Promise<void>;
+}
+
+export function createClientPool(config: Config, deps: { logger: Logger; clock: Clock; env?: NodeJS.ProcessEnv }): ClientPool {
+  let registries = new Map(config.registries.map((r) => [r.host, r]));
+  const made = new Map<string, { config: RegistryConfig; client: RegistryClient & { close(): Promise<void> } }>();
+  const retired: Array<Promise<void>> = [];
+
+  return {
+    clientFor(host) {
+      const wanted = registries.get(host);
+      if (!wanted) throw new AppError('REG_NOT_CONFIGURED', `no registry entry for ${host}`);
+      const have = made.get(host);
+      if (have && have.config === wanted) return have.client;
+      if (have) retired.push(have.client.close());
+      const client = createRegistryClient({ config: wanted, logger: deps.logger, clock: deps.clock, ...(deps.env && { env: deps.env }) });
+      made.set(host, { config: wanted, client });
+      return client;
+    },
+    clients: () => [...made.values()].map((m) => m.client),
+    update(next) {
+      registries = new Map(next.registries.map((r) => [r.host, r]));
+      for (const [host, m] of made) {
+        const r = registries.get(host);
+        if (!r || JSON.stringify(r) !== JSON.stringify(m.config)) {
+          retired.push(m.client.close());
+          made.delete(host);
+        }
+      }
+    },
+    async close() {
+      await Promise.allSettled([...retired, ...[...made.values()].map((m) => m.client.close())]);
+      made.clear();
+    },
+  };
+}

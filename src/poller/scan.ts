@@ -1,0 +1,187 @@
+// One scan of one repository: list its tags once, then resolve every (watch, environment) that
+// reads it. Registry I/O goes through the RegistryClient; choices through decide.ts (pure). Facts
+// that never change for a digest come from the metadata store, so steady-state cycles send one
+// tags-list walk plus HEADs only where a selection moved or a mutable tag is tracked.
+import type { Logger } from '../shared/log.ts';
+import type { Clock } from '../shared/clock.ts';
+import { describeError, isAppError } from '../shared/errors.ts';
+import type { ResolutionCache } from '../cache/store.ts';
+import type { MetadataStore } from '../cache/metadata.ts';
+import type { RecordedError, Resolution } from '../cache/types.ts';
+import type { ImageDetails, RegistryClient, TagListing } from '../registry/types.ts';
+import { platformMatches } from '../registry/manifest.ts';
+import type { Platform } from '../config/types.ts';
+import { tagsNeedingMetadata } from '../policy/select.ts';
+import type { TagVerdict } from '../policy/types.ts';
+import { decideTag, pinnedRef, type Decision } from './decide.ts';
+import type { RepositoryPlan, Target } from './plan.ts';
+
+export interface ScanDeps {
+  readonly client: RegistryClient;
+  readonly cache: ResolutionCache;
+  readonly metadata: MetadataStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+}
+
+export interface TargetReport {
+  readonly watch: string;
+  readonly environment: string;
+  readonly verdicts: readonly TagVerdict[];
+  readonly resolution?: Resolution;
+  readonly moved: boolean;
+  readonly note?: string;
+  readonly error?: RecordedError;
+}
+
+export interface ScanReport {
+  readonly image: string;
+  readonly listing?: TagListing;
+  readonly error?: RecordedError;
+  readonly targets: readonly TargetReport[];
+}
+
+/** Most tags tried in turn when the best ones lack a required platform. */
+const PLATFORM_ATTEMPTS = 10;
+
+function toRecorded(err: unknown, at: string): RecordedError {
+  if (!isAppError(err)) return { code: 'INTERNAL', message: describeError(err), at };
+  const retry = err.details?.retryAfterMs;
+  return { code: err.code, message: err.message, at, ...(typeof retry === 'number' && { retryAfterMs: retry }) };
+}
+
+export function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+function missingPlatforms(details: ImageDetails, wanted: readonly Platform[]): Platform[] {
+  return wanted.filter((w) => !details.platforms.some((have) => platformMatches(w, have)));
+}
+
+/** Per-scan memo so several watches asking for the same tag or digest cost one request. */
+function memo<T>(): (key: string, load: () => Promise<T>) => Promise<T> {
+  const inflight = new Map<string, Promise<T>>();
+  return (key, load) => {
+    let p = inflight.get(key);
+    if (!p) inflight.set(key, (p = load()));
+    return p;
+  };
+}
+
+export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Promise<ScanReport> {
+  const { client, cache, metadata, clock } = deps;
+  const opts = deps.signal ? { signal: deps.signal } : {};
+  let listing: TagListing;
+  try {
+    listing = await client.listTags(plan.repository, opts);
+  } catch (err) {
+    const error = toRecorded(err, new Date(clock.now()).toISOString());
+    for (const t of plan.targets) cache.record(t.watch.name, t.environment, plan.image, { kind: 'failed', error });
+    return { image: plan.image, error, targets: plan.targets.map((t) => ({ watch: t.watch.name, environment: t.environment, verdicts: [], moved: false, error })) };
+  }
+  if (listing.complete) metadata.pruneTags(plan.image, new Set(listing.tags));
+
+  const headOnce = memo<string>();
+  const describeOnce = memo<ImageDetails>();
+  const digestOf = (tag: string, fresh: boolean): Promise<string> =>
+    headOnce(tag, async () => {
+      const known = fresh ? undefined : metadata.tagDigest(plan.image, tag);
+      if (known) return known;
+      const head = await client.headManifest(plan.repository, tag, opts);
+      metadata.putTagDigest(plan.image, tag, head.digest);
+      return head.digest;
+    });
+  const detailsOf = (digest: string): Promise<ImageDetails> =>
+    describeOnce(digest, async () => {
+      const known = metadata.details(digest);
+      if (known) return known;
+      const details = await client.describeImage(plan.repository, digest, opts);
+      metadata.putDetails(details);
+      return details;
+    });
+
+  const targets: TargetReport[] = [];
+  for (const target of plan.targets) {
+    targets.push(await resolveTarget({ ...deps, plan, listing, digestOf, detailsOf }, target));
+  }
+  return { image: plan.image, listing, targets };
+}
+
+interface TargetDeps extends ScanDeps {
+  readonly plan: RepositoryPlan;
+  readonly listing: TagListing;
+  digestOf(tag: string, fresh: boolean): Promise<string>;
+  detailsOf(digest: string): Promise<ImageDetails>;
+}
+
+async function createdByTag(d: TargetDeps, target: Target): Promise<Map<string, string>> {
+  const created = new Map<string, string>();
+  if (target.rule.policy.kind !== 'newestBuild') return created;
+  for (const tag of tagsNeedingMetadata(d.listing.tags, target.rule)) {
+    const details = await d.detailsOf(await d.digestOf(tag, false));
+    if (details.created) created.set(tag, details.created);
+  }
+  return created;
+}
+
+async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetReport> {
+  const { cache, clock, plan } = d;
+  const name = target.watch.name;
+  const at = new Date(clock.now()).toISOString();
+  const current = cache.get(name, target.environment)?.current;
+  const base = { watch: name, environment: target.environment };
+  try {
+    const created = await createdByTag(d, target);
+    let tags = d.listing.tags;
+    const rejected: TagVerdict[] = [];
+    for (let attempt = 0; attempt < PLATFORM_ATTEMPTS; attempt++) {
+      const decision: Decision = decideTag({ tags, complete: d.listing.complete, rule: target.rule, created, now: clock.now(), ...(current && { current }), ...(target.hold && { hold: target.hold }) });
+      const verdicts = [...rejected, ...decision.verdicts];
+      const summary = { tags: d.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: d.listing.complete };
+      if (decision.kind === 'none') {
+        const error: RecordedError =
+          rejected.length > 0
+            ? { code: 'POLICY_NO_PLATFORM', message: `no tag provides ${target.rule.platforms.map(formatPlatform).join(', ')} (lacking: ${rejected.map((r) => r.tag).join(', ')})`, at }
+            : { code: 'POLICY_NO_MATCH', message: decision.reason, at };
+        cache.record(name, target.environment, plan.image, { kind: 'failed', error, summary });
+        return { ...base, verdicts, moved: false, error };
+      }
+      if (decision.kind === 'keep' && current) {
+        cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution: current, summary: { ...summary, note: decision.note }, at });
+        return { ...base, verdicts, resolution: current, moved: false, note: decision.note };
+      }
+      if (decision.kind !== 'resolve') continue;
+      // A tracked mutable tag (digest policy) or a newly chosen tag is looked up fresh; an unchanged
+      // selection reuses the digest already known.
+      const fresh = target.rule.policy.kind === 'digest' || decision.tag !== current?.tag;
+      const digest = await d.digestOf(decision.tag, fresh);
+      const details = await d.detailsOf(digest);
+      const missing = missingPlatforms(details, target.rule.platforms);
+      if (missing.length > 0) {
+        rejected.push({ tag: decision.tag, outcome: 'rejected', rule: 'platforms', detail: `lacks ${missing.map(formatPlatform).join(', ')}` });
+        tags = tags.filter((t) => t !== decision.tag);
+        continue;
+      }
+      const resolution: Resolution = {
+        tag: decision.tag,
+        digest,
+        ref: pinnedRef(plan.image, decision.tag, digest, target.rule.pin),
+        platforms: details.platforms.map(formatPlatform),
+        ...(details.created && { created: details.created }),
+        resolvedAt: at,
+      };
+      const held = decision.held && { tag: decision.held.tag, reason: decision.held.reason };
+      const moved = cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution, summary, at, ...(held && { held }) });
+      return { ...base, verdicts, resolution, moved };
+    }
+    const error: RecordedError = { code: 'POLICY_NO_PLATFORM', message: `no tag among the best ${PLATFORM_ATTEMPTS} provides ${target.rule.platforms.map(formatPlatform).join(', ')}`, at };
+    cache.record(name, target.environment, plan.image, { kind: 'failed', error });
+    return { ...base, verdicts: rejected, moved: false, error };
+  } catch (err) {
+    const error = toRecorded(err, at);
+    d.logger.warn({ watch: name, environment: target.environment, image: plan.image, err: { code: error.code, message: error.message } }, 'resolution failed; last good resolution kept');
+    cache.record(name, target.environment, plan.image, { kind: 'failed', error });
+    return { ...base, verdicts: [], moved: false, error };
+  }
+}
