@@ -1,0 +1,17 @@
+import type { CmpOptions } from '../options.ts';
+
+/** What every renderer gets: the application directory, the options and the process environment. */
+export interface RenderContext {
+  readonly cwd: string;
+  readonly options: CmpOptions;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Rendered manifests: one text per source, in output order. */
+export interface RenderedSource {
+  /** File name relative to the application directory, or the renderer's name. */
+  readonly name: string;
+  readonly text: string;
+  /** A `.json` file: a single JSON object. */
+  readonly json: boolean;
+}
