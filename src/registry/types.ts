@@ -59,4 +59,6 @@ export interface RegistryClient {
   /** Start a new budget window (the poller calls it at the start of each cycle). */
   resetBudget(): void;
   stats(): RegistryStats;
+  /** Releases the client's connection pool (optional so simple implementations need not have it). */
+  close?(): Promise<void>;
 }

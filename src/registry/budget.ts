@@ -1,0 +1,89 @@
+// Per-registry request budget (how many requests one poll cycle may send) and requests-per-second
+// pacing (requests are spaced 1/rps apart). Registries meter by client, not by repository (Docker Hub
+// pull limits, GHCR per-organisation throttling, anchors.md §d), so one budget serves every
+// repository of a registry. Time comes from the injected clock; waiting from the injected sleep.
+import type { Clock } from '../shared/clock.ts';
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface RequestBudget {
+  /** Takes one request from the budget; false when the budget is spent (nothing should be sent). */
+  tryTake(): boolean;
+  /** Waits for this request's pacing slot. */
+  pace(signal?: AbortSignal): Promise<void>;
+  /** Starts a new window with the full budget. */
+  reset(): void;
+  left(): number;
+}
+
+export function createBudget(options: { limit: number; requestsPerSecond: number; clock: Clock; sleep: Sleep }): RequestBudget {
+  const { limit, clock, sleep } = options;
+  const intervalMs = options.requestsPerSecond > 0 && Number.isFinite(options.requestsPerSecond) ? 1000 / options.requestsPerSecond : 0;
+  let used = 0;
+  let nextSlot = 0;
+  return {
+    tryTake() {
+      if (used >= limit) return false;
+      used += 1;
+      return true;
+    },
+    async pace(signal) {
+      if (intervalMs === 0) return;
+      const now = clock.now();
+      const slot = Math.max(now, nextSlot);
+      nextSlot = slot + intervalMs;
+      if (slot > now) await sleep(slot - now, signal);
+    },
+    reset() {
+      used = 0;
+    },
+    left: () => Math.max(0, limit - used),
+  };
+}
+
+/** At most `max` requests in flight; waiters are served in order. */
+export interface Limiter {
+  acquire(signal?: AbortSignal): Promise<() => void>;
+}
+
+export function createLimiter(max: number): Limiter {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const release = (): void => {
+    active -= 1;
+    const next = waiting.shift();
+    if (next) next();
+  };
+  return {
+    acquire(signal) {
+      if (active < Math.max(1, max)) {
+        active += 1;
+        return Promise.resolve(once(release));
+      }
+      return new Promise((resolve, reject) => {
+        const onAbort = (): void => {
+          const i = waiting.indexOf(grant);
+          if (i >= 0) waiting.splice(i, 1);
+          reject(signal?.reason);
+        };
+        function grant(): void {
+          signal?.removeEventListener('abort', onAbort);
+          active += 1;
+          resolve(once(release));
+        }
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        waiting.push(grant);
+      });
+    },
+  };
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

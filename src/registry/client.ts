@@ -1,0 +1,136 @@
+// The registry client the poller uses: OCI Distribution API v1.1 reads over undici
+// (https://github.com/opencontainers/distribution-spec/blob/main/spec.md): tags list (every page),
+// manifest HEAD (digest), manifest + config GET (platforms, created). One client per configured registry;
+// it holds that registry's connection pool, budget, concurrency bound and token cache.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { RegistryConfig } from '../config/types.ts';
+import type { Logger } from '../shared/log.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import { isAppError } from '../shared/errors.ts';
+import type { ImageDetails, ManifestHead, RegistryClient, RequestOptions, TagListing } from './types.ts';
+import { createDispatchers } from './dispatcher.ts';
+import { createBudget, createLimiter, type Sleep } from './budget.ts';
+import { createTransport, type HttpReply } from './transport.ts';
+import { createAuthenticator } from './authenticator.ts';
+import { readCredentials } from './credentials.ts';
+import { pullScope } from './auth.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
+import { registryError } from './errors.ts';
+import { isDigest } from './digest.ts';
+import { createReader, type Call } from './reader.ts';
+import { listAllTags } from './tags.ts';
+
+export interface RegistryClientOptions {
+  readonly config: RegistryConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Where `{ env: NAME }` secrets are read from (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Waits between retries and for pacing slots (tests pass one that records and returns at once). */
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+  readonly limits?: Partial<BodyLimits>;
+}
+
+export interface BodyLimits {
+  readonly manifestBytes: number;
+  readonly configBytes: number;
+  readonly tagListBytes: number;
+}
+
+export const DEFAULT_LIMITS: BodyLimits = { manifestBytes: 4 * 1024 * 1024, configBytes: 4 * 1024 * 1024, tagListBytes: 16 * 1024 * 1024 };
+
+const NAME = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, signal ? { signal } : {});
+}
+
+export function createRegistryClient(options: RegistryClientOptions): RegistryClient & { close(): Promise<void> } {
+  const { config } = options;
+  const host = config.host;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger.child({ module: 'registry', registry: host });
+  const base = new URL(config.url);
+  if (base.username !== '' || base.password !== '') {
+    throw registryError('REG_AUTH', 'the registry url must not carry credentials; use registries[].auth', { host });
+  }
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const sleep = options.sleep ?? defaultSleep;
+  const dispatchers = createDispatchers(config);
+  const budget = createBudget({ limit: config.requestBudget, requestsPerSecond: config.requestsPerSecond, clock, sleep });
+  const transport = createTransport({
+    host,
+    api: dispatchers.api,
+    blobs: dispatchers.blobs,
+    timeoutMs: config.timeoutMs,
+    budget,
+    limiter: createLimiter(config.maxConcurrency),
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    clock,
+    sleep,
+    random: options.random ?? Math.random,
+    logger,
+  });
+  const auth = createAuthenticator({
+    host,
+    registryUrl: base,
+    credentials: () => {
+      try {
+        return readCredentials(config.auth, options.env);
+      } catch (cause) {
+        throw registryError('REG_AUTH', isAppError(cause) ? cause.message : 'cannot read registry credentials', { host, cause });
+      }
+    },
+    getToken: (url, headers, signal) => transport.send({ method: 'GET', url, headers: { ...headers, accept: 'application/json' }, maxBytes: 1024 * 1024, ...(signal ? { signal } : {}) }),
+    clock,
+    logger,
+  });
+
+  /** One authenticated request; a 401 is answered once (token or Basic), a second 401 is REG_AUTH. */
+  const call: Call = async (req) => {
+    const scope = pullScope(req.repository);
+    const headers: Record<string, string> = { 'user-agent': 'argocd-image-plugins', ...req.headers };
+    const send = (authorization: string | undefined): Promise<HttpReply> =>
+      transport.send({ ...req, url: req.url, headers: authorization ? { ...headers, authorization } : headers });
+    let sent = await auth.headerFor(scope, req.repository, req.signal);
+    let reply = await send(sent);
+    if (reply.status === 401) {
+      sent = await auth.answer(reply, scope, req.repository, sent, req.signal);
+      reply = await send(sent);
+    }
+    return reply;
+  };
+
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const reader = createReader({ host, call, limits, logger, url: (path) => new URL(`${prefix}${path}`, base.origin) });
+
+  function check(repository: string, reference?: string): void {
+    if (!NAME.test(repository) || repository.length > 255) throw registryError('REG_INVALID_REFERENCE', `invalid repository name ${JSON.stringify(repository)}`, { host });
+    if (reference !== undefined && !TAG.test(reference) && !isDigest(reference)) {
+      throw registryError('REG_INVALID_REFERENCE', `invalid tag or digest ${JSON.stringify(reference)}`, { host, repository });
+    }
+  }
+
+  return {
+    host,
+    async listTags(repository: string, opts: RequestOptions = {}): Promise<TagListing> {
+      check(repository);
+      return listAllTags({ host, repository, maxPages: config.maxPages, maxBytes: limits.tagListBytes, call, logger, first: new URL(`${prefix}/v2/${repository}/tags/list`, base.origin), ...(opts.signal ? { signal: opts.signal } : {}) });
+    },
+    async headManifest(repository: string, reference: string, opts: RequestOptions = {}): Promise<ManifestHead> {
+      check(repository, reference);
+      return reader.headManifest(repository, reference, opts.signal);
+    },
+    async describeImage(repository: string, digest: string, opts: RequestOptions = {}): Promise<ImageDetails> {
+      check(repository, digest);
+      if (!isDigest(digest)) throw registryError('REG_INVALID_REFERENCE', `describeImage needs a digest, got ${JSON.stringify(digest)}`, { host, repository });
+      return reader.describeImage(repository, digest, opts.signal);
+    },
+    resetBudget: () => budget.reset(),
+    stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left() }),
+    close: () => dispatchers.close(),
+  };
+}
