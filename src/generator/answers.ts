@@ -1,0 +1,68 @@
+// Answers to getparams, built once per state and reused: the state is (config, cache revision,
+// inventory revision). While it holds, identical inputs get the identical bytes from memory; when
+// it moves, the next request for each input rebuilds. Nothing here is per request but the lookup.
+import type { CacheReader } from '../cache/types.ts';
+import type { ClusterSource } from '../clusters/types.ts';
+import type { Config } from '../config/types.ts';
+import type { AppError } from '../shared/errors.ts';
+import { generatorError } from './errors.ts';
+import type { GeneratorInput } from './input.ts';
+import { buildParameterSets, selectWatches, type ParameterSet } from './params.ts';
+
+export interface GeneratorDeps {
+  readonly config: () => Config | undefined;
+  /** Set while the config file is invalid: every answer is then an error naming the problem. */
+  readonly configError: () => string | undefined;
+  readonly cache: CacheReader;
+  readonly clusters: Pick<ClusterSource, 'inventory'>;
+}
+
+export type Answer = { ok: true; bytes: string } | { ok: false; error: AppError };
+
+export interface AnswerBook {
+  /** `serialize` turns a body into bytes (the route's response-schema serializer). */
+  answer(applicationSetName: string, input: GeneratorInput, serialize: (body: { output: { parameters: ParameterSet[] } }) => string): Answer;
+}
+
+const MAX_ANSWERS = 256;
+
+export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
+  const configIds = new WeakMap<Config, number>();
+  let nextConfigId = 1;
+  let stamp = '';
+  let book = new Map<string, Answer>();
+
+  function stampOf(config: Config, inventoryRevision: number): string {
+    let id = configIds.get(config);
+    if (id === undefined) configIds.set(config, (id = nextConfigId++));
+    return `${id}:${deps.cache.revision}:${inventoryRevision}`;
+  }
+
+  return {
+    answer(applicationSetName, input, serialize) {
+      const problem = deps.configError();
+      const config = deps.config();
+      if (problem !== undefined || !config) {
+        return { ok: false, error: generatorError('GEN_CONFIG_INVALID', `the service config is invalid, so no parameters are generated: ${problem ?? 'no config loaded'}`) };
+      }
+      const inventory = deps.clusters.inventory();
+      if (!inventory.loaded) return { ok: false, error: generatorError('GEN_INVENTORY_UNAVAILABLE', `the cluster inventory has not been read yet${inventory.error ? `: ${inventory.error.message}` : ''}`) };
+      if (inventory.error) return { ok: false, error: generatorError('GEN_INVENTORY_UNAVAILABLE', `the cluster inventory cannot be read: ${inventory.error.message}`, { since: inventory.error.at }) };
+      const watches = selectWatches(config, input, applicationSetName);
+      if (!watches.ok) return watches;
+
+      const now = stampOf(config, inventory.revision);
+      if (now !== stamp || book.size >= MAX_ANSWERS) {
+        stamp = now;
+        book = new Map();
+      }
+      const key = JSON.stringify([watches.value.map((w) => w.name), input.clusterSelector, input.allowEmpty]);
+      const known = book.get(key);
+      if (known) return known;
+      const built = buildParameterSets({ config, cache: deps.cache, clusters: inventory.clusters, watches: watches.value, input });
+      const answer: Answer = built.ok ? { ok: true, bytes: serialize({ output: { parameters: built.value } }) } : built;
+      book.set(key, answer);
+      return answer;
+    },
+  };
+}

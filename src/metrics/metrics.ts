@@ -1,0 +1,102 @@
+// Prometheus metrics (text format via prom-client, one Registry per app: no global state).
+// Resolution and inventory figures are read from their sources at scrape time, so they are never
+// out of date; latencies and counters are recorded as things happen. No label carries a secret.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CacheReader } from '../cache/types.ts';
+import type { ClusterSource } from '../clusters/types.ts';
+import type { Config } from '../config/types.ts';
+import type { RegistryStats } from '../registry/types.ts';
+import type { Clock } from '../shared/clock.ts';
+import { isStale } from '../server/images.ts';
+
+const P = 'argocd_image_plugins_';
+
+export interface MetricsSources {
+  readonly config: () => Config | undefined;
+  readonly cache: CacheReader;
+  readonly clusters: Pick<ClusterSource, 'inventory'>;
+  /** Registry client statistics by host (request counts by status, budget left). */
+  readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
+  readonly clock: Clock;
+}
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly getParams: Counter<'outcome'>;
+  readonly webhookEvents: Counter<'source' | 'outcome'>;
+  readonly pushToResolved: Histogram<'source'>;
+  readonly refreshes: Counter<'outcome'>;
+}
+
+function resolutionGauges(registry: Registry, s: MetricsSources): void {
+  const info = new Gauge({ name: `${P}resolution_info`, help: 'Current resolution per watch and environment (value 1; the tag is a label).', labelNames: ['watch', 'environment', 'image', 'tag'], registers: [registry] });
+  const stale = new Gauge({ name: `${P}resolution_stale`, help: '1 when the resolution is stale (last scan failed, or none within three intervals).', labelNames: ['watch', 'environment'], registers: [registry] });
+  const age = new Gauge({ name: `${P}resolution_check_age_seconds`, help: 'Seconds since the last completed scan of this entry.', labelNames: ['watch', 'environment'], registers: [registry] });
+  new Gauge({ name: `${P}resolutions`, help: 'Entries by state.', labelNames: ['state'], registers: [registry], collect() {
+    const config = s.config();
+    const now = s.clock.now();
+    info.reset();
+    stale.reset();
+    age.reset();
+    let ok = 0;
+    let never = 0;
+    for (const e of s.cache.entries()) {
+      const labels = { watch: e.watch, environment: e.environment };
+      if (e.current) {
+        ok += 1;
+        info.set({ ...labels, image: e.image, tag: e.current.tag }, 1);
+      } else never += 1;
+      stale.set(labels, isStale(e, now, config?.polling.intervalSeconds ?? 300) ? 1 : 0);
+      if (e.lastCheckedAt) age.set(labels, Math.max(0, (now - Date.parse(e.lastCheckedAt)) / 1000));
+    }
+    this.set({ state: 'resolved' }, ok);
+    this.set({ state: 'never_resolved' }, never);
+  } });
+}
+
+function registryGauges(registry: Registry, s: MetricsSources): void {
+  const requests = new Counter({ name: `${P}registry_requests_total`, help: 'Requests sent to each registry, by HTTP status ("error" for network failures).', labelNames: ['registry', 'status'], registers: [registry] });
+  new Gauge({ name: `${P}registry_budget_left`, help: 'Requests left in the current budget window of each registry.', labelNames: ['registry'], registers: [registry], collect() {
+    requests.reset();
+    this.reset();
+    for (const [host, stats] of s.registryStats?.() ?? []) {
+      for (const [status, n] of Object.entries(stats.requestsByStatus)) requests.inc({ registry: host, status }, n);
+      this.set({ registry: host }, stats.budgetLeft);
+    }
+  } });
+}
+
+function clusterGauges(registry: Registry, s: MetricsSources): void {
+  new Gauge({
+    name: `${P}clusters`,
+    help: 'Clusters in the inventory.',
+    registers: [registry],
+    collect() {
+      this.set(s.clusters.inventory().clusters.length);
+    },
+  });
+  new Gauge({
+    name: `${P}cluster_inventory_error`,
+    help: '1 while the last read of the cluster inventory failed.',
+    registers: [registry],
+    collect() {
+      this.set(s.clusters.inventory().error ? 1 : 0);
+    },
+  });
+}
+
+export function createServiceMetrics(sources: MetricsSources): ServiceMetrics {
+  const registry = new Registry();
+  resolutionGauges(registry, sources);
+  registryGauges(registry, sources);
+  clusterGauges(registry, sources);
+  return {
+    registry,
+    requestDuration: new Histogram({ name: `${P}http_request_duration_seconds`, help: 'HTTP request latency by route.', labelNames: ['method', 'route', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    getParams: new Counter({ name: `${P}getparams_total`, help: 'getparams answers by outcome ("ok" or an error code).', labelNames: ['outcome'], registers: [registry] }),
+    webhookEvents: new Counter({ name: `${P}webhook_events_total`, help: 'Registry push events by source and outcome.', labelNames: ['source', 'outcome'], registers: [registry] }),
+    pushToResolved: new Histogram({ name: `${P}push_to_resolved_seconds`, help: 'From a push event arriving to the re-scan of its repository finishing.', labelNames: ['source'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+    refreshes: new Counter({ name: `${P}applicationset_refreshes_total`, help: 'ApplicationSet refresh requests by outcome.', labelNames: ['outcome'], registers: [registry] }),
+  };
+}

@@ -1,0 +1,102 @@
+// The HTTP service as a Fastify instance that never listens (serve.ts does): getparams, images,
+// webhooks, health, metrics, and the ApplicationSet refresher that lives as long as the app.
+// Every dependency is passed in; tests build it with real parts and close it in t.after.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { CacheReader } from '../cache/types.ts';
+import type { ClusterSource } from '../clusters/types.ts';
+import type { Config } from '../config/types.ts';
+import type { KubeClient } from '../kube/types.ts';
+import type { PollerHandle } from '../poller/types.ts';
+import type { RegistryStats } from '../registry/types.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/log.ts';
+import { createAnswerBook } from '../generator/answers.ts';
+import { registerGetParams } from '../generator/routes.ts';
+import { startRefresher, type Refresher } from '../generator/refresh.ts';
+import { createServiceMetrics, type ServiceMetrics } from '../metrics/metrics.ts';
+import { registerWebhooks } from '../webhooks/routes.ts';
+import { createTokenCheck } from './auth.ts';
+import { installErrorHandler } from './errors-handler.ts';
+import { serverError } from './errors.ts';
+import { registerHealth } from './health.ts';
+import { registerImages } from './images.ts';
+
+export interface AppDeps {
+  readonly logger: Logger;
+  /** The current valid config (the last good one while the file is invalid). */
+  readonly config: () => Config | undefined;
+  /** Set while the config file is invalid; getparams and images then answer 503 with it. */
+  readonly configError: () => string | undefined;
+  readonly cache: CacheReader;
+  readonly poller: Pick<PollerHandle, 'rescan' | 'isReady'>;
+  readonly clusters: Pick<ClusterSource, 'inventory' | 'onChange'>;
+  /** Needed to refresh ApplicationSets (server.refreshApplicationSets). */
+  readonly kube?: KubeClient;
+  readonly clock: Clock;
+  /** Registry client statistics by host, for /metrics. */
+  readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
+  readonly refresh?: { readonly namespaces?: readonly string[]; readonly configMapName?: string; readonly debounceMs?: number };
+  /** How long a read token is trusted before its file is read again (default 2 s). */
+  readonly tokenTtlMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface App {
+  readonly app: FastifyInstance;
+  readonly metrics: ServiceMetrics;
+  readonly refresher?: Refresher;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  return (await buildService(deps)).app;
+}
+
+/** buildApp with its parts exposed (metrics registry, refresher) for tests and the benchmark. */
+export async function buildService(deps: AppDeps): Promise<App> {
+  const app = Fastify({ loggerInstance: deps.logger.child({ module: 'http' }), disableRequestLogging: true, return503OnClosing: true }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }) });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  const checkToken = createTokenCheck({ source: () => deps.config()?.server.token, clock: deps.clock, ...(deps.tokenTtlMs !== undefined && { ttlMs: deps.tokenTtlMs }), ...(deps.env && { env: deps.env }) });
+  const configProblem = (): Error | undefined => {
+    const problem = deps.configError();
+    if (problem !== undefined || !deps.config()) return serverError('NOT_READY', `the service config is invalid: ${problem ?? 'no config loaded'}`);
+    return undefined;
+  };
+
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      const refused = checkToken(request.headers.authorization);
+      if (refused) throw refused;
+    });
+    registerGetParams(scope, createAnswerBook(deps), (outcome) => metrics.getParams.inc({ outcome }));
+    registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem });
+  });
+  await registerWebhooks(app, { config: deps.config, poller: deps.poller, logger: deps.logger, clock: deps.clock, metrics, ...(deps.env && { env: deps.env }) });
+  registerHealth(app, deps);
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  let refresher: Refresher | undefined;
+  if (deps.kube) {
+    refresher = startRefresher({
+      config: deps.config,
+      cache: deps.cache,
+      clusters: deps.clusters,
+      kube: deps.kube,
+      logger: deps.logger,
+      ...deps.refresh,
+      onRefreshed: (refreshed, failed) => {
+        metrics.refreshes.inc({ outcome: 'ok' }, refreshed.length);
+        if (failed > 0) metrics.refreshes.inc({ outcome: 'failed' }, failed);
+      },
+    });
+    app.addHook('onClose', async () => {
+      refresher?.stop();
+      await refresher?.idle();
+    });
+  }
+  return { app, metrics, ...(refresher && { refresher }) };
+}

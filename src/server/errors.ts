@@ -1,0 +1,17 @@
+// Error codes of the HTTP surface (see docs/errors.md).
+import { AppError } from '../shared/errors.ts';
+
+export type ServerErrorCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_UNAVAILABLE' | 'REQUEST_INVALID' | 'NOT_READY' | 'INTERNAL';
+
+const STATUS: Readonly<Record<ServerErrorCode, number>> = {
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_UNAVAILABLE: 503,
+  REQUEST_INVALID: 400,
+  NOT_READY: 503,
+  INTERNAL: 500,
+};
+
+export function serverError(code: ServerErrorCode, message: string): AppError {
+  return new AppError(code, message, { statusCode: STATUS[code] });
+}

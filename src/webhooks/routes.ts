@@ -1,0 +1,103 @@
+// POST /api/v1/webhooks/{distribution|dockerhub|ghcr|harbor}: verified registry push events, each
+// triggering an immediate re-scan of the repositories it names (and only those). The answer is
+// 202 as soon as the event is verified and matched; the re-scan runs behind it, and its duration
+// from arrival is recorded as push-to-resolved latency. Senders retry on non-2xx, so an event
+// for an image nobody watches is still a 202 (with `ignored`), not an error.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/types.ts';
+import type { PollerHandle } from '../poller/types.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, describeError } from '../shared/errors.ts';
+import type { Logger } from '../shared/log.ts';
+import { readSecret } from '../shared/secrets.ts';
+import type { ServiceMetrics } from '../metrics/metrics.ts';
+import { distributionFormat } from './distribution.ts';
+import { dockerHubFormat } from './dockerhub.ts';
+import { ghcrFormat } from './ghcr.ts';
+import { harborFormat } from './harbor.ts';
+import { matchWatchedImages } from './match.ts';
+import { WEBHOOK_SOURCES, type WebhookFormat, type WebhookRequest, type WebhookSource } from './types.ts';
+
+const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
+  distribution: distributionFormat,
+  dockerhub: dockerHubFormat,
+  ghcr: ghcrFormat,
+  harbor: harborFormat,
+};
+
+export interface WebhookDeps {
+  readonly config: () => Config | undefined;
+  readonly poller: Pick<PollerHandle, 'rescan'>;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly metrics?: ServiceMetrics;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function fail(code: string, statusCode: number, message: string): AppError {
+  return new AppError(code, message, { statusCode });
+}
+
+function expectedSecret(config: Config | undefined, env: NodeJS.ProcessEnv | undefined): string {
+  const source = config?.server.webhooks.secret;
+  if (!source) throw fail('WEBHOOK_DISABLED', 403, 'webhooks are disabled: set server.webhooks.secret (or secretFile) so push events can be verified');
+  try {
+    return readSecret(source, env);
+  } catch (err) {
+    throw fail('WEBHOOK_DISABLED', 503, `the webhook secret cannot be read: ${describeError(err)}`);
+  }
+}
+
+export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
+  const log = deps.logger.child({ module: 'webhooks' });
+  const inFlight = new Set<Promise<unknown>>();
+
+  function rescan(source: WebhookSource, image: string, arrivedAt: number): void {
+    const p = deps.poller
+      .rescan(image, `webhook:${source}`)
+      .then((result) => {
+        const seconds = (deps.clock.now() - arrivedAt) / 1000;
+        deps.metrics?.pushToResolved.observe({ source }, seconds);
+        log.info({ source, image, seconds, changed: result?.changed.length ?? 0, error: result?.error }, 'push event re-scan finished');
+      })
+      .catch((err: unknown) => log.error({ source, image, err: describeError(err) }, 'push event re-scan failed'))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+
+  await app.register(async (scope) => {
+    // Raw bytes for every content type: signatures are computed over the exact body.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/api/v1/webhooks/:source', async (request, reply) => {
+      const arrivedAt = deps.clock.now();
+      const source = request.params.source as WebhookSource;
+      const format = FORMATS[source];
+      if (!format) throw fail('WEBHOOK_UNKNOWN_SOURCE', 404, `unknown webhook source "${request.params.source}"; use one of ${WEBHOOK_SOURCES.join(', ')}`);
+      const config = deps.config();
+      const secret = expectedSecret(config, deps.env);
+      const req: WebhookRequest = { headers: request.headers, query: request.query, body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) };
+      if (!format.verify(req, secret)) {
+        deps.metrics?.webhookEvents.inc({ source, outcome: 'unverified' });
+        throw fail('WEBHOOK_UNVERIFIED', 401, `the ${source} event does not carry the shared secret (see docs/generator.md, Webhooks)`);
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(req.body.toString('utf8'));
+      } catch {
+        throw fail('WEBHOOK_INVALID', 400, `the ${source} event body is not JSON`);
+      }
+      const parsed = format.parse(payload, req);
+      if (!parsed.ok) throw fail('WEBHOOK_INVALID', 400, `the ${source} event is not understood: ${parsed.reason}`);
+      const images = config ? matchWatchedImages(config, parsed.events) : [];
+      for (const image of images) rescan(source, image, arrivedAt);
+      deps.metrics?.webhookEvents.inc({ source, outcome: images.length > 0 ? 'rescan' : 'ignored' });
+      log.info({ source, events: parsed.events.length, images }, 'push event accepted');
+      return reply.code(202).send({ rescanning: images, ignored: parsed.events.length > 0 && images.length === 0 ? parsed.events.length : 0 });
+    });
+  });
+
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...inFlight]);
+  });
+}
