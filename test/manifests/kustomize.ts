@@ -1,0 +1,112 @@
+// Helpers for the manifest tests: build kustomizations with the real kustomize (`kubectl kustomize`),
+// validate objects against the Kubernetes OpenAPI schemas that the kubernetes-models package ships
+// (offline, compiled validators), and wrap Components in an overlay with Argo CD's own install.yaml.
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { execa } from 'execa';
+import { parseAllDocuments } from 'yaml';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const MANIFESTS = join(REPO, 'manifests');
+export const SIDECAR_COMPONENT = join(MANIFESTS, 'components/repo-server-sidecar');
+export const CACHE_COMPONENT = join(MANIFESTS, 'components/persistent-cache');
+
+/** Argo CD's generated install bundle: the corpus copy beside the repository (shared/ sits next to it). */
+export function argoCdInstallYaml(): string {
+  const candidates = [process.env.ARGOCD_INSTALL_YAML, join(REPO, '../shared/corpus/argo-cd/manifests/install.yaml'), '/work/shared/corpus/argo-cd/manifests/install.yaml'];
+  const found = candidates.find((p): p is string => p !== undefined && existsSync(p));
+  if (!found) throw new Error(`Argo CD install.yaml not found (looked in ${candidates.filter(Boolean).join(', ')}); set ARGOCD_INSTALL_YAML`);
+  return found;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export function parseObjects(text: string): KubeObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS({ maxAliasCount: 100 }) as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+}
+
+/** `kubectl kustomize DIR`, parsed. */
+export async function build(dir: string): Promise<KubeObject[]> {
+  const r = await execa('kubectl', ['kustomize', dir], { reject: false, maxBuffer: 128 * 1024 * 1024 });
+  if (r.exitCode !== 0) throw new Error(`kubectl kustomize ${relative(REPO, dir) || dir} failed: ${r.stderr}`);
+  return parseObjects(r.stdout);
+}
+
+export interface Overlay {
+  dir: string;
+  objects: KubeObject[];
+  close(): void;
+}
+
+/**
+ * Builds a throw-away overlay: `resources` and `components` are absolute paths (made relative, as
+ * kustomize requires); `withArgoCd` adds a copy of Argo CD's install.yaml (files must sit under the
+ * overlay root); `extra` is appended to the kustomization, `files` written beside it.
+ */
+export async function overlay(opts: { resources?: string[]; components?: string[]; withArgoCd?: boolean; extra?: string; files?: Record<string, string> }): Promise<Overlay> {
+  const dir = mkdtempSync(join(tmpdir(), 'aip-overlay-'));
+  const close = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    const resources = (opts.resources ?? []).map((p) => relative(dir, p));
+    if (opts.withArgoCd) {
+      copyFileSync(argoCdInstallYaml(), join(dir, 'argocd-install.yaml'));
+      resources.unshift('argocd-install.yaml');
+    }
+    for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
+    const components = (opts.components ?? []).map((p) => relative(dir, p));
+    writeFileSync(join(dir, 'kustomization.yaml'), [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      `resources: ${JSON.stringify(resources)}`,
+      `components: ${JSON.stringify(components)}`,
+      opts.extra ?? '',
+    ].join('\n'));
+    return { dir, objects: await build(dir), close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+interface Model {
+  validate(): void;
+}
+
+/** The kubernetes-models module path for an apiVersion/kind: `v1/Secret`, `apps/v1/Deployment`. */
+function modelPath(apiVersion: string, kind: string): string {
+  return `kubernetes-models/${apiVersion}/${kind}`;
+}
+
+/**
+ * Validates one object against the Kubernetes OpenAPI schema for its apiVersion/kind. Throws with
+ * every schema error, or when no schema exists for the kind (an unknown apiVersion is an error).
+ */
+export async function validateObject(object: KubeObject): Promise<void> {
+  let mod: Record<string, new (data: unknown) => Model>;
+  try {
+    mod = (await import(modelPath(object.apiVersion, object.kind))) as Record<string, new (data: unknown) => Model>;
+  } catch {
+    throw new Error(`${object.kind}/${object.metadata.name}: no Kubernetes schema for apiVersion ${object.apiVersion} kind ${object.kind}`);
+  }
+  const Ctor = mod[object.kind];
+  if (!Ctor) throw new Error(`${object.kind}/${object.metadata.name}: kubernetes-models has no ${object.kind} export`);
+  try {
+    new Ctor(object).validate();
+  } catch (err) {
+    throw new Error(`${object.kind}/${object.metadata.name}: ${(err as Error).message}`, { cause: err });
+  }
+}

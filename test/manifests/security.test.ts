@@ -1,0 +1,129 @@
+// Security posture of the shipped manifests: hardened containers, writable paths limited to the
+// cache and /tmp, least-privilege RBAC (exactly these verbs on exactly these resources), no secret
+// value in Git, and one image reference that follows package.json's version.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { build, CACHE_COMPONENT, find, MANIFESTS, overlay, REPO, type KubeObject } from './kustomize.ts';
+
+interface Mount { name: string; mountPath: string; readOnly?: boolean }
+interface Container { name: string; image: string; securityContext?: Record<string, unknown>; resources?: { requests?: Record<string, string>; limits?: Record<string, string> }; volumeMounts?: Mount[] }
+interface Volume { name: string; emptyDir?: unknown; persistentVolumeClaim?: unknown; configMap?: unknown; secret?: unknown }
+interface PodSpec { containers: Container[]; securityContext?: Record<string, unknown>; volumes: Volume[]; serviceAccountName?: string }
+type Deployment = KubeObject & { spec: { template: { spec: PodSpec } } };
+
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+export const IMAGE = `ghcr.io/argocd-image-plugins/argocd-image-plugins:${VERSION}`;
+
+/** The container-level settings every container of ours must carry (Pod Security "restricted", plus uid 999). */
+export function assertHardened(c: Container): void {
+  const s = c.securityContext ?? {};
+  assert.equal(s.runAsNonRoot, true, `${c.name}: runAsNonRoot`);
+  assert.equal(s.runAsUser, 999, `${c.name}: runAsUser`);
+  assert.equal(s.readOnlyRootFilesystem, true, `${c.name}: readOnlyRootFilesystem`);
+  assert.equal(s.allowPrivilegeEscalation, false, `${c.name}: allowPrivilegeEscalation`);
+  assert.deepEqual(s.capabilities, { drop: ['ALL'] }, `${c.name}: capabilities`);
+  assert.deepEqual(s.seccompProfile, { type: 'RuntimeDefault' }, `${c.name}: seccompProfile`);
+  for (const k of ['cpu', 'memory']) {
+    assert.ok(c.resources?.requests?.[k], `${c.name}: resources.requests.${k}`);
+    assert.ok(c.resources?.limits?.[k], `${c.name}: resources.limits.${k}`);
+  }
+  assert.equal(c.image, IMAGE, `${c.name}: image must be ${IMAGE} (package.json version)`);
+}
+
+/** Writable mounts of a container: everything not mounted read-only (ConfigMaps and Secrets are always read-only). */
+function writableMounts(c: Container, volumes: readonly Volume[]): string[] {
+  return (c.volumeMounts ?? []).filter((m) => {
+    const v = volumes.find((x) => x.name === m.name);
+    return m.readOnly !== true && v?.configMap === undefined && v?.secret === undefined;
+  }).map((m) => m.mountPath).sort();
+}
+
+describe('generator Deployment', async () => {
+  const objects = await build(MANIFESTS);
+  const deployment = find(objects, 'Deployment', 'argocd-image-plugins') as Deployment;
+  const pod = deployment.spec.template.spec;
+
+  it('runs one hardened container as uid 999', () => {
+    assert.equal(pod.containers.length, 1);
+    assertHardened(pod.containers[0]!);
+    assert.equal(pod.securityContext?.runAsNonRoot, true);
+    assert.equal(pod.securityContext?.runAsUser, 999);
+    assert.deepEqual(pod.securityContext?.seccompProfile, { type: 'RuntimeDefault' });
+  });
+
+  it('may write only to the cache volume and an emptyDir /tmp', () => {
+    const c = pod.containers[0]!;
+    assert.deepEqual(writableMounts(c, pod.volumes), ['/tmp', '/var/lib/argocd-image-plugins']);
+    const volumeOf = (path: string): Volume | undefined => pod.volumes.find((v) => v.name === c.volumeMounts?.find((m) => m.mountPath === path)?.name);
+    assert.ok(volumeOf('/tmp')?.emptyDir !== undefined, '/tmp is an emptyDir');
+    assert.ok(volumeOf('/var/lib/argocd-image-plugins')?.emptyDir !== undefined, 'the cache is an emptyDir by default');
+  });
+
+  it('with components/persistent-cache the cache is a claim and updates recreate the pod', async (t) => {
+    const o = await overlay({ resources: [MANIFESTS], components: [CACHE_COMPONENT] });
+    t.after(o.close);
+    const d = find(o.objects, 'Deployment', 'argocd-image-plugins') as Deployment & { spec: { strategy?: { type?: string } } };
+    const cache = d.spec.template.spec.volumes.find((v) => v.name === 'cache');
+    assert.deepEqual(cache, { name: 'cache', persistentVolumeClaim: { claimName: 'argocd-image-plugins-cache' } });
+    assert.equal(d.spec.strategy?.type, 'Recreate');
+    find(o.objects, 'PersistentVolumeClaim', 'argocd-image-plugins-cache');
+  });
+});
+
+describe('RBAC', async () => {
+  const objects = await build(MANIFESTS);
+
+  it('grants exactly read on Secrets and get/list/patch on ApplicationSets and Applications, in one namespace', () => {
+    assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind), [], 'no cluster-wide RBAC');
+    const roles = objects.filter((o) => o.kind === 'Role');
+    assert.equal(roles.length, 1);
+    const rules = (roles[0] as KubeObject & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }> }).rules;
+    // One entry per (group, resource): verbs sorted, so the comparison is about permissions, not layout.
+    const grants = rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g || 'core'}/${res}: ${[...r.verbs].sort().join(',')}`))).sort();
+    assert.deepEqual(grants, [
+      'argoproj.io/applications: get,list,patch',
+      'argoproj.io/applicationsets: get,list,patch',
+      'core/secrets: get,list,watch',
+    ]);
+  });
+
+  it('binds the Role to the service account the Deployment runs as', () => {
+    const binding = find(objects, 'RoleBinding', 'argocd-image-plugins') as KubeObject & { roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string; namespace: string }> };
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'argocd-image-plugins' });
+    const deployment = find(objects, 'Deployment', 'argocd-image-plugins') as Deployment;
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: deployment.spec.template.spec.serviceAccountName, namespace: 'argocd' }]);
+  });
+
+  it('follows an overlay that moves everything to another namespace', async (t) => {
+    const o = await overlay({ resources: [MANIFESTS], extra: 'namespace: gitops' });
+    t.after(o.close);
+    for (const obj of o.objects) assert.equal(obj.metadata.namespace, 'gitops', `${obj.kind}/${obj.metadata.name}`);
+    const binding = find(o.objects, 'RoleBinding', 'argocd-image-plugins') as KubeObject & { subjects: Array<{ namespace: string }> };
+    assert.equal(binding.subjects[0]?.namespace, 'gitops');
+  });
+});
+
+describe('secrets', async () => {
+  const objects = await build(MANIFESTS);
+
+  it('ships the token Secret as an empty placeholder, labelled for Argo CD $secret:key references', () => {
+    const secrets = objects.filter((o) => o.kind === 'Secret') as Array<KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }>;
+    assert.deepEqual(secrets.map((s) => s.metadata.name), ['argocd-image-plugins-token']);
+    const values = Object.values({ ...secrets[0]!.data, ...secrets[0]!.stringData });
+    assert.deepEqual(values, [''], 'no real value in Git');
+    assert.equal(secrets[0]!.metadata.labels?.['app.kubernetes.io/part-of'], 'argocd');
+  });
+
+  it('keeps its name when an overlay sets the value with a secretGenerator', async (t) => {
+    const o = await overlay({
+      resources: [MANIFESTS],
+      files: { token: 'not-a-real-token-only-for-this-test\n' },
+      extra: 'secretGenerator:\n  - name: argocd-image-plugins-token\n    namespace: argocd\n    behavior: replace\n    files: [token]\n    options:\n      disableNameSuffixHash: true\n      labels: { app.kubernetes.io/part-of: argocd }\n',
+    });
+    t.after(o.close);
+    const secret = find(o.objects, 'Secret', 'argocd-image-plugins-token') as KubeObject & { data: Record<string, string> };
+    assert.equal(Buffer.from(secret.data.token ?? '', 'base64').toString(), 'not-a-real-token-only-for-this-test\n');
+  });
+});
