@@ -30,41 +30,55 @@ export interface ServiceMetrics {
 }
 
 function resolutionGauges(registry: Registry, s: MetricsSources): void {
-  const info = new Gauge({ name: `${P}resolution_info`, help: 'Current resolution per watch and environment (value 1; the tag is a label).', labelNames: ['watch', 'environment', 'image', 'tag'], registers: [registry] });
-  const stale = new Gauge({ name: `${P}resolution_stale`, help: '1 when the resolution is stale (last scan failed, or none within three intervals).', labelNames: ['watch', 'environment'], registers: [registry] });
-  const age = new Gauge({ name: `${P}resolution_check_age_seconds`, help: 'Seconds since the last completed scan of this entry.', labelNames: ['watch', 'environment'], registers: [registry] });
-  new Gauge({ name: `${P}resolutions`, help: 'Entries by state.', labelNames: ['state'], registers: [registry], collect() {
-    const config = s.config();
-    const now = s.clock.now();
-    info.reset();
-    stale.reset();
-    age.reset();
-    let ok = 0;
-    let never = 0;
-    for (const e of s.cache.entries()) {
-      const labels = { watch: e.watch, environment: e.environment };
-      if (e.current) {
-        ok += 1;
-        info.set({ ...labels, image: e.image, tag: e.current.tag }, 1);
-      } else never += 1;
-      stale.set(labels, isStale(e, now, config?.polling.intervalSeconds ?? 300) ? 1 : 0);
-      if (e.lastCheckedAt) age.set(labels, Math.max(0, (now - Date.parse(e.lastCheckedAt)) / 1000));
-    }
-    this.set({ state: 'resolved' }, ok);
-    this.set({ state: 'never_resolved' }, never);
-  } });
+  // prom-client serialises metrics in registration order, so each one collects its own values.
+  new Gauge({
+    name: `${P}resolution_info`, help: 'Current resolution per watch and environment (value 1; the tag is a label).', labelNames: ['watch', 'environment', 'image', 'tag'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const e of s.cache.entries()) if (e.current) this.set({ watch: e.watch, environment: e.environment, image: e.image, tag: e.current.tag }, 1);
+    },
+  });
+  new Gauge({
+    name: `${P}resolution_stale`, help: '1 when the resolution is stale (last scan failed, or none within three intervals).', labelNames: ['watch', 'environment'], registers: [registry],
+    collect() {
+      this.reset();
+      const interval = s.config()?.polling.intervalSeconds ?? 300;
+      for (const e of s.cache.entries()) this.set({ watch: e.watch, environment: e.environment }, isStale(e, s.clock.now(), interval) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${P}resolution_check_age_seconds`, help: 'Seconds since the last completed scan of this entry.', labelNames: ['watch', 'environment'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const e of s.cache.entries()) if (e.lastCheckedAt) this.set({ watch: e.watch, environment: e.environment }, Math.max(0, (s.clock.now() - Date.parse(e.lastCheckedAt)) / 1000));
+    },
+  });
+  new Gauge({
+    name: `${P}resolutions`, help: 'Entries by state.', labelNames: ['state'], registers: [registry],
+    collect() {
+      const all = s.cache.entries();
+      const ok = all.filter((e) => e.current).length;
+      this.set({ state: 'resolved' }, ok);
+      this.set({ state: 'never_resolved' }, all.length - ok);
+    },
+  });
 }
 
 function registryGauges(registry: Registry, s: MetricsSources): void {
-  const requests = new Counter({ name: `${P}registry_requests_total`, help: 'Requests sent to each registry, by HTTP status ("error" for network failures).', labelNames: ['registry', 'status'], registers: [registry] });
-  new Gauge({ name: `${P}registry_budget_left`, help: 'Requests left in the current budget window of each registry.', labelNames: ['registry'], registers: [registry], collect() {
-    requests.reset();
-    this.reset();
-    for (const [host, stats] of s.registryStats?.() ?? []) {
-      for (const [status, n] of Object.entries(stats.requestsByStatus)) requests.inc({ registry: host, status }, n);
-      this.set({ registry: host }, stats.budgetLeft);
-    }
-  } });
+  new Counter({
+    name: `${P}registry_requests_total`, help: 'Requests sent to each registry, by HTTP status ("error" for network failures).', labelNames: ['registry', 'status'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [host, stats] of s.registryStats?.() ?? []) for (const [status, n] of Object.entries(stats.requestsByStatus)) this.inc({ registry: host, status }, n);
+    },
+  });
+  new Gauge({
+    name: `${P}registry_budget_left`, help: 'Requests left in the current budget window of each registry.', labelNames: ['registry'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [host, stats] of s.registryStats?.() ?? []) this.set({ registry: host }, stats.budgetLeft);
+    },
+  });
 }
 
 function clusterGauges(registry: Registry, s: MetricsSources): void {
