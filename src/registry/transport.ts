@@ -119,9 +119,11 @@ function errorCode(err: unknown): string | undefined {
 }
 
 async function readBounded(res: Dispatcher.ResponseData, maxBytes: number): Promise<Buffer> {
+  // destroying the body makes undici emit an abort error nobody else listens for
+  const discard = (): void => void res.body.on('error', () => {}).destroy();
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes && res.statusCode < 300) {
-    res.body.destroy();
+    discard();
     throw new TooLarge();
   }
   const chunks: Buffer[] = [];
@@ -129,7 +131,7 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number): Prom
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
-      res.body.destroy();
+      discard();
       throw new TooLarge();
     }
     chunks.push(chunk);

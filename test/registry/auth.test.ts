@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseWwwAuthenticate, pickChallenge, pullScope, basicHeader } from '../../src/registry/auth.ts';
+import { createAuthenticator } from '../../src/registry/authenticator.ts';
+import { createLogger } from '../../src/shared/log.ts';
 
 test('parses the Distribution Bearer challenge with realm, service and scope', () => {
   const [c, ...rest] = parseWwwAuthenticate('Bearer realm="http://127.0.0.1:1/token",service="reg",scope="repository:test/app:pull"');
@@ -48,4 +50,22 @@ test('prefers a Bearer challenge with a realm over Basic; ignores Bearer without
 test('pull scope and Basic header follow the Docker and RFC 7617 forms', () => {
   assert.equal(pullScope('library/nginx'), 'repository:library/nginx:pull');
   assert.equal(basicHeader('user', 'p:ss'), 'Basic ' + Buffer.from('user:p:ss').toString('base64'));
+});
+
+test('an https registry never sends credentials to a plain-http token realm', async () => {
+  let tokenRequests = 0;
+  const auth = createAuthenticator({
+    host: 'reg.example',
+    registryUrl: new URL('https://reg.example'),
+    credentials: () => ({ kind: 'basic', username: 'u', password: 'p' }),
+    getToken: async () => {
+      tokenRequests += 1;
+      return { status: 200, headers: {}, body: Buffer.from('{"token":"t"}') };
+    },
+    clock: { now: () => 0 },
+    logger: createLogger({ level: 'silent', destination: { write: () => {} } }),
+  });
+  const reply = { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://reg.example/token",service="s"' }, body: Buffer.alloc(0) };
+  await assert.rejects(auth.answer(reply, 'repository:a:pull', 'a', undefined), { code: 'REG_AUTH' });
+  assert.equal(tokenRequests, 0);
 });
