@@ -1,0 +1,99 @@
+// End to end, all real parts on loopback: the Debian registry (docker-registry) sends its push
+// notifications to the service's webhook; the real poller re-scans that repository; the
+// parameter set changes; the ApplicationSet that uses the watch is marked for refresh on the
+// Kubernetes API peer (test/helpers/kube-api.ts). The elapsed time is reported, not asserted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMetadataStore } from '../../src/cache/metadata.ts';
+import { createResolutionCache } from '../../src/cache/store.ts';
+import { createClusterSource } from '../../src/clusters/source.ts';
+import type { Config } from '../../src/config/types.ts';
+import { REFRESH_ANNOTATION } from '../../src/generator/refresh.ts';
+import { createKubeClient } from '../../src/kube/client.ts';
+import { createClientPool } from '../../src/poller/clients.ts';
+import { createPoller, type Poller } from '../../src/poller/poller.ts';
+import { buildService } from '../../src/server/app.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { controllerRequest, mustParse, silentLogger, TOKEN, WEBHOOK_SECRET } from '../generator/fixture.ts';
+import { listenOnce, send } from '../generator/socket.ts';
+import { pushImage } from '../helpers/images.ts';
+import { startKubeApi } from '../helpers/kube-api.ts';
+import { startRegistry } from '../helpers/registry.ts';
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 10_000): Promise<T> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('push a tag → registry notification → re-scan → new parameter set and an ApplicationSet refresh', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'aip-e2e-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'token'), TOKEN);
+  writeFileSync(join(dir, 'webhook-secret'), WEBHOOK_SECRET);
+  const logger = silentLogger();
+  const api = await startKubeApi(t);
+  api.put('applicationsets', 'argocd', { metadata: { name: 'web' }, spec: { generators: [{ plugin: { configMapRef: { name: 'argocd-image-plugins' }, input: { parameters: { images: ['web'] } } } }] } });
+  const kube = createKubeClient({ server: api.url, token: () => api.token, insecure: false });
+  t.after(() => kube.close());
+
+  // The service listens first: the registry's notification endpoint needs its address.
+  const live: { config?: Config; poller?: Poller } = {};
+  const cache = createResolutionCache();
+  const clusters = createClusterSource({ config: () => live.config?.clusters, logger, clock: systemClock });
+  const svc = await buildService({
+    logger, config: () => live.config, configError: () => undefined, cache, clusters, kube, clock: systemClock, refresh: { debounceMs: 0 },
+    poller: { isReady: () => live.poller?.isReady() ?? false, rescan: (image, reason) => live.poller!.rescan(image, reason) },
+  });
+  t.after(() => svc.app.close());
+  const base = await listenOnce(svc.app);
+  const registry = await startRegistry({ notifications: { url: `${base}/api/v1/webhooks/distribution`, headers: { Authorization: [`Bearer ${WEBHOOK_SECRET}`] } } });
+  t.after(() => registry.stop());
+
+  await pushImage(registry, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'one' });
+  const config = mustParse({
+    server: { tokenFile: join(dir, 'token'), webhooks: { secretFile: join(dir, 'webhook-secret') } },
+    registries: [{ host: registry.host, url: registry.url, insecure: true }],
+    watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '>=1.0.0' } } }],
+    clusters: { static: [{ name: 'prod', server: 'https://prod:6443', labels: { environment: 'prod' } }] },
+  });
+  const pool = createClientPool(config, { logger, clock: systemClock });
+  const poller = createPoller({ config, clientFor: (h) => pool.clientFor(h), cache, metadata: createMetadataStore(), clock: systemClock, logger });
+  live.config = config;
+  live.poller = poller;
+  t.after(async () => {
+    await poller.stop();
+    await pool.close();
+  });
+  await poller.scanAll();
+
+  const tagNow = async (): Promise<string> => {
+    const res = await send(svc.app, controllerRequest('web', { images: ['web'] }));
+    assert.equal(res.status, 200, res.text);
+    return (res.json() as { output: { parameters: { images: { web: { tag: string } } }[] } }).output.parameters[0]!.images.web.tag;
+  };
+  assert.equal(await tagNow(), '1.0.0');
+  assert.equal(api.get('applicationsets', 'argocd', 'web')?.metadata.annotations?.[REFRESH_ANNOTATION], undefined);
+
+  const started = performance.now();
+  const pushed = await pushImage(registry, 'acme/web', '1.1.0', { created: '2026-01-02T00:00:00Z', label: 'two' });
+  const pushedAt = performance.now();
+  const paramsAt = await until(async () => ((await tagNow()) === '1.1.0' ? performance.now() : undefined), 'the new tag in getparams');
+  const refreshAt = await until(async () => (api.get('applicationsets', 'argocd', 'web')?.metadata.annotations?.[REFRESH_ANNOTATION] === 'true' ? performance.now() : undefined), 'the ApplicationSet refresh');
+  t.diagnostic(`push took ${(pushedAt - started).toFixed(0)} ms; push done → new parameter set ${(paramsAt - pushedAt).toFixed(0)} ms; → ApplicationSet refresh ${(refreshAt - pushedAt).toFixed(0)} ms`);
+
+  const res = await send(svc.app, controllerRequest('web', { images: ['web'] }));
+  const web = (res.json() as { output: { parameters: { images: { web: { digest: string; ref: string } }; imageOverrides: string }[] } }).output.parameters[0]!;
+  assert.equal(web.images.web.digest, pushed.digest);
+  assert.deepEqual(JSON.parse(web.imageOverrides), { [`${registry.host}/acme/web`]: `${registry.host}/acme/web:1.1.0@${pushed.digest}` });
+  const metrics = await svc.metrics.registry.metrics();
+  assert.match(metrics, /argocd_image_plugins_push_to_resolved_seconds_count\{source="distribution"\} [1-9]/);
+  assert.match(metrics, /argocd_image_plugins_webhook_events_total\{source="distribution",outcome="rescan"\} [1-9]/);
+});
