@@ -93,3 +93,22 @@ test('parseConfig does not change its input', () => {
   parseConfig(input);
   assert.deepEqual(input, copy);
 });
+
+test('safety: a secret written inline is refused and never echoed back', () => {
+  const issues = issuesOf({
+    server: { token: 'tok-123456' },
+    registries: [{ host: 'ghcr.io', auth: { username: 'bot', password: 'hunter2-secret' } }, { host: 'quay.io', auth: { token: 'quay-secret' } }],
+    watches: [{ name: 'web', image: 'ghcr.io/acme/web', policy: { lexical: {} } }],
+  });
+  assert.deepEqual(issues.map((i) => i.path).sort(), ['registries[0].auth.password', 'registries[0].auth.username', 'registries[1].auth.token', 'server.token'].sort());
+  const text = JSON.stringify(issues);
+  for (const secret of ['tok-123456', 'hunter2-secret', 'quay-secret', 'bot']) assert.ok(!text.includes(secret), `${secret} leaked into an issue`);
+});
+
+test('safety: every watch resolves against a registry entry the config determines', () => {
+  const result = parseConfig(parse(readFileSync(new URL('valid-full.yaml', FIXTURES), 'utf8')));
+  assert.ok(result.ok);
+  const hosts = new Set(result.config.registries.map((r) => r.host));
+  for (const watch of result.config.watches) assert.ok(hosts.has(watch.registry), `${watch.name} uses ${watch.registry}`);
+  assert.equal(result.config.registries.length, hosts.size, 'one entry per host');
+});
