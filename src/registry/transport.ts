@@ -6,6 +6,7 @@ import { request, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../shared/log.ts';
 import type { Clock } from '../shared/clock.ts';
+import { isAppError } from '../shared/errors.ts';
 import { registryError } from './errors.ts';
 import { decideRetry, isRetryableErrorCode, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry.ts';
 import type { Limiter, RequestBudget, Sleep } from './budget.ts';
@@ -89,8 +90,10 @@ export function createTransport(deps: TransportDeps): Transport {
       try {
         reply = await attempt(req, n);
       } catch (err) {
+        if (isAppError(err) || req.signal?.aborted) throw err;
         const code = errorCode(err);
-        if (!isRetryableErrorCode(code)) throw err;
+        // TLS and other non-transient failures: no retry, but still a typed error
+        if (!isRetryableErrorCode(code)) throw registryError('REG_UNAVAILABLE', `cannot reach the registry: ${code ?? 'network error'}`, { ...ctx, cause: err, extra: { code, attempts: n } });
         failure = err;
       }
       if (reply && !isRetryableStatus(reply.status)) return reply;
@@ -101,7 +104,7 @@ export function createTransport(deps: TransportDeps): Transport {
         const extra = { attempts: n, ...(decision.retryAfterMs !== undefined ? { retryAfterMs: decision.retryAfterMs } : {}) };
         if (status === 429) throw registryError('REG_RATE_LIMITED', `rate limited (429) after ${n} attempt(s)`, { ...ctx, status, extra });
         if (status !== undefined) throw registryError('REG_UNAVAILABLE', `registry answered ${status} after ${n} attempt(s)`, { ...ctx, status, extra });
-        throw registryError('REG_UNAVAILABLE', `cannot reach the registry: ${errorCode(failure) ?? 'network error'} after ${n} attempt(s)`, { ...ctx, cause: failure, extra });
+        throw registryError('REG_UNAVAILABLE', `cannot reach the registry: ${errorCode(failure) ?? 'network error'} after ${n} attempt(s)`, { ...ctx, cause: failure, extra: { ...extra, code: errorCode(failure) } });
       }
       deps.logger.warn({ path: req.url.pathname, status: reply?.status, code: errorCode(failure), attempt: n, delayMs: decision.delayMs }, 'registry request failed, retrying');
       await deps.sleep(decision.delayMs, req.signal);

@@ -63,6 +63,8 @@ export interface ProtocolRegistry {
   requests(): readonly RecordedRequest[];
   /** Requests seen, optionally only those with this method and a path starting with / matching `path`. */
   count(filter?: { method?: string; path?: string | RegExp }): number;
+  /** Most requests that were open at the same time since start / resetCounts(). */
+  maxInFlight(): number;
   resetCounts(): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
@@ -85,6 +87,8 @@ export async function startProtocolRegistry(options: ProtocolRegistryOptions): P
   const agent = new Agent({ keepAliveTimeout: 1000 });
   const createdCache = new Map<string, string>();
   let origin = '';
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   function takeFault(method: string, path: string): Fault | undefined {
     const active = rules.find((r) => r.left > 0 && matches(r.rule, method, path));
@@ -193,6 +197,9 @@ export async function startProtocolRegistry(options: ProtocolRegistryOptions): P
   }
 
   const server = createServer((req, res) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => void (inFlight -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -213,7 +220,11 @@ export async function startProtocolRegistry(options: ProtocolRegistryOptions): P
     count(filter = {}) {
       return records.filter((r) => matches(filter, r.method, r.path)).length;
     },
-    resetCounts: () => void records.splice(0),
+    maxInFlight: () => maxInFlight,
+    resetCounts() {
+      records.splice(0);
+      maxInFlight = inFlight;
+    },
     addFault: (rule) => void rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => void rules.splice(0),
     async stop() {

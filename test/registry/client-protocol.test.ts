@@ -197,3 +197,12 @@ test('bodies larger than the limits are REG_TOO_LARGE', async (t) => {
   await assert.rejects(client.listTags('test/app'), (e: { code: string; details: Record<string, unknown> }) => e.code === 'REG_TOO_LARGE' && e.details.limitBytes === 64);
   await assert.rejects(client.describeImage('test/app', truth('test/app', 'latest').digest), { code: 'REG_TOO_LARGE' });
 });
+
+test('never more than maxConcurrency requests in flight to one registry', async (t) => {
+  const { client, proxy } = await peer(t, {}, { maxConcurrency: 2 });
+  proxy.addFault({ path: '/v2/test/app/tags/list', fault: { kind: 'slow-body', delayMs: 100 } });
+  const listings = await Promise.all(Array.from({ length: 6 }, () => client.listTags('test/app')));
+  assert.ok(listings.every((l) => l.tags.length === appTags.length));
+  assert.equal(tagPages(proxy), 6);
+  assert.equal(proxy.maxInFlight(), 2);
+});
