@@ -1,7 +1,7 @@
 // Helpers for the manifest tests: build kustomizations with the real kustomize (`kubectl kustomize`),
 // validate objects against the Kubernetes OpenAPI schemas that the kubernetes-models package ships
 // (offline, compiled validators), and wrap Components in an overlay with Argo CD's own install.yaml.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -18,6 +18,17 @@ export function argoCdInstallYaml(): string {
   const found = candidates.find((p): p is string => p !== undefined && existsSync(p));
   if (!found) throw new Error(`Argo CD install.yaml not found (looked in ${candidates.filter(Boolean).join(', ')}); set ARGOCD_INSTALL_YAML`);
   return found;
+}
+
+/**
+ * The argocd-repo-server Deployment from Argo CD's install.yaml, as YAML text: the object the sidecar
+ * component patches. Cut out by text (the bundle also holds ~30k lines of CRDs kustomize need not read).
+ */
+export function argoCdRepoServerYaml(): string {
+  const doc = readFileSync(argoCdInstallYaml(), 'utf8').split(/^---$/m)
+    .find((d) => /^kind: Deployment$/m.test(d) && /^ {2}name: argocd-repo-server$/m.test(d));
+  if (!doc) throw new Error('install.yaml has no argocd-repo-server Deployment');
+  return doc.trim() + '\n';
 }
 
 export interface KubeObject {
@@ -48,8 +59,8 @@ export interface Overlay {
 
 /**
  * Builds a throw-away overlay: `resources` and `components` are absolute paths (made relative, as
- * kustomize requires); `withArgoCd` adds a copy of Argo CD's install.yaml (files must sit under the
- * overlay root); `extra` is appended to the kustomization, `files` written beside it.
+ * kustomize requires); `withArgoCd` adds Argo CD's argocd-repo-server Deployment from its install.yaml
+ * (files must sit under the overlay root); `extra` is appended to the kustomization, `files` written beside it.
  */
 export async function overlay(opts: { resources?: string[]; components?: string[]; withArgoCd?: boolean; extra?: string; files?: Record<string, string> }): Promise<Overlay> {
   const dir = mkdtempSync(join(tmpdir(), 'aip-overlay-'));
@@ -57,8 +68,8 @@ export async function overlay(opts: { resources?: string[]; components?: string[
   try {
     const resources = (opts.resources ?? []).map((p) => relative(dir, p));
     if (opts.withArgoCd) {
-      copyFileSync(argoCdInstallYaml(), join(dir, 'argocd-install.yaml'));
-      resources.unshift('argocd-install.yaml');
+      writeFileSync(join(dir, 'argocd-repo-server.yaml'), argoCdRepoServerYaml());
+      resources.unshift('argocd-repo-server.yaml');
     }
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
     const components = (opts.components ?? []).map((p) => relative(dir, p));
