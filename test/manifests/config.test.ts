@@ -67,8 +67,11 @@ describe('config.yaml in the argocd-image-plugins-config ConfigMap', async () =>
   it('reads the token from the mounted token Secret and writes the cache to the cache volume', () => {
     const tokenVolume = volumes.find((v) => v.name === 'token');
     assert.equal(tokenVolume?.secret?.secretName, 'argocd-image-plugins-token');
-    const item = tokenVolume?.secret?.items?.find((i) => i.key === 'token');
-    assert.equal(config.server.tokenFile, posix.join(mountOf('token') ?? '?', item?.path ?? '?'));
+    // A Secret volume without `items` holds one file per key, named after the key.
+    const file = tokenVolume?.secret?.items?.find((i) => i.key === 'token')?.path ?? 'token';
+    assert.equal(config.server.tokenFile, posix.join(mountOf('token') ?? '?', file));
+    const secret = find(objects, 'Secret', 'argocd-image-plugins-token') as KubeObject & { stringData?: Record<string, string> };
+    assert.ok('token' in (secret.stringData ?? {}), 'the Secret has a token key');
     assert.equal(dirname(config.cache.path), mountOf('cache'));
   });
 
