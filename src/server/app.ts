@@ -1,7 +1,7 @@
 // The HTTP service as a Fastify instance that never listens (serve.ts does): getparams, images,
 // webhooks, health, metrics, and the ApplicationSet refresher that lives as long as the app.
 // Every dependency is passed in; tests build it with real parts and close it in t.after.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
@@ -53,7 +53,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 /** buildApp with its parts exposed (metrics registry, refresher) for tests and the benchmark. */
 export async function buildService(deps: AppDeps): Promise<App> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ module: 'http' }), disableRequestLogging: true, return503OnClosing: true }) as unknown as FastifyInstance;
+  // Per-request log lines are off: getparams is called often and answers from memory; refusals
+  // are logged by the error handler, and /metrics carries the latencies.
+  const app = Fastify({ loggerInstance: deps.logger.child({ module: 'http' }), logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true }) as unknown as FastifyInstance;
   installErrorHandler(app);
   const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }) });
   app.addHook('onResponse', async (request, reply) => {
