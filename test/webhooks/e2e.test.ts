@@ -58,9 +58,10 @@ test('push a tag → registry notification → re-scan → new parameter set and
   t.after(() => registry.stop());
 
   await pushImage(registry, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'one' });
+  // requestsPerSecond 100: the default pacing (10/s) alone adds ~300 ms to a three-request re-scan.
   const config = mustParse({
     server: { tokenFile: join(dir, 'token'), webhooks: { secretFile: join(dir, 'webhook-secret') } },
-    registries: [{ host: registry.host, url: registry.url, insecure: true }],
+    registries: [{ host: registry.host, url: registry.url, insecure: true, requestsPerSecond: 100 }],
     watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '>=1.0.0' } } }],
     clusters: { static: [{ name: 'prod', server: 'https://prod:6443', labels: { environment: 'prod' } }] },
   });
@@ -94,6 +95,8 @@ test('push a tag → registry notification → re-scan → new parameter set and
   assert.equal(web.images.web.digest, pushed.digest);
   assert.deepEqual(JSON.parse(web.imageOverrides), { [`${registry.host}/acme/web`]: `${registry.host}/acme/web:1.1.0@${pushed.digest}` });
   const metrics = await svc.metrics.registry.metrics();
+  const rescanSeconds = Number(/argocd_image_plugins_push_to_resolved_seconds_sum\{source="distribution"\} ([0-9.e-]+)/.exec(metrics)?.[1]);
+  t.diagnostic(`webhook arrival → re-scan done (push_to_resolved_seconds): ${(rescanSeconds * 1000).toFixed(0)} ms`);
   assert.match(metrics, /argocd_image_plugins_push_to_resolved_seconds_count\{source="distribution"\} [1-9]/);
   assert.match(metrics, /argocd_image_plugins_webhook_events_total\{source="distribution",outcome="rescan"\} [1-9]/);
 });
