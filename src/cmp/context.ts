@@ -1,6 +1,7 @@
 // Setting up a command: the sidecar config file (only `cmp.extraImagePaths` is read here; the rest
 // belongs to the service), the options, and the render context.
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { cmpError } from './errors.ts';
 import { readOptions, type CmpOptions, type Env } from './options.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -25,7 +26,6 @@ export async function configImagePaths(env: Env): Promise<string[]> {
   } catch (cause) {
     throw cmpError('CMP_OPTIONS_INVALID', `ARGOCD_IMAGE_PLUGINS_CONFIG: cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
   }
-  const { parse } = await import('yaml');
   let data: unknown;
   try {
     data = parse(text);

@@ -54,8 +54,10 @@ function nextSignificant(text: string, pos: number): string {
 
 /** Characters that can start a sequence value, or a node standing for one (alias, anchor, tag, complex key). */
 const SEQUENCE_START = new Set(['-', '[', '*', '&', '!', '?']);
-// An alias stands where a node does: at a line start, after `: ` or `- `, or inside a flow collection.
-const ALIAS = /(?:^[ \t]*|[:-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}*]/m;
+// An alias stands where a node does: after `: ` or `- `, inside a flow collection, or at a line
+// start as a key (`*a : v`) or a flow item (`*a,`). Prose in block scalars (`*NOTE: …`, `*emphasis*`)
+// does not match, so CRD descriptions do not force a parse.
+const ALIAS = /(?:[:-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}*]|^[ \t]*\*[^\s,[\]{}*][^\s,[\]{}]*(?:[ \t]+:|[ \t]*[,\]}]|[ \t]*(?:#.*)?$)/m;
 
 export type Probe = (doc: string) => boolean;
 

@@ -2,6 +2,7 @@
 // argocd-cmp-server, which runs them without a shell in a fresh copy of the repository, in the
 // application's directory (argocd-protocols.md B.6). Exit codes: 0 success, 1 failure (the reason
 // on stderr, stdout empty), 2 usage.
+import { enableCompileCache } from 'node:module';
 import { systemClock } from '../shared/clock.ts';
 import type { CmpIo } from './context.ts';
 import { failureText } from './log.ts';
@@ -62,5 +63,9 @@ export async function runCmp(argv: readonly string[], io: CmpIo): Promise<number
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
+  // The sidecar starts this process for every render: keep V8's compiled code of the chunks loaded
+  // from here on in the temp directory (TMPDIR, or NODE_COMPILE_CACHE), so later starts skip
+  // compiling the yaml bundle. Best effort: an unwritable directory only means no cache.
+  enableCompileCache();
   return runCmp(argv, processIo());
 }

@@ -5,6 +5,7 @@
 // declares some that are not already vendored under charts/.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parse } from 'yaml';
 import { cmpError } from '../errors.ts';
 import type { HelmOptions } from '../options.ts';
 import { runRenderer, which } from './exec.ts';
@@ -63,7 +64,6 @@ export async function renderHelm(ctx: RenderContext): Promise<string> {
 
 /** Dependencies the chart declares (Chart.yaml `dependencies`, or a Helm 2 requirements.yaml). */
 async function declaredDependencies(dir: string): Promise<number> {
-  const { parse } = await import('yaml');
   let count = 0;
   for (const file of ['Chart.yaml', 'requirements.yaml']) {
     const path = join(dir, file);

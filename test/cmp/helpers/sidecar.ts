@@ -81,8 +81,21 @@ export async function runPhase(phase: Phase, cwd: string, bin: string, env: Reco
   return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/** Build dist/ so the spawned CLI is the code under test (npm test builds too; a lone run needs it). */
+/**
+ * Build dist/ when it is older than the sources, so the spawned CLI is the code under test. `npm test`
+ * builds first; this covers running one file alone. The check and the build run under a lock, so
+ * test files starting together build once and never swap dist/ under each other.
+ */
 export function buildCli(): void {
-  const { status } = spawnSync(process.execPath, [join(ROOT, 'scripts/build.ts')], { cwd: ROOT, stdio: 'inherit' });
-  if (status !== 0) throw new Error('npm run build failed');
+  const script = `
+    const { statSync, readdirSync } = require('node:fs');
+    const { join } = require('node:path');
+    const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+    let built = 0;
+    try { built = statSync('dist/cli.mjs').mtimeMs; } catch {}
+    const sources = Math.max(newest('src'), statSync('scripts/build.ts').mtimeMs, statSync('package.json').mtimeMs);
+    if (built < sources) require('node:child_process').execFileSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit' });
+  `;
+  const { status } = spawnSync('flock', [join(tmpdir(), 'argocd-image-plugins-build.lock'), process.execPath, '-e', script], { cwd: ROOT, stdio: 'inherit' });
+  if (status !== 0) throw new Error('building dist/ failed');
 }
