@@ -47,7 +47,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       .filter((p) => p.targets.length > 0);
     const reports: ScanReport[] = [];
     try {
-      for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger }, plan));
+      for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true }, plan));
     } finally {
       await pool.close();
     }

@@ -23,6 +23,8 @@ export interface DecideInput {
   /** Image `created` per tag (newest-build policy only). */
   readonly created: ReadonlyMap<string, string>;
   readonly now: number;
+  /** The policy's choice for `tags`; callers pass a memoised one when many targets share a rule. */
+  readonly select?: typeof selectTag;
 }
 
 export function holdIsActive(hold: Hold | undefined, now: number): hold is Hold {
@@ -37,7 +39,7 @@ export function decideTag(input: DecideInput): Decision {
     }
     return { kind: 'none', reason: `held tag "${hold.tag}" is not in the registry`, verdicts: [] };
   }
-  const selection = selectTag(tags, rule, { created: input.created });
+  const selection = (input.select ?? selectTag)(tags, rule, { created: input.created });
   if (current !== undefined && !tags.includes(current.tag)) {
     const created = new Map(input.created);
     if (current.created !== undefined) created.set(current.tag, current.created);

@@ -182,8 +182,15 @@ export function createPoller(deps: PollerDeps): Poller {
       }
       schedule();
     },
-    scanAll() {
-      return Promise.all([...slots.values()].map((s) => start(s)));
+    async scanAll() {
+      // As many at once as the poller's own limit, so a full pass has the memory profile of normal running.
+      const queue = [...slots.values()];
+      const reports: ScanReport[] = [];
+      const worker = async (): Promise<void> => {
+        for (let slot = queue.shift(); slot; slot = queue.shift()) reports.push(await start(slot));
+      };
+      await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+      return reports;
     },
     scanTimes() {
       const out: Record<string, string> = {};

@@ -11,8 +11,9 @@ import type { RecordedError, Resolution } from '../cache/types.ts';
 import type { ImageDetails, RegistryClient, TagListing } from '../registry/types.ts';
 import { platformMatches } from '../registry/manifest.ts';
 import type { Platform } from '../config/types.ts';
-import { tagsNeedingMetadata } from '../policy/select.ts';
-import type { TagVerdict } from '../policy/types.ts';
+import { selectTag, tagsNeedingMetadata } from '../policy/select.ts';
+import type { Selection, TagVerdict } from '../policy/types.ts';
+import type { SelectionRule } from '../config/types.ts';
 import { decideTag, pinnedRef, type Decision } from './decide.ts';
 import type { RepositoryPlan, Target } from './plan.ts';
 
@@ -23,6 +24,8 @@ export interface ScanDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
+  /** Keep every tag's verdict in the report (the resolve command); the service keeps only summaries. */
+  readonly explain?: boolean;
 }
 
 export interface TargetReport {
@@ -57,6 +60,30 @@ export function formatPlatform(p: { os: string; architecture: string; variant?: 
 
 function missingPlatforms(details: ImageDetails, wanted: readonly Platform[]): Platform[] {
   return wanted.filter((w) => !details.platforms.some((have) => platformMatches(w, have)));
+}
+
+/**
+ * What decides a selection: the policy and the filter (not the pin or the platforms). Watches and
+ * environments that share these share one policy run per scan, which keeps CPU and garbage low
+ * when thousands of targets read one tag list.
+ */
+function selectionKey(rule: SelectionRule): string {
+  const { policy, filter } = rule;
+  const p = policy.kind === 'semver' ? { kind: policy.kind, range: policy.range, pre: policy.includePrerelease } : policy;
+  const re = (r: RegExp | undefined) => (r ? `${r.source}/${r.flags}` : '');
+  return JSON.stringify([p, re(filter.include), filter.exclude.map((e) => `${e.kind}:${e.source}`), re(filter.pattern), filter.extract ?? '']);
+}
+
+/** selectTag, remembered for the full listing of one scan (newest build depends on per-tag metadata: not remembered). */
+function memoSelect(listing: TagListing): typeof selectTag {
+  const memo = new Map<string, Selection>();
+  return (tags, rule, metadata) => {
+    if (tags !== listing.tags || rule.policy.kind === 'newestBuild') return selectTag(tags, rule, metadata);
+    const key = selectionKey(rule);
+    let selection = memo.get(key);
+    if (!selection) memo.set(key, (selection = selectTag(tags, rule, metadata)));
+    return selection;
+  };
 }
 
 /** Per-scan memo so several watches asking for the same tag or digest cost one request. */
@@ -102,8 +129,10 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
     });
 
   const targets: TargetReport[] = [];
+  const select = memoSelect(listing);
   for (const target of plan.targets) {
-    targets.push(await resolveTarget({ ...deps, plan, listing, digestOf, detailsOf }, target));
+    const report = await resolveTarget({ ...deps, plan, listing, digestOf, detailsOf, select }, target);
+    targets.push(deps.explain ? report : { ...report, verdicts: [] });
   }
   return { image: plan.image, listing, targets };
 }
@@ -113,6 +142,7 @@ interface TargetDeps extends ScanDeps {
   readonly listing: TagListing;
   digestOf(tag: string, fresh: boolean): Promise<string>;
   detailsOf(digest: string): Promise<ImageDetails>;
+  readonly select: typeof selectTag;
 }
 
 async function createdByTag(d: TargetDeps, target: Target): Promise<Map<string, string>> {
@@ -136,8 +166,9 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
     let tags = d.listing.tags;
     const rejected: TagVerdict[] = [];
     for (let attempt = 0; attempt < PLATFORM_ATTEMPTS; attempt++) {
-      const decision: Decision = decideTag({ tags, complete: d.listing.complete, rule: target.rule, created, now: clock.now(), ...(current && { current }), ...(target.hold && { hold: target.hold }) });
-      const verdicts = [...rejected, ...decision.verdicts];
+      const decision: Decision = decideTag({ tags, complete: d.listing.complete, rule: target.rule, created, now: clock.now(), select: d.select, ...(current && { current }), ...(target.hold && { hold: target.hold }) });
+      // Copying a verdict per listed tag for every target is the largest allocation of a scan: only when explaining.
+      const verdicts = d.explain ? [...rejected, ...decision.verdicts] : rejected;
       const summary = { tags: d.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: d.listing.complete };
       if (decision.kind === 'none') {
         const error: RecordedError =

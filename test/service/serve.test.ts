@@ -118,7 +118,7 @@ test('serve answers getparams per cluster from the real registry, persists its c
 
   first.child.kill('SIGTERM');
   const exit = await first.child;
-  assert.equal(exit.exitCode, 0, exit.stderr);
+  assert.equal(exit.exitCode, 0, String(exit.stderr));
   const saved = JSON.parse(await readFile(join(dir, 'cache.json'), 'utf8')) as { entries: unknown[] };
   assert.equal(saved.entries.length, 2);
 
