@@ -34,7 +34,9 @@ async function cleanup(): Promise<void> {
   cleanups.length = 0;
 }
 
-process.once('SIGINT', () => {
+// `on`, not `once`: execa's exit hook re-raises the signal when it sees no other listener left.
+process.on('SIGINT', () => {
+  if (stopping) return;
   stopping = true;
   process.stdout.write('\nstopping…\n');
   void cleanup().then(() => process.exit(130));
