@@ -1,0 +1,35 @@
+// `node bench/load.ts [--connections 200] [--seconds 60]`: the generator under sustained concurrent
+// load while the poller churns (bench/lib/load.ts). Prints the figures for docs/reliability.md and
+// exits 1 on any error, non-2xx, incomplete answer, or memory growth over the run.
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { runLoad } from './lib/load.ts';
+import { snapshotCli } from './lib/service.ts';
+
+const { values } = parseArgs({ options: { connections: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' } } });
+spawnSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit', cwd: new URL('..', import.meta.url).pathname });
+const cli = await snapshotCli();
+try {
+  const r = await runLoad({ cli: cli.cli, token: 'bench-token-0123456789', webhookSecret: 'bench-webhook-0123456789', connections: Number(values.connections), seconds: Number(values.seconds) });
+  const g = r.getparams;
+  const h = r.healthz;
+  const growth = r.rss.lastQuarterMiB - r.rss.firstQuarterMiB;
+  console.log(`load: ${r.connections} connections × ${r.seconds} s, 20 clusters × 3 watches per answer, ${r.changes} resolution changes during the run`);
+  console.log('| route | requests | req/s | errors | non-2xx | timeouts | bad bodies | p50 ms | p99 ms | max ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const [name, f] of [['getparams', g], ['healthz (baseline)', h]] as const) {
+    console.log(`| ${name} | ${f.requests} | ${f.rps} | ${f.errors} | ${f.non2xx} | ${f.timeouts} | ${f.mismatches} | ${f.p50Ms} | ${f.p99Ms} | ${f.maxMs} |`);
+  }
+  console.log(`ratio getparams/healthz: throughput ${(g.rps / h.rps).toFixed(2)}, p99 ${(g.p99Ms / Math.max(1, h.p99Ms)).toFixed(2)}`);
+  console.log(`RSS MiB: start ${r.rss.startMiB}, first quarter ${r.rss.firstQuarterMiB}, last quarter ${r.rss.lastQuarterMiB}, peak ${r.rss.peakMiB}, end ${r.rss.endMiB} (growth first→last quarter ${growth.toFixed(1)} MiB, ratio ${(r.rss.lastQuarterMiB / r.rss.firstQuarterMiB).toFixed(3)})`);
+  console.log(`RSS MiB by tenth of the run: ${r.rss.timelineMiB.join(', ')}`);
+  const failed = g.errors + g.non2xx + g.timeouts + g.mismatches > 0;
+  // Growth: the last quarter's mean RSS may not exceed the first quarter's by more than 10 %.
+  const grew = r.rss.lastQuarterMiB > r.rss.firstQuarterMiB * 1.1;
+  if (failed || grew) {
+    console.log(failed ? 'FAIL: errors under load' : 'FAIL: memory grew over the run');
+    process.exitCode = 1;
+  }
+} finally {
+  await cli.remove();
+}
