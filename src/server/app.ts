@@ -55,7 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 export async function buildService(deps: AppDeps): Promise<App> {
   // Per-request log lines are off: getparams is called often and answers from memory; refusals
   // are logged by the error handler, and /metrics carries the latencies.
-  const app = Fastify({ loggerInstance: deps.logger.child({ module: 'http' }), logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true }) as unknown as FastifyInstance;
+  // Fastify's Ajv coerces types by default (a number becomes a string): a malformed request must be a
+  // 400 naming the field, never silently reinterpreted.
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ module: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  }) as unknown as FastifyInstance;
   installErrorHandler(app);
   const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }) });
   app.addHook('onResponse', async (request, reply) => {
