@@ -6,15 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { runLoad } from './lib/load.ts';
 import { snapshotCli } from './lib/service.ts';
 
-const { values } = parseArgs({ options: { connections: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: { connections: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, 'heap-mib': { type: 'string' } } });
 spawnSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit', cwd: new URL('..', import.meta.url).pathname });
 const cli = await snapshotCli();
 try {
-  const r = await runLoad({ cli: cli.cli, token: 'bench-token-0123456789', webhookSecret: 'bench-webhook-0123456789', connections: Number(values.connections), seconds: Number(values.seconds) });
+  const r = await runLoad({ cli: cli.cli, token: 'bench-token-0123456789', webhookSecret: 'bench-webhook-0123456789', connections: Number(values.connections), seconds: Number(values.seconds), ...(values['heap-mib'] !== undefined && { heapMiB: Number(values['heap-mib']) }) });
   const g = r.getparams;
   const h = r.healthz;
   const growth = r.rss.lastQuarterMiB - r.rss.firstQuarterMiB;
-  console.log(`load: ${r.connections} connections × ${r.seconds} s, 20 clusters × 3 watches per answer, ${r.changes} resolution changes during the run`);
+  console.log(`load: ${r.connections} connections × ${r.seconds} s${values['heap-mib'] ? `, service old space capped at ${values['heap-mib']} MiB` : ''}, 20 clusters × 3 watches per answer, ${r.changes} resolution changes during the run`);
   console.log('| route | requests | req/s | errors | non-2xx | timeouts | bad bodies | p50 ms | p99 ms | max ms |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [name, f] of [['getparams', g], ['healthz (baseline)', h]] as const) {

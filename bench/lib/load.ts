@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startRegistry } from '../../test/helpers/registry.ts';
-import { pushImage } from '../../test/helpers/images.ts';
+import { deleteManifest, pushImage } from '../../test/helpers/images.ts';
 import { writeConfig } from './config.ts';
 import { postRaw, rssOf, startService, waitReady, type ServiceProcess } from './service.ts';
 
@@ -58,7 +58,7 @@ function mean(xs: readonly number[]): number {
 
 const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
 
-export async function runLoad(options: { cli: string; token: string; webhookSecret: string; connections: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(options: { cli: string; token: string; webhookSecret: string; connections: number; seconds: number; /** V8 old-space cap for the service, MiB */ heapMiB?: number }): Promise<LoadResult> {
   const dir = await mkdtemp(join(tmpdir(), 'aip-load-'));
   const reg = await startRegistry();
   let service: ServiceProcess | undefined;
@@ -81,7 +81,7 @@ export async function runLoad(options: { cli: string; token: string; webhookSecr
       watches: REPOS.map((repo) => ({ name: repo.split('/')[1]!, image: `${reg.host}/${repo}`, range: '>=1.0.0' })),
       clusters,
     });
-    const s = await startService({ cli: options.cli, config });
+    const s = await startService({ cli: options.cli, config, ...(options.heapMiB !== undefined && { env: { NODE_OPTIONS: `--max-old-space-size=${options.heapMiB}` } }) });
     service = s;
     await waitReady(s.url, 30_000);
     const pid = s.child.pid!;
@@ -98,15 +98,22 @@ export async function runLoad(options: { cli: string; token: string; webhookSecr
 
     const healthz = await autocannon({ url: `${s.url}/healthz`, connections: options.connections, duration: Math.max(2, Math.round(options.seconds / 4)) });
 
-    // Churn: a new tag for one repository every 250 ms, announced by webhook.
+    // Churn: a new tag for one repository every 250 ms, announced by webhook; the tag KEEP versions
+    // older is deleted, so the registry (and what the service may rightly remember about it) stays
+    // the same size and any memory growth is the service's own.
     let churning = true;
     let round = 0;
+    const KEEP = 5;
+    const pushed = new Map<string, string[]>(REPOS.map((r) => [r, []]));
     const churn = (async () => {
       while (churning) {
         const repo = REPOS[round++ % REPOS.length]!;
         versions[repo] = versions[repo]! + 1;
         const tag = `1.0.${versions[repo]}`;
-        await pushImage(reg, repo, tag, { created: '2026-04-01T00:00:00Z', label: `${repo}-${tag}` });
+        const image = await pushImage(reg, repo, tag, { created: '2026-04-01T00:00:00Z', label: `${repo}-${tag}` });
+        const list = pushed.get(repo)!;
+        list.push(image.digest);
+        if (list.length > KEEP) await deleteManifest(reg, repo, list.shift()!);
         await postRaw(s.url, '/api/v1/webhooks/distribution', JSON.stringify({ events: [{ action: 'push', target: { repository: repo, tag }, request: { host: reg.host } }] }), { authorization: `Bearer ${options.webhookSecret}` });
         await new Promise((r) => setTimeout(r, 250));
       }
