@@ -16,8 +16,22 @@ export type RecordOutcome =
   | { readonly kind: 'failed'; readonly error: RecordedError; readonly summary?: ScanSummary };
 
 export interface ResolutionCache extends CacheReader {
-  /** Applies one scan outcome; returns true when `current` changed (tag, digest or ref). */
+  /**
+   * Applies one scan outcome to the latest state; returns true when `current` changed (tag, digest
+   * or ref). With `autoCommit` off, readers see it only after `commit()`.
+   */
   record(watch: string, environment: string, image: string, outcome: RecordOutcome): boolean;
+  /** The latest state of one entry, committed or not (the poller decides from it). */
+  latest(watch: string, environment: string): CacheEntry | undefined;
+  /** Every entry's latest state (what a snapshot writes). */
+  latestEntries(): readonly CacheEntry[];
+  /** Makes the latest state visible to readers and tells the listeners what changed. */
+  commit(): void;
+  /**
+   * Captures the latest state for a snapshot; the returned `commit` later publishes exactly what was
+   * captured (records made while the snapshot was being written wait for the next checkpoint).
+   */
+  checkpoint(): { readonly entries: readonly CacheEntry[]; commit(): void };
   /** Replaces the whole content (snapshot restore). */
   load(entries: readonly CacheEntry[]): void;
   /** Drops entries whose key is not in `keep` (watches removed from the config). */
@@ -27,6 +41,12 @@ export interface ResolutionCache extends CacheReader {
 export interface ResolutionCacheOptions {
   /** How many earlier resolutions each entry keeps. */
   readonly historyLimit?: number;
+  /**
+   * Publish every record at once (default). The service turns this off and commits only after the
+   * snapshot holding a change is on disk, so nothing is ever served that a crash could take back
+   * (a restart would otherwise serve an older resolution: a silent downgrade).
+   */
+  readonly autoCommit?: boolean;
 }
 
 function sameTarget(a: Resolution | undefined, b: Resolution): boolean {
@@ -35,7 +55,12 @@ function sameTarget(a: Resolution | undefined, b: Resolution): boolean {
 
 export function createResolutionCache(options: ResolutionCacheOptions = {}): ResolutionCache {
   const historyLimit = options.historyLimit ?? 10;
-  const entries = new Map<string, CacheEntry>();
+  const autoCommit = options.autoCommit ?? true;
+  /** What readers see. */
+  const committed = new Map<string, CacheEntry>();
+  /** Latest state, ahead of `committed` by the keys in `dirty`. */
+  const latest = new Map<string, CacheEntry>();
+  const dirty = new Set<string>();
   const listeners = new Set<(changed: readonly CacheEntry[]) => void>();
   let revision = 0;
 
@@ -62,9 +87,32 @@ export function createResolutionCache(options: ResolutionCacheOptions = {}): Res
     return { entry, moved };
   }
 
+  /** Publishes the given keys' entries (undefined = removed). */
+  function publishKeys(captured: ReadonlyMap<string, CacheEntry | undefined>): void {
+    const changed: CacheEntry[] = [];
+    for (const [key, entry] of captured) {
+      if (entry) {
+        committed.set(key, entry);
+        changed.push(entry);
+      } else committed.delete(key);
+      if (latest.get(key) === entry) dirty.delete(key);
+    }
+    if (captured.size > 0) publish(changed);
+  }
+
+  function capture(keys: Iterable<string>): Map<string, CacheEntry | undefined> {
+    return new Map([...keys].map((key) => [key, latest.get(key)]));
+  }
+
+  function commit(): void {
+    publishKeys(capture(dirty));
+  }
+
   return {
-    get: (watch, environment) => entries.get(entryKey(watch, environment)),
-    entries: () => [...entries.values()],
+    get: (watch, environment) => committed.get(entryKey(watch, environment)),
+    entries: () => [...committed.values()],
+    latest: (watch, environment) => latest.get(entryKey(watch, environment)),
+    latestEntries: () => [...latest.values()],
     get revision() {
       return revision;
     },
@@ -74,7 +122,7 @@ export function createResolutionCache(options: ResolutionCacheOptions = {}): Res
     },
     record(watch, environment, image, outcome) {
       const key = entryKey(watch, environment);
-      const prev = entries.get(key);
+      const prev = latest.get(key);
       const base: CacheEntry = prev ?? { watch, environment, image, history: [] };
       let entry: CacheEntry;
       let moved = false;
@@ -84,24 +132,37 @@ export function createResolutionCache(options: ResolutionCacheOptions = {}): Res
         // Last known good: the current resolution stays; only the error and check time change.
         entry = { ...base, image, lastCheckedAt: outcome.error.at, lastError: outcome.error, ...(outcome.summary && { lastScan: outcome.summary }) };
       }
-      entries.set(key, Object.freeze(entry));
-      publish([entry]);
+      latest.set(key, Object.freeze(entry));
+      dirty.add(key);
+      if (autoCommit) commit();
       return moved;
     },
+    commit,
+    checkpoint() {
+      const captured = capture(dirty);
+      return { entries: [...latest.values()], commit: () => publishKeys(captured) };
+    },
     load(list) {
-      entries.clear();
-      for (const e of list) entries.set(entryKey(e.watch, e.environment), Object.freeze({ ...e }));
-      publish([...entries.values()]);
+      committed.clear();
+      latest.clear();
+      dirty.clear();
+      for (const e of list) {
+        const entry = Object.freeze({ ...e });
+        committed.set(entryKey(e.watch, e.environment), entry);
+        latest.set(entryKey(e.watch, e.environment), entry);
+      }
+      publish([...committed.values()]);
     },
     retain(keep) {
-      const removed: CacheEntry[] = [];
-      for (const [key, e] of entries) {
+      const removed: string[] = [];
+      for (const key of latest.keys()) {
         if (!keep.has(key)) {
-          entries.delete(key);
-          removed.push(e);
+          latest.delete(key);
+          removed.push(key);
         }
       }
-      if (removed.length > 0) publish(removed);
+      // Dropping a removed watch's entries loses nothing a restart could bring back: publish at once.
+      publishKeys(capture(removed));
     },
   };
 }

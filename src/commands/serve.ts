@@ -64,6 +64,9 @@ export async function run(argv: readonly string[]): Promise<number> {
         live.poller?.updateConfig(next);
         logger.info({ path, watches: next.watches.length }, 'config reloaded');
       },
+      onRestored() {
+        configError = undefined;
+      },
       onInvalid(err, issues) {
         configError = issues.length > 0 ? issues.map(formatIssue).join('; ') : err.message;
         logger.error({ path, issues }, 'config change refused; the running config stays in force');
@@ -71,18 +74,22 @@ export async function run(argv: readonly string[]): Promise<number> {
     });
     const config = watcher.current();
     const snapshot = await restoreSnapshot(config.cache.path, logger, clock.now());
-    const cache = createResolutionCache();
+    // Resolutions are served only once the snapshot holding them is on disk (see persist.ts).
+    const cache = createResolutionCache({ autoCommit: false });
     if (snapshot) cache.load(snapshot.entries);
     const metadata = createMetadataStore(snapshot?.metadata);
     const clientPool = createClientPool(config, { logger, clock });
     live.pool = clientPool;
     const persister = createPersister({
       path: () => watcher.current().cache.path,
-      snapshot: () => ({ entries: cache.entries(), metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {} }),
+      snapshot: () => {
+        const checkpoint = cache.checkpoint();
+        return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {} }, written: checkpoint.commit };
+      },
       now: () => clock.now(),
       logger,
     });
-    const poller = createPoller({ config, clientFor: (h) => clientPool.clientFor(h), cache, metadata, clock, logger, ...(snapshot && { restoredScans: snapshot.scans }), onScan: () => persister.soon() });
+    const poller = createPoller({ config, clientFor: (h) => clientPool.clientFor(h), cache, metadata, clock, logger, ...(snapshot && { restoredScans: snapshot.scans }), onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()) });
     live.poller = poller;
     const kube = kubeFor(config, logger);
     const clusters = createClusterSource({ config: () => watcher.current().clusters, ...(kube && { kube }), logger, clock });

@@ -17,6 +17,8 @@ export interface ConfigWatchOptions {
   onChange(config: Config): void;
   /** A changed file was refused (CFG_INVALID with its issues, or CFG_UNREADABLE with none); the running config stays. */
   onInvalid(error: AppError, issues: readonly ConfigIssue[]): void;
+  /** A refused file was put back to the running config's content: the invalid state is over. */
+  onRestored?(): void;
   logger: Logger;
   /** Quiet time after a file-system event before re-reading (ms, default 200). */
   debounceMs?: number;
@@ -71,6 +73,7 @@ export async function watchConfig(file: string, options: ConfigWatchOptions): Pr
     seenText = text;
     if (text === acceptedText) {
       logger.info({ file }, 'config file is back to the running config');
+      options.onRestored?.();
       return;
     }
     const result = parseConfigText(text, file);

@@ -71,7 +71,7 @@ export function createPoller(deps: PollerDeps): Poller {
       }
       const restored = deps.restoredScans?.[plan.image];
       const state: RepositoryState = restored ? { lastScanAt: Date.parse(restored), consecutiveFailures: 0 } : { consecutiveFailures: 0 };
-      const known = plan.targets.every((t) => deps.cache.get(t.watch.name, t.environment)?.lastCheckedAt !== undefined);
+      const known = plan.targets.every((t) => deps.cache.latest(t.watch.name, t.environment)?.lastCheckedAt !== undefined);
       const s: RepositoryState = known ? state : { consecutiveFailures: 0 };
       next.set(plan.image, { plan, state: s, due: nextRunAt(s, settings(), deps.clock.now(), random) });
     }

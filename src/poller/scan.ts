@@ -159,7 +159,7 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
   const { cache, clock, plan } = d;
   const name = target.watch.name;
   const at = new Date(clock.now()).toISOString();
-  const current = cache.get(name, target.environment)?.current;
+  const current = cache.latest(name, target.environment)?.current;
   const base = { watch: name, environment: target.environment };
   try {
     const created = await createdByTag(d, target);

@@ -9,7 +9,16 @@ export interface Persister {
   flush(): Promise<void>;
 }
 
-export function createPersister(options: { path: () => string; snapshot: () => Omit<Snapshot, 'version' | 'savedAt'>; now: () => number; logger: Logger; delayMs?: number }): Persister {
+export interface PersisterOptions {
+  readonly path: () => string;
+  /** What to write, and what to do once it is on disk (publish it to readers). */
+  readonly snapshot: () => { readonly data: Omit<Snapshot, 'version' | 'savedAt'>; readonly written: () => void };
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly delayMs?: number;
+}
+
+export function createPersister(options: PersisterOptions): Persister {
   const delayMs = options.delayMs ?? 250;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
@@ -17,12 +26,15 @@ export function createPersister(options: { path: () => string; snapshot: () => O
   function write(): Promise<void> {
     chain = chain.then(async () => {
       const started = options.now();
+      const { data, written } = options.snapshot();
       try {
-        await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...options.snapshot() });
+        await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...data });
       } catch (err) {
-        // The in-memory cache keeps serving; the next change tries again.
-        options.logger.error({ err, path: options.path() }, 'cache snapshot write failed');
+        // Fresh resolutions are still served (freshness over a full disk), but a crash before the
+        // next good write may bring back older ones: say so loudly.
+        options.logger.error({ err, path: options.path() }, 'cache snapshot write failed; serving unpersisted resolutions');
       }
+      written();
     });
     return chain;
   }

@@ -92,3 +92,24 @@ test('snapshot round trip, atomic replace, and clear errors for corrupt files', 
   await writeFile(path, JSON.stringify({ version: 1, entries: [{ watch: 'w' }], metadata: {}, scans: {} }));
   await assert.rejects(loadSnapshot(path), { code: 'CACHE_CORRUPT', message: /malformed/ });
 });
+
+test('without autoCommit, readers see a record only once its checkpoint is committed', () => {
+  const cache = createResolutionCache({ autoCommit: false });
+  const published: string[] = [];
+  cache.onChange((changed) => published.push(changed.map((e) => e.current?.tag).join()));
+  cache.record('web', 'default', 'i', resolved(res('1.0.0', D1), 't1'));
+  assert.equal(cache.get('web', 'default'), undefined, 'not served before it is persisted');
+  assert.equal(cache.latest('web', 'default')?.current?.tag, '1.0.0', 'the poller decides from the latest state');
+  const first = cache.checkpoint();
+  assert.deepEqual(first.entries.map((e) => e.current?.tag), ['1.0.0']);
+  // A record made while the snapshot is being written waits for the next checkpoint.
+  cache.record('web', 'default', 'i', resolved(res('1.1.0', D2), 't2'));
+  first.commit();
+  assert.equal(cache.get('web', 'default')?.current?.tag, '1.0.0');
+  assert.deepEqual(published, ['1.0.0']);
+  cache.checkpoint().commit();
+  assert.equal(cache.get('web', 'default')?.current?.tag, '1.1.0');
+  assert.deepEqual(published, ['1.0.0', '1.1.0']);
+  cache.checkpoint().commit();
+  assert.equal(published.length, 2, 'an empty checkpoint publishes nothing');
+});

@@ -27,6 +27,7 @@ function recorder(overrides: Partial<ConfigWatchOptions> = {}) {
   const events = new EventEmitter();
   const changes: Config[] = [];
   const refusals: { error: AppError; issues: readonly ConfigIssue[] }[] = [];
+  let restored = 0;
   const logs: { msg: string }[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -50,6 +51,9 @@ function recorder(overrides: Partial<ConfigWatchOptions> = {}) {
       refusals.push({ error, issues });
       events.emit('invalid', error);
     },
+    onRestored() {
+      restored += 1;
+    },
     ...overrides,
   };
   const nextLog = async (msg: string): Promise<void> => {
@@ -58,7 +62,7 @@ function recorder(overrides: Partial<ConfigWatchOptions> = {}) {
       if (record.msg === msg) return;
     }
   };
-  return { options, events, changes, refusals, logs, nextLog };
+  return { options, events, changes, refusals, logs, nextLog, restored: () => restored };
 }
 
 function tempDir(t: { after(fn: () => void): void }): string {
@@ -170,12 +174,13 @@ test('a file that disappears is reported once and the running config kept', asyn
   assert.equal(r.refusals[0]!.error.code, 'CFG_UNREADABLE');
   assert.equal(rangeOf(watcher.current()), '^1');
 
-  // Back with the same content: nothing changes and nothing more is reported.
+  // Back with the same content: no change, nothing more refused, and the invalid state is over.
   const back = r.nextLog('config file is back to the running config');
   writeFileSync(file, configText('^1'));
   await back;
   assert.equal(r.changes.length, 0);
   assert.equal(r.refusals.length, 1);
+  assert.equal(r.restored(), 1, 'the service is told the refused file is gone');
 });
 
 test('the first load must succeed', async (t) => {
