@@ -5,7 +5,7 @@
 import picomatch from 'picomatch';
 import type { FilterSpec, TagMatcher } from './types.ts';
 import { DEFAULTS } from './defaults.ts';
-import { compileRegex, templateReferences } from './parse-regex.ts';
+import { compileRegex, MAX_PATTERN_LENGTH, quote, templateReferences } from './parse-regex.ts';
 import { child, describe, isMapping, item, readBoolean, readMapping, readOptionalMapping, readString, report, type IssueSink } from './reader.ts';
 
 const FILTER_KEYS = ['include', 'exclude', 'pattern', 'extract', 'defaultExcludes'];
@@ -13,6 +13,20 @@ const FILTER_KEYS = ['include', 'exclude', 'pattern', 'extract', 'defaultExclude
 export function globMatcher(glob: string): TagMatcher {
   const test = picomatch(glob, { dot: true });
   return { source: glob, kind: 'glob', test: (tag) => test(tag) };
+}
+
+/** A user's glob, checked: picomatch refuses very long input by throwing. */
+function readGlob(sink: IssueSink, glob: string, path: string): TagMatcher | undefined {
+  if (glob.length > MAX_PATTERN_LENGTH) {
+    report(sink, path, `${quote(glob)} is ${glob.length} characters long; write a glob of at most ${MAX_PATTERN_LENGTH}`);
+    return undefined;
+  }
+  try {
+    return globMatcher(glob);
+  } catch (err) {
+    report(sink, path, `${quote(glob)} is not a valid glob (${err instanceof Error ? err.message : String(err)})`);
+    return undefined;
+  }
 }
 
 function regexMatcher(sink: IssueSink, source: string, path: string): TagMatcher | undefined {
@@ -31,7 +45,7 @@ function readExclusion(sink: IssueSink, value: unknown, path: string): TagMatche
   const text = readString(sink, value, path);
   if (text === undefined) return undefined;
   if (text.length >= 2 && text.startsWith('/') && text.endsWith('/')) return regexMatcher(sink, text.slice(1, -1), path);
-  return globMatcher(text);
+  return readGlob(sink, text, path);
 }
 
 function readExclusions(sink: IssueSink, value: unknown, path: string): TagMatcher[] {

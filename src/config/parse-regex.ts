@@ -25,18 +25,31 @@ export function translateRegex(source: string): { source: string; flags: string 
   return { source: text, flags };
 }
 
+/** Tags are at most 128 characters; a filter longer than this is a mistake (or an attack on start-up). */
+export const MAX_PATTERN_LENGTH = 1024;
+
+/** A short quotation of user text for messages: long input is cut, not echoed whole. */
+export function quote(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
 export function compileRegex(sink: IssueSink, source: string, path: string): CompiledRegex | undefined {
-  const translated = translateRegex(source);
-  let regex: RegExp;
-  try {
-    regex = new RegExp(translated.source, translated.flags);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
-    report(sink, path, `"${source}" is not a valid regular expression (${why}; JavaScript syntax, (?P<name>) is accepted)`);
+  if (source.length > MAX_PATTERN_LENGTH) {
+    report(sink, path, `${quote(source)} is ${source.length} characters long; write a regular expression of at most ${MAX_PATTERN_LENGTH}`);
     return undefined;
   }
-  // An alternative that matches the empty string reveals every group: count and name them.
-  const probe = new RegExp(`(?:${translated.source})|`, translated.flags).exec('');
+  const translated = translateRegex(source);
+  let regex: RegExp;
+  let probe: RegExpExecArray | null;
+  try {
+    regex = new RegExp(translated.source, translated.flags);
+    // An alternative that matches the empty string reveals every group: count and name them.
+    probe = new RegExp(`(?:${translated.source})|`, translated.flags).exec('');
+  } catch (err) {
+    const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
+    report(sink, path, `${quote(source)} is not a valid regular expression (${why}; JavaScript syntax, (?P<name>) is accepted)`);
+    return undefined;
+  }
   const groups = probe?.groups === undefined ? [] : Object.keys(probe.groups);
   return { regex, groups, captures: probe === null ? 0 : probe.length - 1 };
 }
