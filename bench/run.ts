@@ -1,0 +1,27 @@
+// `npm run bench`: every benchmark in turn, each printing its figures and its ratios against a
+// baseline measured in the same run. The long reliability runs (bench/chaos.ts, bench/load.ts) take
+// their defaults from the issue (hundreds of kills, 60 s of load); pass `--quick` for short ones.
+import { spawnSync } from 'node:child_process';
+import { ensureTools } from '../scripts/ensure-tools.ts';
+
+const quick = process.argv.includes('--quick');
+const RUNS: Array<[string, string[]]> = [
+  ['scripts/build.ts', []],
+  ['bench/poller.ts', []],
+  ['bench/cmp.ts', [quick ? '3' : '9']],
+  ['bench/getparams.ts', quick ? ['--seconds', '1'] : []],
+  ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
+  ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],
+];
+
+ensureTools();
+let failed = 0;
+for (const [file, args] of RUNS) {
+  process.stdout.write(`\n# ${file} ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, [file, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed += 1;
+    process.stdout.write(`${file} exited ${r.status ?? r.signal}\n`);
+  }
+}
+process.exitCode = failed === 0 ? 0 : 1;
