@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteManifests } from '../src/cmp/rewrite.ts';
 import { buildImagePaths } from '../src/cmp/paths.ts';
+import { corpusDir } from '../test/helpers/corpus.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/cli.mjs');
@@ -48,7 +49,7 @@ const rows: string[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-bench-'));
 try {
   for (const rel of FILES) {
-    const file = join('/work/shared/corpus', rel);
+    const file = join(corpusDir(), rel);
     const text = readFileSync(file, 'utf8');
     const images = rewriteManifests(text, { overrides: new Map(), paths: buildImagePaths([], 'bench'), fileName: rel }).images;
     const overrides: Record<string, string> = {};

@@ -17,8 +17,9 @@ import { rewriteManifests } from '../../src/cmp/rewrite.ts';
 import { buildImagePaths } from '../../src/cmp/paths.ts';
 import { buildOverrideTable } from '../../src/cmp/overrides.ts';
 import { parseImageRef } from '../../src/image/reference.ts';
+import { corpusDir } from '../helpers/corpus.ts';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = corpusDir();
 const NEW_TAG = 'rewritten-by-test';
 const paths = buildImagePaths([], 'corpus');
 
