@@ -55,7 +55,7 @@ export interface ScanSummary {
   readonly note?: string;
 }
 
-export const DEFAULT_ENVIRONMENT = 'default';
+export { DEFAULT_ENVIRONMENT } from '../config/types.ts';
 
 export function entryKey(watch: string, environment: string): string {
   return `${watch}\u0000${environment}`;

@@ -5,11 +5,11 @@ import type { Hold, SelectionRule } from './types.ts';
 import { readFilter } from './parse-filter.ts';
 import { readPin, readPlatforms, readPolicy, TAG_PATTERN } from './parse-policy.ts';
 import { child, describe, isMapping, readMapping, readOptionalMapping, readString, report, type IssueSink } from './reader.ts';
+import { DEFAULT_ENVIRONMENT } from './types.ts';
 
 const RULE_KEYS = ['policy', 'filter', 'platforms', 'pin'];
 /** Kubernetes label value syntax: environments are cluster label values. */
 const ENVIRONMENT = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
-export const DEFAULT_ENVIRONMENT_KEY = 'default';
 
 /** An environment's keys merged over the watch's rule. */
 function readOverride(sink: IssueSink, value: unknown, path: string, base: SelectionRule | undefined): SelectionRule | undefined {
@@ -32,7 +32,7 @@ export function readEnvironments(sink: IssueSink, value: unknown, path: string, 
   }
   for (const [name, body] of Object.entries(value)) {
     const envPath = child(path, name);
-    if (name === DEFAULT_ENVIRONMENT_KEY) {
+    if (name === DEFAULT_ENVIRONMENT) {
       report(sink, envPath, '"default" is the watch\'s own rule; write those keys on the watch itself');
       continue;
     }
@@ -73,7 +73,7 @@ export function readHolds(sink: IssueSink, value: unknown, path: string, environ
   }
   for (const [name, body] of Object.entries(value)) {
     const holdPath = child(path, name);
-    if (name !== DEFAULT_ENVIRONMENT_KEY && !environments.includes(name)) {
+    if (name !== DEFAULT_ENVIRONMENT && !environments.includes(name)) {
       report(sink, holdPath, `"${name}" is neither "default" nor an environment of this watch; add environments.${name}: {} or hold "default"`);
       continue;
     }

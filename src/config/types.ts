@@ -4,6 +4,9 @@
 import type { Range } from 'semver';
 
 export type PinMode = 'tag' | 'digest' | 'tag+digest';
+
+/** The environment of clusters whose environment label names no override of a watch. */
+export const DEFAULT_ENVIRONMENT = 'default';
 export type SortOrder = 'asc' | 'desc';
 
 /** How a tag is chosen among the candidates that pass the filter. */

@@ -9,7 +9,7 @@ import type { ResolutionCache } from '../cache/store.ts';
 import type { MetadataStore } from '../cache/metadata.ts';
 import type { RecordedError, Resolution } from '../cache/types.ts';
 import type { ImageDetails, RegistryClient, TagListing } from '../registry/types.ts';
-import { platformMatches } from '../registry/manifest.ts';
+import { formatPlatform, platformMatches } from '../registry/manifest.ts';
 import type { Platform } from '../config/types.ts';
 import { selectTag, tagsNeedingMetadata } from '../policy/select.ts';
 import type { Selection, TagVerdict } from '../policy/types.ts';
@@ -52,10 +52,6 @@ function toRecorded(err: unknown, at: string): RecordedError {
   if (!isAppError(err)) return { code: 'INTERNAL', message: describeError(err), at };
   const retry = err.details?.retryAfterMs;
   return { code: err.code, message: err.message, at, ...(typeof retry === 'number' && { retryAfterMs: retry }) };
-}
-
-export function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
 function missingPlatforms(details: ImageDetails, wanted: readonly Platform[]): Platform[] {
