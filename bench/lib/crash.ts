@@ -27,6 +27,8 @@ export interface CrashResult {
    * landed after a change was served but before it was written (the 250 ms persist debounce).
    */
   readonly servedThenLost: number;
+  /** Restarts whose first answer (newer) had been written but not yet served when the kill landed. */
+  readonly writtenNotServed: number;
   /** Temporary snapshot files left in the cache directory by kills mid-write. */
   readonly leftoverTempFiles: number;
   readonly restartMs: { readonly median: number; readonly p99: number };
@@ -79,6 +81,7 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
   const seen = new Set<string>();
   let landed = 0;
   let lost = 0;
+  let writtenNotServed = 0;
   let lastServed: string | undefined;
   let changes = 0;
   let service: ServiceProcess | undefined;
@@ -122,13 +125,18 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
       const first = await ask(s);
       if (first === undefined) fail(`round ${round}: first answer after restart was not 2xx`);
       if (round > 0 && onDisk && first !== undefined) {
-        if (!seen.has(first)) fail(`round ${round}: first answer after restart ${JSON.stringify(tagsOf(first))} was never given before the crash`);
+        // A kill between the snapshot write and the first answer from it leaves a state on disk that
+        // was never served: newer than anything served (checked below), so counted, not a fault.
+        if (!seen.has(first)) writtenNotServed++;
         if (JSON.stringify(tagsOf(first)) !== JSON.stringify(onDisk.tags)) fail(`round ${round}: first answer ${JSON.stringify(tagsOf(first))} differs from the snapshot ${JSON.stringify(onDisk.tags)}`);
       }
       if (first !== undefined && lastServed !== undefined) {
         const was = tagsOf(lastServed);
         const now = tagsOf(first);
-        if (Object.entries(was).some(([w, t]) => now[w] !== undefined && semver.lt(now[w], t))) lost++;
+        if (Object.entries(was).some(([w, t]) => now[w] !== undefined && semver.lt(now[w], t))) {
+          lost++;
+          fail(`round ${round}: served ${JSON.stringify(was)} before the kill, ${JSON.stringify(now)} after the restart`);
+        }
       }
       if (first !== undefined) lastServed = first;
       if (first !== undefined) seen.add(first);
@@ -189,7 +197,7 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
     service = last;
     await waitReady(last.url, 30_000);
     const lastAnswer = await ask(last);
-    if (lastAnswer === undefined || !seen.has(lastAnswer)) fail('final restart: first answer was not one given before the crash');
+    if (lastAnswer === undefined) fail('final restart: no 2xx answer');
     if (last.lines().some((l) => l.includes('corrupt'))) fail('a restart found the cache corrupt');
     await last.stop();
     logLines.push(...last.lines());
@@ -203,6 +211,7 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
       writesLandedDuringKillWindow: landed,
       changesServed: changes,
       servedThenLost: lost,
+      writtenNotServed,
       leftoverTempFiles: leftovers,
       restartMs: { median: sorted[Math.floor(sorted.length / 2)] ?? 0, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0 },
       logLines,
