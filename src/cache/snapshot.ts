@@ -2,7 +2,7 @@
 // temporary file in the same directory, are fsynced, then renamed over the old file (rename is
 // atomic on POSIX file systems) and the directory is fsynced, so a crash at any moment leaves
 // either the old snapshot or the new one, never a torn file.
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { CacheEntry } from './types.ts';
 import type { MetadataSnapshot } from './metadata.ts';
@@ -21,10 +21,14 @@ export interface Snapshot {
 
 let sequence = 0;
 
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
 export async function saveSnapshot(path: string, snapshot: Snapshot): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++sequence}.tmp`);
+  const tmp = join(dir, `${tempPrefix(path)}${process.pid}.${++sequence}.tmp`);
   const handle = await open(tmp, 'w', 0o600);
   try {
     await handle.writeFile(JSON.stringify(snapshot));
@@ -97,4 +101,22 @@ export async function setAside(path: string, now: number): Promise<string> {
   const target = `${path}.corrupt-${now}`;
   await rename(path, target);
   return target;
+}
+
+/**
+ * Removes temporary files a crash left in the middle of a write (they never replaced the snapshot,
+ * so nothing in them is needed). Called once at start, before any write of this process.
+ */
+export async function removeLeftoverTemps(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const prefix = tempPrefix(path);
+  const leftovers = names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'));
+  await Promise.all(leftovers.map((n) => unlink(join(dir, n)).catch(() => undefined)));
+  return leftovers;
 }

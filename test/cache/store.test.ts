@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createResolutionCache, type RecordOutcome } from '../../src/cache/store.ts';
-import { loadSnapshot, saveSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../../src/cache/snapshot.ts';
+import { loadSnapshot, removeLeftoverTemps, saveSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../../src/cache/snapshot.ts';
 import type { Resolution } from '../../src/cache/types.ts';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -112,4 +112,16 @@ test('without autoCommit, readers see a record only once its checkpoint is commi
   assert.deepEqual(published, ['1.0.0', '1.1.0']);
   cache.checkpoint().commit();
   assert.equal(published.length, 2, 'an empty checkpoint publishes nothing');
+});
+
+test('temporary files of an interrupted write are removed at start, and nothing else', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'aip-cache-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'cache.json');
+  await writeFile(path, '{}');
+  await writeFile(join(dir, '.cache.json.4242.7.tmp'), '{"half": ');
+  await writeFile(join(dir, 'other.json'), '{}');
+  await writeFile(join(dir, '.other.json.1.1.tmp'), '{}');
+  assert.deepEqual(await removeLeftoverTemps(path), ['.cache.json.4242.7.tmp']);
+  assert.deepEqual((await readdir(dir)).sort(), ['.other.json.1.1.tmp', 'cache.json', 'other.json']);
 });
