@@ -27,6 +27,11 @@ export interface PollerDeps {
   readonly onScan?: (report: ScanReport, durationMs: number) => void;
   /** Scans running at once across all registries (each registry also bounds its own). */
   readonly concurrency?: number;
+  /**
+   * Scans running at once against one registry. A failing registry's scans hold their slots through
+   * their retries; this keeps them from taking every slot and delaying healthy registries.
+   */
+  readonly perRegistry?: number;
 }
 
 export interface Poller extends PollerHandle {
@@ -50,7 +55,8 @@ interface RepoSlot {
 export function createPoller(deps: PollerDeps): Poller {
   const random = deps.random ?? Math.random;
   const log = deps.logger.child({ module: 'poller' });
-  const limit = Math.max(1, deps.concurrency ?? 4);
+  const limit = Math.max(1, deps.concurrency ?? 16);
+  const perRegistry = Math.max(1, Math.min(limit, deps.perRegistry ?? 4));
   let config = deps.config;
   let slots = new Map<string, RepoSlot>();
   let timer: NodeJS.Timeout | undefined;
@@ -123,16 +129,28 @@ export function createPoller(deps: PollerDeps): Poller {
     if (stopped) return;
     const now = deps.clock.now();
     const due = [...slots.values()].filter((s) => !s.running && s.due <= now).sort((a, b) => a.due - b.due);
+    const busy = runningPerRegistry();
     for (const slot of due) {
       if (active >= limit) break;
+      const registry = slot.plan.registry;
+      if ((busy.get(registry) ?? 0) >= perRegistry) continue;
+      busy.set(registry, (busy.get(registry) ?? 0) + 1);
       void start(slot).catch((err: unknown) => log.error({ err, image: slot.plan.image }, 'scan crashed'));
     }
     schedule();
   }
 
+  function runningPerRegistry(): Map<string, number> {
+    const busy = new Map<string, number>();
+    for (const s of slots.values()) if (s.running) busy.set(s.plan.registry, (busy.get(s.plan.registry) ?? 0) + 1);
+    return busy;
+  }
+
   function schedule(): void {
     if (stopped || timer) return;
-    const waiting = [...slots.values()].filter((s) => !s.running);
+    // A slot whose registry is saturated waits for a scan there to finish (which calls schedule again).
+    const busy = runningPerRegistry();
+    const waiting = [...slots.values()].filter((s) => !s.running && (busy.get(s.plan.registry) ?? 0) < perRegistry);
     if (waiting.length === 0) return;
     const next = Math.min(...waiting.map((s) => s.due));
     const delay = active >= limit ? Math.max(50, next - deps.clock.now()) : Math.max(0, next - deps.clock.now());
