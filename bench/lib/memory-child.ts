@@ -2,6 +2,10 @@
 // 100 repositories of 1,000 tags (100,000 tags) from the synthetic registry, two full passes of
 // the real poller (its own concurrency limit, summaries kept, verdicts dropped).
 import { benchConfig, silent } from './poller-harness.ts';
+import { tuneHeapForService } from '../../src/service/heap.ts';
+
+// As `serve` does first thing, unless the benchmark compares against V8's defaults.
+tuneHeapForService();
 import { createResolutionCache } from '../../src/cache/store.ts';
 import { createMetadataStore } from '../../src/cache/metadata.ts';
 import { createClientPool } from '../../src/poller/clients.ts';

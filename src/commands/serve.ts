@@ -22,6 +22,7 @@ import type { Config } from '../config/types.ts';
 import { buildApp } from '../server/app.ts';
 import { createPersister } from '../service/persist.ts';
 import { restoreSnapshot } from '../service/restore.ts';
+import { tuneHeapForService } from '../service/heap.ts';
 
 const USAGE = 'usage: argocd-image-plugins serve [--config FILE] [--listen HOST:PORT]\n';
 
@@ -40,6 +41,7 @@ function kubeFor(config: Config, logger: Logger): KubeClient | undefined {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
+  tuneHeapForService();
   let values;
   try {
     ({ values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, listen: { type: 'string' } } }));
