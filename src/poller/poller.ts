@@ -177,10 +177,11 @@ export function createPoller(deps: PollerDeps): Poller {
       abort.abort();
       await Promise.allSettled([...slots.values()].map((s) => s.running));
     },
-    async rescan(image: string, reason: string): Promise<RescanResult | undefined> {
+    async rescan(image: string, reason: string, options: { readonly tags?: readonly string[] } = {}): Promise<RescanResult | undefined> {
       const slot = slots.get(image);
       if (!slot) return undefined;
-      log.info({ image, reason }, 'scan requested');
+      for (const tag of options.tags ?? []) deps.metadata.forgetTag(image, tag);
+      log.info({ image, reason, tags: options.tags }, 'scan requested');
       const report = await start(slot);
       return {
         image,

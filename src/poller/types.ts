@@ -13,8 +13,12 @@ export interface PollerHandle {
   start(): void;
   /** Aborts in-flight requests, waits for running scans, clears timers. */
   stop(): Promise<void>;
-  /** Scans one repository now (webhooks call this). Unknown images resolve to `undefined`. */
-  rescan(image: string, reason: string): Promise<RescanResult | undefined>;
+  /**
+   * Scans one repository now (webhooks call this). `tags` names tags a push event says changed:
+   * their remembered digests are dropped, so a re-pushed tag is looked up again. Unknown images
+   * resolve to `undefined`.
+   */
+  rescan(image: string, reason: string, options?: { readonly tags?: readonly string[] }): Promise<RescanResult | undefined>;
   /** True once every watch has been scanned once or restored from the persisted cache. */
   isReady(): boolean;
 }

@@ -52,9 +52,9 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
   const log = deps.logger.child({ module: 'webhooks' });
   const inFlight = new Set<Promise<unknown>>();
 
-  function rescan(source: WebhookSource, image: string, arrivedAt: number): void {
+  function rescan(source: WebhookSource, image: string, tags: readonly string[], arrivedAt: number): void {
     const p = deps.poller
-      .rescan(image, `webhook:${source}`)
+      .rescan(image, `webhook:${source}`, { tags })
       .then((result) => {
         const seconds = (deps.clock.now() - arrivedAt) / 1000;
         deps.metrics?.pushToResolved.observe({ source }, seconds);
@@ -89,8 +89,17 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       }
       const parsed = format.parse(payload, req);
       if (!parsed.ok) throw fail('WEBHOOK_INVALID', 400, `the ${source} event is not understood: ${parsed.reason}`);
-      const images = config ? matchWatchedImages(config, parsed.events) : [];
-      for (const image of images) rescan(source, image, arrivedAt);
+      // Per image, the tags the events say were pushed: their remembered digests are stale now.
+      const pushed = new Map<string, Set<string>>();
+      for (const event of parsed.events) {
+        for (const image of config ? matchWatchedImages(config, [event]) : []) {
+          const tags = pushed.get(image) ?? new Set<string>();
+          if (event.tag) tags.add(event.tag);
+          pushed.set(image, tags);
+        }
+      }
+      const images = [...pushed.keys()].sort();
+      for (const image of images) rescan(source, image, [...pushed.get(image)!], arrivedAt);
       deps.metrics?.webhookEvents.inc({ source, outcome: images.length > 0 ? 'rescan' : 'ignored' });
       log.info({ source, events: parsed.events.length, images }, 'push event accepted');
       return reply.code(202).send({ rescanning: images, ignored: parsed.events.length > 0 && images.length === 0 ? parsed.events.length : 0 });

@@ -197,3 +197,25 @@ test('the poller scans on start, answers a webhook-style rescan, and is ready on
   assert.equal(cache.get('api', 'default')?.current?.digest, pushed.digest);
   assert.equal(await poller.rescan('example.invalid/unknown', 'push event'), undefined);
 });
+
+test('a re-pushed tag is looked up again when a push event names it, and only then', async (t) => {
+  const local = await startRegistry();
+  t.after(() => local.stop());
+  const first = await pushImage(local, 'acme/stable', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'first build' });
+  const cfg = config(local.host, local.url, [{ name: 'app', image: `${local.host}/acme/stable`, policy: { semver: { range: '^1' } } }]);
+  const cache = createResolutionCache();
+  const pool = createClientPool(cfg, { logger: quiet, clock: systemClock });
+  const poller = createPoller({ config: cfg, clientFor: (h) => pool.clientFor(h), cache, metadata: createMetadataStore(), clock: systemClock, logger: quiet });
+  t.after(async () => {
+    await poller.stop();
+    await pool.close();
+  });
+  await poller.rescan(`${local.host}/acme/stable`, 'first scan');
+  assert.equal(cache.get('app', 'default')?.current?.digest, first.digest);
+  const second = await pushImage(local, 'acme/stable', '1.0.0', { created: '2026-01-02T00:00:00Z', label: 'rebuilt' });
+  assert.notEqual(second.digest, first.digest);
+  await poller.rescan(`${local.host}/acme/stable`, 'timer');
+  assert.equal(cache.get('app', 'default')?.current?.digest, first.digest, 'an unchanged selection reuses the digest it knows (no request)');
+  await poller.rescan(`${local.host}/acme/stable`, 'push event', { tags: ['1.0.0'] });
+  assert.equal(cache.get('app', 'default')?.current?.digest, second.digest, 'the push event made it look again');
+});
