@@ -28,7 +28,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { values } = args;
-  const logger = createLogger({ destination: 2, level: process.env.LOG_LEVEL ?? 'warn' });
+  // Registry faults are shown in the table; retries and the like only with LOG_LEVEL=warn or lower.
+  const logger = createLogger({ destination: 2, level: process.env.LOG_LEVEL ?? 'error' });
   try {
     const config = await loadConfig(configPathFrom(argv, process.env));
     const cache = createResolutionCache();
