@@ -23,6 +23,16 @@ function counts(peer: ProtocolRegistry) {
 }
 const total = (c: { tagsList: number; head: number; get: number }) => c.tagsList + c.head + c.get;
 
+/** A cold cycle then a warm one, each with the requests that reached the peer. */
+async function coldAndWarm(h: ReturnType<typeof pollerHarness>, peer: ProtocolRegistry) {
+  peer.resetCounts();
+  const coldMs = await h.cycle();
+  const cold = counts(peer);
+  peer.resetCounts();
+  const warmMs = await h.cycle();
+  return { coldMs, cold, warmMs, warm: counts(peer) };
+}
+
 async function requestCounts(): Promise<void> {
   const reg = await startRegistry();
   const peer = await startProtocolRegistry({ upstream: reg.url, pageSize: 100 });
@@ -35,12 +45,7 @@ async function requestCounts(): Promise<void> {
     const config = benchConfig(peer.host, peer.url, watches);
     const targets = planRepositories(config).reduce((n, p) => n + p.targets.length, 0);
     const h = pollerHarness(config);
-    peer.resetCounts();
-    const coldMs = await h.cycle();
-    const cold = counts(peer);
-    peer.resetCounts();
-    const warmMs = await h.cycle();
-    const warm = counts(peer);
+    const { coldMs, cold, warmMs, warm } = await coldAndWarm(h, peer);
 
     // The naive poller: every (watch, environment) lists its repository and HEADs its own winner.
     const client = h.pool.clientFor(peer.host);
@@ -82,12 +87,7 @@ async function newestBuild(): Promise<void> {
     console.log(`\n## 2. Newest build, 1,000 tags (100 match the filter); seeded in ${fmt(performance.now() - t0)}`);
     const config = benchConfig(peer.host, peer.url, [{ name: 'nb', image: `${peer.host}/bench/nb`, policy: { newestBuild: {} }, filter: { include: '^build-' } }]);
     const h = pollerHarness(config);
-    peer.resetCounts();
-    const coldMs = await h.cycle();
-    const cold = counts(peer);
-    peer.resetCounts();
-    const warmMs = await h.cycle();
-    const warm = counts(peer);
+    const { coldMs, cold, warmMs, warm } = await coldAndWarm(h, peer);
     // Naive newest build: read `created` of every listed tag (HEAD, manifest, config) each cycle.
     const client = h.pool.clientFor(peer.host);
     peer.resetCounts();

@@ -14,6 +14,7 @@ import { startRegistry } from '../../test/helpers/registry.ts';
 import { pushImage } from '../../test/helpers/images.ts';
 import { writeConfig } from './config.ts';
 import { getParams, paramSets, postRaw, startService, waitReady, type ServiceProcess } from './service.ts';
+import { prng } from '../../test/reliability/lib/bodies.ts';
 
 export interface CrashResult {
   readonly kills: number;
@@ -42,17 +43,6 @@ interface SnapshotView {
 
 const REPOS = ['crash/a', 'crash/b'] as const;
 
-/** mulberry32: a small seeded PRNG so a failing run can be replayed with the same kill moments. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function readSnapshot(path: string): Promise<SnapshotView | undefined> {
   let text: string;

@@ -1,7 +1,7 @@
 // The poller's scan against the real Distribution registry on loopback (test/helpers/registry.ts),
 // seeded through the push protocol; request counts through the spec paging peer in front of it
 // (test/helpers/protocol-registry.ts, OCI distribution-spec "Listing Tags").
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
@@ -55,6 +55,18 @@ function harness(cfg: Config) {
     return reports;
   };
   return { cache, metadata, pool, scanAll };
+}
+
+/** A real poller over a config, stopped (with its clients) when the test ends. */
+function runningPoller(t: TestContext, cfg: Config) {
+  const cache = createResolutionCache();
+  const pool = createClientPool(cfg, { logger: quiet, clock: systemClock });
+  const poller = createPoller({ config: cfg, clientFor: (h) => pool.clientFor(h), cache, metadata: createMetadataStore(), clock: systemClock, logger: quiet });
+  t.after(async () => {
+    await poller.stop();
+    await pool.close();
+  });
+  return { cache, poller };
 }
 
 test('semver, per-environment rules and pin modes resolve to the seeded digests', async (t) => {
@@ -178,13 +190,7 @@ test('the poller scans on start, answers a webhook-style rescan, and is ready on
   t.after(() => local.stop());
   await pushImage(local, 'acme/api', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'x' });
   const cfg = config(local.host, local.url, [{ name: 'api', image: `${local.host}/acme/api`, policy: { semver: { range: '^1' } } }]);
-  const cache = createResolutionCache();
-  const pool = createClientPool(cfg, { logger: quiet, clock: systemClock });
-  const poller = createPoller({ config: cfg, clientFor: (h) => pool.clientFor(h), cache, metadata: createMetadataStore(), clock: systemClock, logger: quiet });
-  t.after(async () => {
-    await poller.stop();
-    await pool.close();
-  });
+  const { cache, poller } = runningPoller(t, cfg);
   assert.equal(poller.isReady(), false);
   const changed = new Promise<void>((resolve) => cache.onChange(() => resolve()));
   poller.start();
@@ -203,13 +209,7 @@ test('a re-pushed tag is looked up again when a push event names it, and only th
   t.after(() => local.stop());
   const first = await pushImage(local, 'acme/stable', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'first build' });
   const cfg = config(local.host, local.url, [{ name: 'app', image: `${local.host}/acme/stable`, policy: { semver: { range: '^1' } } }]);
-  const cache = createResolutionCache();
-  const pool = createClientPool(cfg, { logger: quiet, clock: systemClock });
-  const poller = createPoller({ config: cfg, clientFor: (h) => pool.clientFor(h), cache, metadata: createMetadataStore(), clock: systemClock, logger: quiet });
-  t.after(async () => {
-    await poller.stop();
-    await pool.close();
-  });
+  const { cache, poller } = runningPoller(t, cfg);
   await poller.rescan(`${local.host}/acme/stable`, 'first scan');
   assert.equal(cache.get('app', 'default')?.current?.digest, first.digest);
   const second = await pushImage(local, 'acme/stable', '1.0.0', { created: '2026-01-02T00:00:00Z', label: 'rebuilt' });
