@@ -3,15 +3,24 @@
 // lacks one, the newest earlier resolution that has them all is served instead; otherwise the
 // request fails with a clear error (never a reference the nodes cannot run). Pure.
 import type { CacheEntry, Resolution } from '../cache/types.ts';
+import { parsePlatform, platformMatches } from '../image/platform.ts';
 
 export function parsePlatformList(text: string | undefined): string[] {
   if (!text) return [];
   return text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-/** `linux/arm64` is satisfied by `linux/arm64/v8`; `linux/arm/v7` needs that variant exactly. */
+/**
+ * The same matching the poller uses (containerd's normalisation): `linux/arm64` and
+ * `linux/arm64/v8` are one platform, `linux/arm` means `linux/arm/v7`, and v6 does not satisfy v7.
+ */
 function provides(available: readonly string[], wanted: string): boolean {
-  return available.some((p) => p === wanted || (wanted.split('/').length === 2 && p.startsWith(`${wanted}/`)));
+  const w = parsePlatform(wanted);
+  if (!w) return available.includes(wanted);
+  return available.some((text) => {
+    const have = parsePlatform(text);
+    return have !== undefined && platformMatches(w, have);
+  });
 }
 
 /**
