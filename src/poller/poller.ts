@@ -63,6 +63,8 @@ export function createPoller(deps: PollerDeps): Poller {
   let budgetTimer: NodeJS.Timeout | undefined;
   let stopped = true;
   let active = 0;
+  /** When the registries' request budgets were last reset (the poller's budget window). */
+  let budgetWindowStart = deps.clock.now();
   const abort = new AbortController();
   const settings = () => ({ intervalMs: config.polling.intervalSeconds * 1000, jitter: config.polling.jitter, maxBackoffMs: config.polling.maxBackoffSeconds * 1000 });
 
@@ -90,6 +92,13 @@ export function createPoller(deps: PollerDeps): Poller {
     const client = deps.clientFor(slot.plan.registry);
     const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: log, signal: abort.signal }, slot.plan);
     const finished = deps.clock.now();
+    if (report.deferred) {
+      // Waits for the next budget window; neither a failure nor a completed scan.
+      slot.due = Math.max(finished, budgetWindowStart + settings().intervalMs) + random() * 100;
+      log.info({ image: slot.plan.image }, 'scan deferred: the registry request budget for this cycle is spent');
+      deps.onScan?.(report, finished - started);
+      return report;
+    }
     if (report.error) {
       const retry = report.error.retryAfterMs;
       slot.state = { lastScanAt: finished, consecutiveFailures: slot.state.consecutiveFailures + 1, ...(retry !== undefined && { retryAfterMs: retry }) };
@@ -164,7 +173,9 @@ export function createPoller(deps: PollerDeps): Poller {
     start() {
       if (!stopped) return;
       stopped = false;
+      budgetWindowStart = deps.clock.now();
       budgetTimer = setInterval(() => {
+        budgetWindowStart = deps.clock.now();
         for (const reg of new Set([...slots.values()].map((s) => s.plan.registry))) deps.clientFor(reg).resetBudget();
       }, settings().intervalMs);
       budgetTimer.unref();

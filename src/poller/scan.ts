@@ -31,6 +31,8 @@ export interface ScanDeps {
 export interface TargetReport {
   readonly watch: string;
   readonly environment: string;
+  /** The registry's request budget for this cycle ran out first: nothing was decided or recorded. */
+  readonly deferred?: boolean;
   readonly verdicts: readonly TagVerdict[];
   readonly resolution?: Resolution;
   readonly moved: boolean;
@@ -40,6 +42,8 @@ export interface TargetReport {
 
 export interface ScanReport {
   readonly image: string;
+  /** Some or all of the scan waits for the registry's next budget window (not a fault). */
+  readonly deferred?: boolean;
   readonly listing?: TagListing;
   readonly error?: RecordedError;
   readonly targets: readonly TargetReport[];
@@ -47,6 +51,15 @@ export interface ScanReport {
 
 /** Most tags tried in turn when the best ones lack a required platform. */
 const PLATFORM_ATTEMPTS = 10;
+
+/**
+ * The registry's request budget is spent for this cycle. That is the budget doing its job, not a
+ * registry fault: the scan is deferred to the next window and nothing is recorded, so resolutions
+ * are neither marked failed nor moved.
+ */
+function budgetSpent(err: unknown): boolean {
+  return isAppError(err) && err.code === 'REG_BUDGET_EXHAUSTED';
+}
 
 function toRecorded(err: unknown, at: string): RecordedError {
   if (!isAppError(err)) return { code: 'INTERNAL', message: describeError(err), at };
@@ -99,6 +112,7 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
   try {
     listing = await client.listTags(plan.repository, opts);
   } catch (err) {
+    if (budgetSpent(err)) return { image: plan.image, deferred: true, targets: [] };
     const error = toRecorded(err, new Date(clock.now()).toISOString());
     for (const t of plan.targets) cache.record(t.watch.name, t.environment, plan.image, { kind: 'failed', error });
     return { image: plan.image, error, targets: plan.targets.map((t) => ({ watch: t.watch.name, environment: t.environment, verdicts: [], moved: false, error })) };
@@ -130,7 +144,7 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
     const report = await resolveTarget({ ...deps, plan, listing, digestOf, detailsOf, select }, target);
     targets.push(deps.explain ? report : { ...report, verdicts: [] });
   }
-  return { image: plan.image, listing, targets };
+  return { image: plan.image, listing, targets, ...(targets.some((t) => t.deferred) && { deferred: true }) };
 }
 
 interface TargetDeps extends ScanDeps {
@@ -179,9 +193,10 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
         return { ...base, verdicts, resolution: current, moved: false, note: decision.note };
       }
       if (decision.kind !== 'resolve') continue;
-      // A tracked mutable tag (digest policy) or a newly chosen tag is looked up fresh; an unchanged
-      // selection reuses the digest already known.
-      const fresh = target.rule.policy.kind === 'digest' || decision.tag !== current?.tag;
+      // A tracked mutable tag (digest policy), or a tag chosen in place of an earlier resolution, is
+      // looked up fresh. An unchanged selection, or a first one whose digest an earlier (deferred)
+      // scan already learned, reuses the digest known.
+      const fresh = target.rule.policy.kind === 'digest' || (current !== undefined && decision.tag !== current.tag);
       const digest = await d.digestOf(decision.tag, fresh);
       const details = await d.detailsOf(digest);
       const missing = missingPlatforms(details, target.rule.platforms);
@@ -206,6 +221,7 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
     cache.record(name, target.environment, plan.image, { kind: 'failed', error });
     return { ...base, verdicts: rejected, moved: false, error };
   } catch (err) {
+    if (budgetSpent(err)) return { ...base, verdicts: [], moved: false, deferred: true };
     const error = toRecorded(err, at);
     d.logger.warn({ watch: name, environment: target.environment, image: plan.image, err: { code: error.code, message: error.message } }, 'resolution failed; last good resolution kept');
     cache.record(name, target.environment, plan.image, { kind: 'failed', error });

@@ -219,3 +219,20 @@ test('a re-pushed tag is looked up again when a push event names it, and only th
   await poller.rescan(`${local.host}/acme/stable`, 'push event', { tags: ['1.0.0'] });
   assert.equal(cache.get('app', 'default')?.current?.digest, second.digest, 'the push event made it look again');
 });
+
+test('a spent request budget defers the scan to the next window: nothing recorded as failed, progress kept', async (t) => {
+  const cfg = parseConfig({ registries: [{ host: reg.host, url: reg.url, insecure: true, requestBudget: 3 }], watches: [{ name: 'app', image: `${reg.host}/test/app`, policy: { semver: { range: '^1' } } }] });
+  assert.ok(cfg.ok);
+  const h = harness(cfg.config);
+  t.after(() => h.pool.close());
+  const client = h.pool.clientFor(reg.host);
+  // A first scan needs the tags list, a HEAD, the manifest and the config: four requests, two windows of three.
+  const [first] = await h.scanAll();
+  assert.equal(first?.deferred, true);
+  assert.equal(h.cache.get('app', 'default'), undefined, 'neither resolved nor marked failed');
+  client.resetBudget();
+  const [second] = await h.scanAll();
+  assert.equal(second?.deferred, undefined, 'what the first window learned (the digest) is not asked again');
+  assert.equal(h.cache.get('app', 'default')?.current?.tag, '1.10.0');
+  assert.equal(h.cache.get('app', 'default')?.lastError, undefined);
+});
