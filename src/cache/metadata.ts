@@ -9,6 +9,8 @@ export interface MetadataStore {
   tagDigest(image: string, tag: string): string | undefined;
   putTagDigest(image: string, tag: string, digest: string): void;
   forgetTag(image: string, tag: string): void;
+  /** Tags of an image last seen pointing at a digest. */
+  tagsFor(image: string, digest: string): string[];
   /** Drops tag records of tags no longer listed, so the store tracks what registries hold. */
   pruneTags(image: string, listed: ReadonlySet<string>): void;
   toJSON(): MetadataSnapshot;
@@ -37,6 +39,9 @@ export function createMetadataStore(initial?: MetadataSnapshot): MetadataStore {
     },
     forgetTag(image, tag) {
       tags.get(image)?.delete(tag);
+    },
+    tagsFor(image, digest) {
+      return [...(tags.get(image) ?? [])].filter(([, d]) => d === digest).map(([tag]) => tag);
     },
     pruneTags(image, listed) {
       const byTag = tags.get(image);

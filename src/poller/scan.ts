@@ -133,9 +133,16 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
     describeOnce(digest, async () => {
       const known = metadata.details(digest);
       if (known) return known;
-      const details = await client.describeImage(plan.repository, digest, opts);
-      metadata.putDetails(details);
-      return details;
+      try {
+        const details = await client.describeImage(plan.repository, digest, opts);
+        metadata.putDetails(details);
+        return details;
+      } catch (err) {
+        // A digest that cannot be read (a proxy sent a wrong Docker-Content-Digest, the tag moved)
+        // must not stick to its tags: the next scan looks them up again.
+        if (!budgetSpent(err)) for (const tag of metadata.tagsFor(plan.image, digest)) metadata.forgetTag(plan.image, tag);
+        throw err;
+      }
     });
 
   const targets: TargetReport[] = [];
@@ -193,10 +200,9 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
         return { ...base, verdicts, resolution: current, moved: false, note: decision.note };
       }
       if (decision.kind !== 'resolve') continue;
-      // A tracked mutable tag (digest policy), or a tag chosen in place of an earlier resolution, is
-      // looked up fresh. An unchanged selection, or a first one whose digest an earlier (deferred)
-      // scan already learned, reuses the digest known.
-      const fresh = target.rule.policy.kind === 'digest' || (current !== undefined && decision.tag !== current.tag);
+      // A tracked mutable tag (digest policy) or a newly chosen tag is looked up fresh; an unchanged
+      // selection reuses the digest already known.
+      const fresh = target.rule.policy.kind === 'digest' || decision.tag !== current?.tag;
       const digest = await d.digestOf(decision.tag, fresh);
       const details = await d.detailsOf(digest);
       const missing = missingPlatforms(details, target.rule.platforms);

@@ -220,19 +220,27 @@ test('a re-pushed tag is looked up again when a push event names it, and only th
   assert.equal(cache.get('app', 'default')?.current?.digest, second.digest, 'the push event made it look again');
 });
 
-test('a spent request budget defers the scan to the next window: nothing recorded as failed, progress kept', async (t) => {
-  const cfg = parseConfig({ registries: [{ host: reg.host, url: reg.url, insecure: true, requestBudget: 3 }], watches: [{ name: 'app', image: `${reg.host}/test/app`, policy: { semver: { range: '^1' } } }] });
+test('a spent request budget defers a scan to the next window: nothing recorded as failed', async (t) => {
+  const cfg = parseConfig({
+    registries: [{ host: reg.host, url: reg.url, insecure: true, requestBudget: 4 }],
+    watches: [
+      { name: 'app', image: `${reg.host}/test/app`, policy: { semver: { range: '^1' } } },
+      { name: 'docker', image: `${reg.host}/test/docker`, policy: { semver: { range: '^1' } } },
+    ],
+  });
   assert.ok(cfg.ok);
   const h = harness(cfg.config);
   t.after(() => h.pool.close());
-  const client = h.pool.clientFor(reg.host);
-  // A first scan needs the tags list, a HEAD, the manifest and the config: four requests, two windows of three.
-  const [first] = await h.scanAll();
-  assert.equal(first?.deferred, true);
-  assert.equal(h.cache.get('app', 'default'), undefined, 'neither resolved nor marked failed');
-  client.resetBudget();
-  const [second] = await h.scanAll();
-  assert.equal(second?.deferred, undefined, 'what the first window learned (the digest) is not asked again');
+  // A first scan needs the tags list, a HEAD, the manifest and its config: four requests, so a
+  // window of four holds one repository's first scan.
+  const first = await h.scanAll();
+  assert.deepEqual(first.map((r) => r.deferred ?? false), [false, true]);
   assert.equal(h.cache.get('app', 'default')?.current?.tag, '1.10.0');
-  assert.equal(h.cache.get('app', 'default')?.lastError, undefined);
+  assert.equal(h.cache.get('docker', 'default'), undefined, 'the deferred one is neither resolved nor marked failed');
+  h.pool.clientFor(reg.host).resetBudget();
+  const docker = planRepositories(cfg.config).find((p) => p.image.endsWith('/test/docker'));
+  assert.ok(docker);
+  await scanRepository({ client: h.pool.clientFor(reg.host), cache: h.cache, metadata: h.metadata, clock: systemClock, logger: quiet }, docker);
+  assert.equal(h.cache.get('docker', 'default')?.current?.tag, '1.1.0');
+  assert.equal(h.cache.get('docker', 'default')?.lastError, undefined);
 });
