@@ -20,6 +20,7 @@ import { installErrorHandler } from './errors-handler.ts';
 import { serverError } from './errors.ts';
 import { registerHealth } from './health.ts';
 import { registerImages } from './images.ts';
+import { refuseRepeatedParameters } from './query.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -64,6 +65,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
     ajv: { customOptions: { coerceTypes: false } },
   }) as unknown as FastifyInstance;
   installErrorHandler(app);
+  refuseRepeatedParameters(app);
   const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }) });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);

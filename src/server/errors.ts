@@ -1,13 +1,14 @@
 // Error codes of the HTTP surface (see docs/errors.md).
 import { AppError } from '../shared/errors.ts';
 
-export type ServerErrorCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_UNAVAILABLE' | 'REQUEST_INVALID' | 'NOT_READY' | 'INTERNAL';
+export type ServerErrorCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_UNAVAILABLE' | 'REQUEST_INVALID' | 'REQUEST_REPEATED_PARAMETER' | 'NOT_READY' | 'INTERNAL';
 
 const STATUS: Readonly<Record<ServerErrorCode, number>> = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
   AUTH_UNAVAILABLE: 503,
   REQUEST_INVALID: 400,
+  REQUEST_REPEATED_PARAMETER: 400,
   NOT_READY: 503,
   INTERNAL: 500,
 };

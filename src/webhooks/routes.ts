@@ -72,7 +72,8 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     scope.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/api/v1/webhooks/:source', async (request, reply) => {
       const arrivedAt = deps.clock.now();
       const source = request.params.source as WebhookSource;
-      const format = FORMATS[source];
+      // own keys only: `__proto__`, `constructor` … are names of no source
+      const format = Object.hasOwn(FORMATS, source) ? FORMATS[source] : undefined;
       if (!format) throw fail('WEBHOOK_UNKNOWN_SOURCE', 404, `unknown webhook source "${request.params.source}"; use one of ${WEBHOOK_SOURCES.join(', ')}`);
       const config = deps.config();
       const secret = expectedSecret(config, deps.env);
