@@ -1,6 +1,7 @@
 // Argo CD cluster Secrets → clusters (applicationset/generators/cluster.go, getClusterParameters):
 // identity comes from the Secret's *data* (`name`, `server`, optional `project`), labels and
 // annotations from its metadata. Pure.
+import { goString } from './go-string.ts';
 import type { Cluster } from './types.ts';
 
 /** The slice of a core/v1 Secret this module reads. */
@@ -14,7 +15,7 @@ export const CLUSTER_SECRET_SELECTOR = `${CLUSTER_SECRET_LABEL}=cluster`;
 
 function decode(data: Record<string, string> | undefined, key: string): string | undefined {
   const raw = data?.[key];
-  return typeof raw === 'string' ? Buffer.from(raw, 'base64').toString('utf8') : undefined;
+  return typeof raw === 'string' ? goString(Buffer.from(raw, 'base64')) : undefined;
 }
 
 export type SecretReadResult = { ok: true; cluster: Cluster } | { ok: false; reason: string };
