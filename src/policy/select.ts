@@ -10,9 +10,28 @@ import { rankNumerical } from './numerical.ts';
 import { compareText, plural } from './order.ts';
 import { rankSemver } from './semver.ts';
 import type { Candidate, Ranking, Selection, TagMetadata, TagVerdict } from './types.ts';
+import { isOciTag } from '../image/reference.ts';
 
 function uniqueSorted(tags: readonly string[]): string[] {
   return [...new Set(tags)].sort(compareText);
+}
+
+/** The rule a listed tag breaks when it is not a tag at all (a registry is untrusted input). */
+export const TAG_GRAMMAR_RULE = 'oci tag grammar';
+
+/**
+ * Splits a listing into valid OCI tags and verdicts for the rest. A name outside the grammar
+ * (`1.0.0+build`, 200 characters, `../x`) cannot be asked for by its manifest, so ranking it would
+ * choose a tag the scan can never resolve and block the watch: it is dropped before any policy runs.
+ */
+function validTags(unique: readonly string[]): { tags: string[]; invalid: TagVerdict[] } {
+  const tags: string[] = [];
+  const invalid: TagVerdict[] = [];
+  for (const tag of unique) {
+    if (isOciTag(tag)) tags.push(tag);
+    else invalid.push({ tag, outcome: 'rejected', rule: TAG_GRAMMAR_RULE, detail: 'not a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}); the registry listed it, nothing can pull it by that name' });
+  }
+  return { tags, invalid };
 }
 
 type OrderingPolicy = Exclude<PolicySpec, { kind: 'digest' }>;
@@ -48,9 +67,16 @@ function valueNote(c: Candidate): string {
 
 /** Choose a tag from a repository's listing under one rule; a verdict for every distinct input tag. */
 export function selectTag(tags: readonly string[], rule: SelectionRule, metadata?: TagMetadata): Selection {
-  const unique = uniqueSorted(tags);
+  const { tags: unique, invalid } = validTags(uniqueSorted(tags));
+  if (unique.length === 0 && invalid.length === 0) return { kind: 'none', reason: 'the repository lists no tags', verdicts: [] };
+  const selection = selectValid(unique, rule, metadata);
+  // invalid names last, in tag order: after the policy's own verdicts, which keep their order
+  return invalid.length === 0 ? selection : { ...selection, verdicts: [...selection.verdicts, ...invalid] };
+}
+
+function selectValid(unique: readonly string[], rule: SelectionRule, metadata: TagMetadata | undefined): Selection {
   const { policy } = rule;
-  if (unique.length === 0) return { kind: 'none', reason: 'the repository lists no tags', verdicts: [] };
+  if (unique.length === 0) return { kind: 'none', reason: 'the repository lists no valid OCI tags', verdicts: [] };
   if (policy.kind === 'digest') return selectDigest(unique, policy.tag);
 
   const filtered = applyFilter(unique, rule.filter);
@@ -79,5 +105,5 @@ export function selectTag(tags: readonly string[], rule: SelectionRule, metadata
  */
 export function tagsNeedingMetadata(tags: readonly string[], rule: SelectionRule): string[] {
   if (rule.policy.kind !== 'newestBuild') return [];
-  return applyFilter(uniqueSorted(tags), rule.filter).candidates.map((c) => c.tag);
+  return applyFilter(validTags(uniqueSorted(tags)).tags, rule.filter).candidates.map((c) => c.tag);
 }

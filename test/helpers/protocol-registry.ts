@@ -24,6 +24,8 @@ export interface ProtocolRegistryOptions {
   readonly links?: 'relative' | 'absolute';
   /** Put this origin (http://127.0.0.1:PORT) in next links instead of our own. */
   readonly linkOrigin?: string;
+  /** Names added to a repository's listing that the registry behind cannot store (a hostile or broken registry). */
+  readonly extraTags?: (repository: string) => readonly string[];
 }
 
 export type Fault =
@@ -110,7 +112,7 @@ export async function startProtocolRegistry(options: ProtocolRegistryOptions): P
     const full = await forward(req, `/v2/${name}/tags/list`, undefined);
     if (full.status !== 200) return full;
     const parsed = JSON.parse(full.body.toString('utf8')) as { name: string; tags: string[] | null };
-    const ordered = await orderTags(req, name, parsed.tags ?? []);
+    const ordered = await orderTags(req, name, [...(parsed.tags ?? []), ...(options.extraTags?.(name) ?? [])]);
     const n = query.has('n') ? Math.min(Number(query.get('n')), pageSize) : pageSize;
     const last = query.get('last');
     const start = last === null ? 0 : options.order === 'oldest-first' ? ordered.indexOf(last) + 1 : ordered.findIndex((t) => t > last);

@@ -79,3 +79,13 @@ test('verdicts come selected first, then candidates by rank, then rejections by 
     ['1.3.0', 'selected'], ['1.2.0', 'candidate'], ['1.1.0', 'candidate'], ['nope', 'rejected'], ['x.sig', 'rejected'],
   ]);
 });
+
+test('names outside the OCI tag grammar are rejected before any policy ranks them', () => {
+  const bad = ['9.9.9+build', `9.${'9'.repeat(130)}.0`, '-1', ''];
+  for (const r of [rules.semver, rules.lexicalDesc]) {
+    const selection = selectTag(['1.2.0', ...bad], r);
+    assert.equal(selection.kind === 'selected' && selection.tag, '1.2.0');
+    for (const b of bad) assert.equal(selection.verdicts.find((v) => v.tag === b)?.rule, 'oci tag grammar');
+  }
+  assert.equal(selectTag(bad, rules.semver).kind, 'none');
+});
