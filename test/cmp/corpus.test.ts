@@ -1,4 +1,4 @@
-// Every manifest file of /work/shared/corpus (real manifests from Argo CD, Argo Rollouts, Istio,
+// Every manifest file of test/corpus (real manifests from Argo CD, Argo Rollouts, Istio,
 // Knative, Tekton, flux2, kubernetes/examples, kustomize examples): rewrite every image, then check
 // (a) the image values equal what the real `kubectl kustomize` produces with an `images:` transformer
 // for the same mapping, and (b) every byte outside the rewritten scalars is unchanged.

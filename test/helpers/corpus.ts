@@ -1,11 +1,7 @@
-// Where the shared corpus of real Kubernetes manifests lives: `shared/corpus` beside the
-// repository (as CI lays it out), else the workplace's copy.
-import { existsSync } from 'node:fs';
+// The corpus of real Kubernetes manifests kept in the repository (test/corpus/: one folder per
+// upstream repository, each with its LICENSE and a SOURCE.md naming repository, commit and paths).
 import { fileURLToPath } from 'node:url';
 
 export function corpusDir(): string {
-  const candidates = [process.env.CORPUS_DIR, fileURLToPath(new URL('../../../shared/corpus', import.meta.url)), '/work/shared/corpus'];
-  const found = candidates.find((c): c is string => c !== undefined && existsSync(c));
-  if (!found) throw new Error(`no corpus found (looked in ${candidates.filter(Boolean).join(', ')}); set CORPUS_DIR`);
-  return found;
+  return fileURLToPath(new URL('../corpus', import.meta.url));
 }

@@ -1,5 +1,5 @@
 // A real OCI registry for tests: the Debian package `docker-registry` (CNCF Distribution 2.8.2) on
-// 127.0.0.1, with filesystem storage in a fresh temp dir (design: /work/shared/design/testbed.md §3, §6-§8).
+// 127.0.0.1, with filesystem storage in a fresh temp dir.
 // - `http.addr: 127.0.0.1:0`: the kernel picks the port, read back from the "listening on" info log line
 //   (so the log level must stay `info`);
 // - run under `env -i PATH=…`: any REGISTRY_* variable in our environment would override the config file;

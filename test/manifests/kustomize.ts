@@ -1,23 +1,21 @@
 // Helpers for the manifest tests: build kustomizations with the real kustomize (`kubectl kustomize`),
 // validate objects against the Kubernetes OpenAPI schemas that the kubernetes-models package ships
 // (offline, compiled validators), and wrap Components in an overlay with Argo CD's own install.yaml.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
+import { corpusDir } from '../helpers/corpus.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const MANIFESTS = join(REPO, 'manifests');
 export const SIDECAR_COMPONENT = join(MANIFESTS, 'components/repo-server-sidecar');
 export const CACHE_COMPONENT = join(MANIFESTS, 'components/persistent-cache');
 
-/** Argo CD's generated install bundle: the corpus copy beside the repository (shared/ sits next to it). */
+/** Argo CD's generated install bundle, from the repository's corpus (see test/corpus/argo-cd/SOURCE.md). */
 export function argoCdInstallYaml(): string {
-  const candidates = [process.env.ARGOCD_INSTALL_YAML, join(REPO, '../shared/corpus/argo-cd/manifests/install.yaml'), '/work/shared/corpus/argo-cd/manifests/install.yaml'];
-  const found = candidates.find((p): p is string => p !== undefined && existsSync(p));
-  if (!found) throw new Error(`Argo CD install.yaml not found (looked in ${candidates.filter(Boolean).join(', ')}); set ARGOCD_INSTALL_YAML`);
-  return found;
+  return join(corpusDir(), 'argo-cd/manifests/install.yaml');
 }
 
 /**
