@@ -9,6 +9,7 @@ const RUNS: Array<[string, string[]]> = [
   ['scripts/build.ts', []],
   ['bench/poller.ts', []],
   ['bench/cmp.ts', [quick ? '3' : '9']],
+  ['bench/cmp-stream.ts', [quick ? '1' : '3']],
   ['bench/getparams.ts', quick ? ['--seconds', '1'] : []],
   ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
   ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],

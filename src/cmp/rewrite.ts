@@ -8,6 +8,7 @@ import { parseImageRef } from '../image/reference.ts';
 import { checkAliasExpansion, indexAliases } from './aliases.ts';
 import { isBlankDocument, makeProbe, splitDocuments, type Probe } from './documents.ts';
 import { cmpError } from './errors.ts';
+import { lineIndex, type LineIndex } from './lines.ts';
 import type { OverrideTable } from './overrides.ts';
 import type { ImagePath } from './paths.ts';
 import { scalarEdit, type Edit } from './scalar.ts';
@@ -53,12 +54,6 @@ export interface RewriteResult {
   readonly documents: readonly DocumentInfo[];
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 function isObjectDocument(doc: Document.Parsed): boolean {
   const c = doc.contents as { items?: unknown[]; has?: (k: string) => boolean } | null;
   return !!c && typeof c.has === 'function' && Array.isArray(c.items) && c.has('apiVersion') && c.has('kind');
@@ -77,6 +72,7 @@ export function rewriteManifests(text: string, options: RewriteOptions): Rewrite
   const probe = options.probe ?? makeProbe(options.paths);
   const found: Found[] = [];
   const documents: DocumentInfo[] = [];
+  const lines = lineIndex(text);
   for (const chunk of splitDocuments(text)) {
     const doc = text.slice(chunk.start, chunk.end);
     const blank = isBlankDocument(doc);
@@ -87,11 +83,11 @@ export function rewriteManifests(text: string, options: RewriteOptions): Rewrite
     for (const parsed of parseAllDocuments(doc)) {
       const error = parsed.errors[0];
       if (error) {
-        const line = lineAt(text, chunk.start + error.pos[0]);
+        const line = lines.lineAt(chunk.start + error.pos[0]);
         throw cmpError('CMP_YAML_INVALID', `${options.fileName}: line ${line}: ${error.message.split('\n')[0]}`, { details: { file: options.fileName, line } });
       }
       const index = indexAliases(parsed);
-      checkAliasExpansion(parsed, index, 10_000 + 10 * index.directNodes, `${options.fileName}: line ${lineAt(text, chunk.start)}`);
+      checkAliasExpansion(parsed, index, 10_000 + 10 * index.directNodes, `${options.fileName}: line ${lines.lineAt(chunk.start)}`);
       const empty = parsed.contents === null;
       documents.push({ start: chunk.start + parsed.range[0], end: chunk.start + parsed.range[2], blank: empty, object: empty ? undefined : isObjectDocument(parsed) });
       walkImages(parsed, index, options.paths, (target) => {
@@ -108,34 +104,23 @@ export function rewriteManifests(text: string, options: RewriteOptions): Rewrite
       });
     }
   }
-  return assemble(text, found, documents);
+  return assemble(text, found, documents, lines);
 }
 
-function assemble(text: string, found: Found[], documents: DocumentInfo[]): RewriteResult {
+function assemble(text: string, found: Found[], documents: DocumentInfo[], lines: LineIndex): RewriteResult {
   found.sort((a, b) => a.offset - b.offset);
   const edits = new Map<number, { edit: Edit; found: Found }>();
   for (const f of found) if (f.edit && !edits.has(f.edit.start)) edits.set(f.edit.start, { edit: f.edit, found: f });
   const ordered = [...edits.values()].sort((a, b) => a.edit.start - b.edit.start);
   const parts: string[] = [];
   let cursor = 0;
-  let line = 1;
-  let lineCursor = 0;
-  const lineOf = (offset: number): number => {
-    for (let i = text.indexOf('\n', lineCursor); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-      line++;
-      lineCursor = i + 1;
-    }
-    return line;
-  };
   const changes: Change[] = [];
   for (const { edit, found: f } of ordered) {
     parts.push(text.slice(cursor, edit.start), edit.text);
     cursor = edit.end;
-    changes.push({ repository: f.repository, from: f.value, to: f.to ?? edit.text, line: lineOf(f.offset) });
+    changes.push({ repository: f.repository, from: f.value, to: f.to ?? edit.text, line: lines.lineAt(f.offset) });
   }
   parts.push(text.slice(cursor));
-  line = 1;
-  lineCursor = 0;
-  const images = found.map((f) => ({ repository: f.repository, value: f.value, line: lineOf(f.offset) }));
+  const images = found.map((f) => ({ repository: f.repository, value: f.value, line: lines.lineAt(f.offset) }));
   return { text: ordered.length === 0 ? text : parts.join(''), changes, images, documents };
 }
