@@ -3,7 +3,8 @@
 // After a success: one interval later, plus up to `jitter` of an interval so repositories spread out.
 // After failures: sooner retries that lengthen (5 s, 10 s, 20 s, …) but never beyond one interval,
 // so the service recovers within one interval of a fault clearing; a registry's `Retry-After`
-// pushes the next attempt back further.
+// pushes the next attempt back further, but never past `maxBackoffSeconds`: a registry that asks
+// for a wait of years (seconds or an HTTP-date) must not silence a repository for good.
 
 export interface ScheduleSettings {
   readonly intervalMs: number;
@@ -26,7 +27,8 @@ export function nextRunAt(state: RepositoryState, settings: ScheduleSettings, no
   if (state.consecutiveFailures > 0) {
     const exp = FIRST_RETRY_MS * 2 ** Math.min(state.consecutiveFailures - 1, 20);
     const backoff = Math.min(exp, settings.intervalMs, settings.maxBackoffMs);
-    const wait = Math.max(backoff * (0.5 + random() / 2), state.retryAfterMs ?? 0);
+    const asked = Math.min(state.retryAfterMs ?? 0, settings.maxBackoffMs);
+    const wait = Math.max(backoff * (0.5 + random() / 2), Number.isFinite(asked) ? asked : settings.maxBackoffMs);
     return state.lastScanAt + wait;
   }
   return state.lastScanAt + settings.intervalMs + random() * settings.jitter * settings.intervalMs;

@@ -10,9 +10,7 @@ import { registryError } from './errors.ts';
 import { basicHeader, parseWwwAuthenticate, pickChallenge } from './auth.ts';
 import type { Credentials } from './credentials.ts';
 import type { HttpReply } from './transport.ts';
-
-/** Default token lifetime when the realm gives no `expires_in` (token spec: 60 seconds). */
-const DEFAULT_EXPIRES_IN_S = 60;
+import { readTokenReply } from './token-reply.ts';
 
 export interface AuthenticatorDeps {
   readonly host: string;
@@ -28,6 +26,8 @@ export interface AuthenticatorDeps {
 export interface Authenticator {
   /** The Authorization header to send for `scope` before any challenge, if one is known. */
   headerFor(scope: string, repository: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Forgets the cached token for `scope`: it could not be used (a local failure sending it). */
+  evict(scope: string): void;
   /** Handles a 401: returns the header to retry with, or throws REG_AUTH. */
   answer(reply: HttpReply, scope: string, repository: string, sent: string | undefined, signal?: AbortSignal): Promise<string>;
 }
@@ -61,15 +61,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const ctx = { host: deps.host, repository, status: reply.status, request: `GET ${url.origin}${url.pathname}` };
     if (reply.status === 401 || reply.status === 403) throw registryError('REG_AUTH', `token realm refused the ${creds.kind === 'basic' ? 'configured credentials' : 'anonymous request'}`, ctx);
     if (reply.status !== 200) throw registryError('REG_PROTOCOL', `token realm answered ${reply.status}`, ctx);
-    let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    try {
-      body = JSON.parse(reply.body.toString('utf8')) as typeof body;
-    } catch (cause) {
-      throw registryError('REG_PROTOCOL', 'token realm reply is not JSON', { ...ctx, cause });
-    }
-    const token = typeof body.token === 'string' && body.token !== '' ? body.token : body.access_token;
-    if (typeof token !== 'string' || token === '') throw registryError('REG_PROTOCOL', 'token realm reply has no token', ctx);
-    const ttlMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S) * 1000;
+    const parsed = readTokenReply(reply.body.toString('utf8'));
+    if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, ctx);
+    const { token, ttlMs } = parsed;
     // renew before the registry would refuse it: 10 s early, or half-way for short-lived tokens
     const expiresAt = deps.clock.now() + ttlMs - Math.min(10_000, ttlMs / 2);
     const primary = scopes[0];
@@ -95,6 +89,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       if (cached && cached.expiresAt > deps.clock.now()) return `Bearer ${cached.value}`;
       tokens.delete(scope);
       return `Bearer ${await tokenFor([scope], repository, signal)}`;
+    },
+
+    evict(scope) {
+      tokens.delete(scope);
     },
 
     async answer(reply, scope, repository, sent, signal) {

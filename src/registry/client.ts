@@ -95,11 +95,21 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const headers: Record<string, string> = { 'user-agent': 'argocd-image-plugins', ...req.headers };
     const send = (authorization: string | undefined): Promise<HttpReply> =>
       transport.send({ ...req, url: req.url, headers: authorization ? { ...headers, authorization } : headers });
+    // A cached token that fails locally (the request cannot even be sent with it) is evicted, so
+    // the next request asks the realm again instead of failing until the token expires.
+    const sendEvicting = async (authorization: string | undefined): Promise<HttpReply> => {
+      try {
+        return await send(authorization);
+      } catch (err) {
+        if (authorization?.startsWith('Bearer ') && !(isAppError(err) && err.code === 'REG_BUDGET_EXHAUSTED')) auth.evict(scope);
+        throw err;
+      }
+    };
     let sent = await auth.headerFor(scope, req.repository, req.signal);
-    let reply = await send(sent);
+    let reply = await sendEvicting(sent);
     if (reply.status === 401) {
       sent = await auth.answer(reply, scope, req.repository, sent, req.signal);
-      reply = await send(sent);
+      reply = await sendEvicting(sent);
     }
     return reply;
   };

@@ -42,3 +42,15 @@ test('a Retry-After longer than the backoff is honoured', () => {
 test('maxBackoff caps retries below the interval when set lower', () => {
   assert.equal(nextRunAt({ lastScanAt: T0, consecutiveFailures: 10 }, { ...S, maxBackoffMs: 60_000 }, T0, () => 1), T0 + 60_000);
 });
+
+test('no Retry-After a registry sends, seconds or HTTP-date, pushes a scan past maxBackoff', async () => {
+  const { parseRetryAfter } = await import('../../src/registry/retry.ts');
+  const capped = { ...S, maxBackoffMs: 600_000 };
+  for (const header of ['86400', '999999999999', '9'.repeat(400), 'Fri, 31 Dec 9999 23:59:59 GMT', new Date(T0 + 3_600_000).toUTCString()]) {
+    const retryAfterMs = parseRetryAfter(header, T0);
+    assert.ok(retryAfterMs !== undefined, header);
+    const at = nextRunAt({ lastScanAt: T0, consecutiveFailures: 1, ...(retryAfterMs !== undefined && { retryAfterMs }) }, capped, T0, () => 1);
+    assert.ok(at <= T0 + 600_000, `${header.slice(0, 40)}: next scan ${at - T0} ms later`);
+    assert.ok(at >= T0 + FIRST_RETRY_MS, header.slice(0, 40));
+  }
+});
