@@ -6,13 +6,12 @@ import type { ClustersConfig } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
-import type { KubeClient } from '../kube/types.ts';
-import { clusterFromSecret, CLUSTER_SECRET_SELECTOR } from './secrets.ts';
 import type { Cluster, ClusterInventory, ClusterSource } from './types.ts';
 
 export interface ClusterSourceOptions {
   readonly config: () => ClustersConfig | undefined;
-  readonly kube?: KubeClient;
+  /** Reads Argo CD's cluster Secrets in a namespace (kube/cluster-secrets.ts); needed for `clusters.argocd`. */
+  readonly readSecrets?: (namespace: string) => Promise<readonly Cluster[]>;
   readonly logger: Logger;
   readonly clock: Clock;
   /** Time between re-lists of the cluster Secrets. */
@@ -65,15 +64,8 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
 
   async function readSecrets(config: ClustersConfig): Promise<void> {
     const argocd = config.argocd!;
-    if (!options.kube) throw new Error('clusters.argocd is set but no Kubernetes client could be made');
-    const secrets = await options.kube.listSecrets(argocd.namespace, CLUSTER_SECRET_SELECTOR);
-    const clusters: Cluster[] = [];
-    for (const s of secrets) {
-      const r = clusterFromSecret(s);
-      if (r.ok) clusters.push(r.cluster);
-      else log.warn({ reason: r.reason }, 'cluster secret skipped');
-    }
-    secretClusters = clusters;
+    if (!options.readSecrets) throw new Error('clusters.argocd is set but no Kubernetes client could be made');
+    secretClusters = await options.readSecrets(argocd.namespace);
     secretsLoadedAt = new Date(options.clock.now()).toISOString();
     error = undefined;
     stateVersion += 1;

@@ -5,14 +5,13 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
-import type { KubeClient } from '../kube/types.ts';
 import type { PollerHandle } from '../poller/types.ts';
 import type { RegistryStats } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import { createAnswerBook } from '../generator/answers.ts';
 import { registerGetParams } from '../generator/routes.ts';
-import { startRefresher, type Refresher } from '../generator/refresh.ts';
+import { startRefresher, type Refresher, type RefresherOptions } from '../kube/refresh/refresher.ts';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/metrics.ts';
 import { registerWebhooks } from '../webhooks/routes.ts';
 import { createTokenCheck } from './auth.ts';
@@ -32,7 +31,7 @@ export interface AppDeps {
   readonly poller: Pick<PollerHandle, 'rescan' | 'isReady'>;
   readonly clusters: Pick<ClusterSource, 'inventory' | 'onChange'>;
   /** Needed to refresh ApplicationSets (server.refreshApplicationSets). */
-  readonly kube?: KubeClient;
+  readonly kube?: RefresherOptions['kube'];
   readonly clock: Clock;
   /** Registry client statistics by host, for /metrics. */
   readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
@@ -40,7 +39,18 @@ export interface AppDeps {
   /** How long a read token is trusted before its file is read again (default 2 s). */
   readonly tokenTtlMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** Problems found in the config's files and variables, listed by /readyz. */
+  readonly problems?: () => readonly { readonly field: string; readonly message: string }[];
 }
+
+/**
+ * How long an idle keep-alive connection stays open. Argo CD's ApplicationSet controller calls us
+ * through Go's net/http, whose default Transport keeps idle connections for 90 s (IdleConnTimeout)
+ * and reuses them: if we closed first, a request sent on a connection we are closing at that moment
+ * fails with a connection reset. Staying open longer than the client makes the client the one
+ * that closes.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 export interface App {
   readonly app: FastifyInstance;
@@ -62,6 +72,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
     loggerInstance: deps.logger.child({ module: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     ajv: { customOptions: { coerceTypes: false } },
   }) as unknown as FastifyInstance;
   installErrorHandler(app);

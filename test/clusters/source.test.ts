@@ -6,6 +6,7 @@ import { createClusterSource } from '../../src/clusters/source.ts';
 import { normalizeClusterName } from '../../src/clusters/normalize.ts';
 import { matchesSelector } from '../../src/clusters/selector.ts';
 import { createKubeClient } from '../../src/kube/client.ts';
+import { clusterSecretReader } from '../../src/kube/cluster-secrets.ts';
 import type { ClustersConfig } from '../../src/config/types.ts';
 import { manualClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
@@ -57,7 +58,7 @@ test('cluster Secrets join the static list; same name: the Secret wins; bad Secr
   const kube = createKubeClient({ server: api.url, token: () => api.token, insecure: false });
   t.after(() => kube.close());
   const config = clustersConfig({ argocd: { namespace: 'argocd' } });
-  const source = createClusterSource({ config: () => config, kube, logger: silent, clock: manualClock(Date.UTC(2026, 0, 1)) });
+  const source = createClusterSource({ config: () => config, readSecrets: clusterSecretReader(kube, silent), logger: silent, clock: manualClock(Date.UTC(2026, 0, 1)) });
   assert.equal(source.inventory().loaded, false, 'not loaded before the first read');
   const inv = await source.refresh();
   assert.equal(inv.loaded, true);
@@ -76,7 +77,7 @@ test('a failed re-list keeps the last good clusters and records the error; the n
   const kube = createKubeClient({ server: api.url, token: () => token, insecure: false });
   t.after(() => kube.close());
   const config = clustersConfig({ static: [], argocd: { namespace: 'argocd' } });
-  const source = createClusterSource({ config: () => config, kube, logger: silent, clock: manualClock(0) });
+  const source = createClusterSource({ config: () => config, readSecrets: clusterSecretReader(kube, silent), logger: silent, clock: manualClock(0) });
   const seen: number[] = [];
   source.onChange((inv) => seen.push(inv.revision));
   const first = await source.refresh();

@@ -11,7 +11,7 @@ import { createMetadataStore } from '../../src/cache/metadata.ts';
 import { createResolutionCache } from '../../src/cache/store.ts';
 import { createClusterSource } from '../../src/clusters/source.ts';
 import type { Config } from '../../src/config/types.ts';
-import { REFRESH_ANNOTATION } from '../../src/generator/refresh.ts';
+import { REFRESH_ANNOTATION } from '../../src/kube/refresh/refresher.ts';
 import { createKubeClient } from '../../src/kube/client.ts';
 import { createClientPool } from '../../src/poller/clients.ts';
 import { createPoller, type Poller } from '../../src/poller/poller.ts';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKubeClient } from '../../src/kube/client.ts';
-import { REFRESH_ANNOTATION } from '../../src/generator/refresh.ts';
+import { REFRESH_ANNOTATION } from '../../src/kube/refresh/refresher.ts';
 import { record, startFixture } from '../generator/fixture.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
 

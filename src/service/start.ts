@@ -1,0 +1,110 @@
+// The generator service as a value: `startService` loads and follows the config, restores the
+// persisted cache, builds the poller, the cluster inventory and the HTTP app, listens, and only
+// then starts polling. It returns a handle whose `close()` stops taking requests, aborts scans and
+// writes the cache. When the service cannot listen (address in use, an address this host does not
+// have), everything already started is stopped again and the error is thrown, so `serve` exits
+// non-zero at once instead of polling without answering. Tests start and stop it in-process.
+import type { FastifyInstance } from 'fastify';
+import { createClusterSource } from '../clusters/source.ts';
+import type { ClusterSource } from '../clusters/types.ts';
+import { createKubeAccess, type KubeAccess } from '../kube/access.ts';
+import { clusterSecretReader } from '../kube/cluster-secrets.ts';
+import type { KubeClient } from '../kube/types.ts';
+import { createClientPool, type ClientPool } from '../poller/clients.ts';
+import { buildService } from '../server/app.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/log.ts';
+import { openConfigState, type ConfigState } from './config-state.ts';
+import { openResolutionState, type ResolutionState } from './resolution-state.ts';
+import { createStartupChecks, type StartupChecks } from './startup-checks.ts';
+
+export interface ServiceOptions {
+  readonly configPath: string;
+  /** Overrides `server.host`/`server.port` (port 0 picks a free one). */
+  readonly listen?: { readonly host: string; readonly port: number };
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Makes the Kubernetes client (tests bind it to a loopback API peer). */
+  readonly connectKube?: (kubeconfig: string | undefined) => KubeClient;
+}
+
+export interface ServiceHandle {
+  /** `http://host:port` the service listens on. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly config: ConfigState;
+  /** Stops taking requests, stops the poller and the cluster reader, writes the cache. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Parts {
+  readonly config: ConfigState;
+  readonly checks: StartupChecks;
+  readonly pool: ClientPool;
+  readonly kube: KubeAccess;
+  readonly state: ResolutionState;
+  readonly clusters: ClusterSource;
+}
+
+/** Builds every part from the config in force; nothing runs yet. */
+async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
+  const { logger } = options;
+  const config = await openConfigState(options.configPath, logger);
+  const checks = createStartupChecks(logger, options.env);
+  checks.check(config.current());
+  const pool = createClientPool(config.current(), { logger, clock, ...(options.env && { env: options.env }) });
+  const state = await openResolutionState({ config, pool, logger, clock });
+  const kube = createKubeAccess({ config: config.current, logger, ...(options.connectKube && { connect: options.connectKube }) });
+  kube.unavailable();
+  const clusters = createClusterSource({ config: () => config.current().clusters, readSecrets: clusterSecretReader(kube, logger), logger, clock });
+  config.onChange((next) => {
+    checks.check(next);
+    pool.update(next);
+    state.poller.updateConfig(next);
+    kube.unavailable();
+    void clusters.refresh();
+  });
+  return { config, checks, pool, kube, state, clusters };
+}
+
+async function stopParts(parts: Parts, app: FastifyInstance): Promise<void> {
+  await app.close();
+  await parts.state.poller.stop();
+  parts.clusters.stop();
+  parts.config.close();
+  await parts.state.persister.flush();
+  await Promise.all([parts.pool.close(), parts.kube.close()]);
+}
+
+export async function startService(options: ServiceOptions): Promise<ServiceHandle> {
+  const clock = options.clock ?? systemClock;
+  const parts = await assemble(options, clock);
+  const { config, state, clusters, pool } = parts;
+  const { app } = await buildService({
+    logger: options.logger,
+    config: config.current,
+    configError: config.error,
+    cache: state.cache,
+    poller: state.poller,
+    clusters,
+    kube: parts.kube,
+    clock,
+    problems: parts.checks.problems,
+    registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
+    ...(options.env && { env: options.env }),
+  });
+  const listen = options.listen ?? { host: config.current().server.host, port: config.current().server.port };
+  let url: string;
+  try {
+    url = await app.listen({ host: listen.host, port: listen.port });
+  } catch (err) {
+    await stopParts(parts, app);
+    throw err;
+  }
+  clusters.start();
+  state.poller.start();
+  options.logger.info({ url, watches: config.current().watches.length, clusters: clusters.inventory().clusters.length }, 'listening');
+  let closing: Promise<void> | undefined;
+  return { url, app, config, close: () => (closing ??= stopParts(parts, app)) };
+}
