@@ -7,6 +7,7 @@ import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { makeStandalone } from './standalone.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 
@@ -56,12 +57,19 @@ export function parseRecords(lines: readonly string[]): LogRecord[] {
 /**
  * A private copy of the built CLI (dist/ is rebuilt and swapped by every `npm test`), with
  * node_modules linked in so its bare imports resolve. Returns the entry path and a remover.
+ * `standalone`: the copy also holds the production dependencies and the node binary (`node`), so a
+ * user who cannot reach the checkout (it may sit under a 0700 directory) can run it.
  */
-export async function snapshotCli(): Promise<{ dir: string; cli: string; remove: () => Promise<void> }> {
+export async function snapshotCli(options: { standalone?: boolean } = {}): Promise<{ dir: string; cli: string; node: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'aip-cli-'));
-  await cp(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
-  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  return { dir, cli: join(dir, 'dist', 'cli.mjs'), remove: () => rm(dir, { recursive: true, force: true }) };
+  let node = process.execPath;
+  if (options.standalone === true) {
+    node = makeStandalone(REPO, dir);
+  } else {
+    await cp(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
+    await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  }
+  return { dir, cli: join(dir, 'dist', 'cli.mjs'), node, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export async function startService(options: StartOptions): Promise<ServiceProcess> {

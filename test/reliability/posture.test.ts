@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
@@ -66,15 +67,25 @@ function writes(trace: string): Array<{ call: string; path: string; line: string
   return out;
 }
 
+/** uid 65534 must be able to walk down to the temp dir; says which directory stops it. */
+function assertSearchableByOthers(dir: string): void {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    assert.ok((statSync(d).mode & 0o001) !== 0, `${d} is not searchable by other users, so uid 65534 cannot reach the temp dir ${dir}; point TMPDIR at a directory it can reach`);
+    if (d === dirname(d)) break;
+  }
+}
+
 test('the service writes only to its cache dir and tmp, running as an unprivileged user', async (t) => {
   assert.equal(process.getuid?.(), 0, 'this check drops from root to uid 65534 with setpriv, so it must start as root');
-  const cli = await snapshotCli();
+  // The node binary and dependencies are copied out of the checkout, which uid 65534 may not reach.
+  const cli = await snapshotCli({ standalone: true });
   t.after(() => cli.remove());
   const reg = await startRegistry();
   t.after(() => reg.stop());
   await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-08-01T00:00:00Z', label: 'w0' });
   const root = await mkdtemp(join(tmpdir(), 'aip-posture-'));
   t.after(() => rm(root, { recursive: true, force: true }));
+  assertSearchableByOthers(tmpdir());
   const etc = join(root, 'etc');
   const cache = join(root, 'cache');
   const tmp = join(root, 'tmp');
@@ -95,7 +106,7 @@ test('the service writes only to its cache dir and tmp, running as an unprivileg
   const traceFile = join(tmpdir(), `aip-posture-trace-${process.pid}.txt`);
   t.after(() => rm(traceFile, { force: true }));
   const calls = 'trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir,truncate,link,linkat,symlink,symlinkat,chmod,fchmodat,chown,fchownat,utimensat';
-  const child = spawn('strace', ['-f', '-qq', '-o', traceFile, '-e', calls, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli.cli, 'serve', '--config', config, '--listen', '127.0.0.1:0'], {
+  const child = spawn('strace', ['-f', '-qq', '-o', traceFile, '-e', calls, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', cli.node, cli.cli, 'serve', '--config', config, '--listen', '127.0.0.1:0'], {
     cwd: tmp,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: tmp, HOME: tmp, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
