@@ -5,6 +5,7 @@ import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
 import type { AppError } from '../shared/errors.ts';
+import { lazyGzip, type Compressed } from './compressed.ts';
 import { generatorError } from './errors.ts';
 import type { GeneratorInput } from './input.ts';
 import { buildParameterSets, selectWatches, type ParameterSet } from './params.ts';
@@ -17,7 +18,8 @@ export interface GeneratorDeps {
   readonly clusters: Pick<ClusterSource, 'inventory'>;
 }
 
-export type Answer = { ok: true; bytes: string } | { ok: false; error: AppError };
+/** `gzip` is the same bytes gzip-coded, made at most once per answer (see compressed.ts). */
+export type Answer = { ok: true; bytes: string; gzip: Compressed } | { ok: false; error: AppError };
 
 export interface AnswerBook {
   /** `serialize` turns a body into bytes (the route's response-schema serializer). */
@@ -60,7 +62,8 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
       const known = book.get(key);
       if (known) return known;
       const built = buildParameterSets({ config, cache: deps.cache, clusters: inventory.clusters, watches: watches.value, input });
-      const answer: Answer = built.ok ? { ok: true, bytes: serialize({ output: { parameters: built.value } }) } : built;
+      const bytes = built.ok ? serialize({ output: { parameters: built.value } }) : '';
+      const answer: Answer = built.ok ? { ok: true, bytes, gzip: lazyGzip(bytes) } : built;
       book.set(key, answer);
       return answer;
     },

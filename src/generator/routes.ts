@@ -1,9 +1,11 @@
 // POST /api/v1/getparams.execute, the ApplicationSet plugin generator protocol
 // (argocd-protocols.md A.5–A.8). The Bearer token is checked by the server's auth hook before
 // this handler runs. Answers are byte strings from the answer book, serialised once by this
-// route's response schema.
+// route's response schema. A client that accepts gzip (Argo CD's does) gets the answer's cached gzip
+// coding once it is ready; `Vary` tells caches the representation depends on Accept-Encoding.
 import type { FastifyInstance } from 'fastify';
 import type { AnswerBook } from './answers.ts';
+import { acceptsGzip } from './encoding.ts';
 import { parseGeneratorInput } from './input.ts';
 import { errorSchema, getParamsBodySchema, getParamsResponseSchema } from './schemas.ts';
 
@@ -26,7 +28,12 @@ export function registerGetParams(app: FastifyInstance, book: AnswerBook, observ
         throw answer.error;
       }
       observe?.('ok');
-      return reply.type('application/json; charset=utf-8').send(answer.bytes);
+      reply.type('application/json; charset=utf-8').header('vary', 'Accept-Encoding');
+      if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(answer.bytes);
+      const gzip = answer.gzip.get();
+      if (gzip) return reply.header('content-encoding', 'gzip').send(gzip);
+      reply.raw.once('close', () => answer.gzip.prepare());
+      return reply.send(answer.bytes);
     },
   });
 }
