@@ -22,6 +22,10 @@ export type CmpErrorCode =
   | 'CMP_EMPTY_RENDER'
   /** Strict mode: an override names an image the Application does not use. */
   | 'CMP_OVERRIDE_UNUSED'
+  /** A path a renderer would read (kustomize resource, base, patch; helm values file) leaves the repository. */
+  | 'CMP_OUTSIDE_REPOSITORY'
+  /** The Application asked for an argument a renderer must not get (a release name that is not a DNS-1123 label, a flag). */
+  | 'CMP_ARGUMENT_INVALID'
   /** The fallback lookup at the image service failed; we never render with stale tags instead. */
   | 'CMP_FALLBACK_FAILED';
 

@@ -15,7 +15,10 @@ export const RENDERERS: readonly RendererName[] = ['auto', 'directory', 'kustomi
 
 export interface HelmOptions {
   readonly releaseName: string;
+  /** The variable the release name came from, for messages. */
+  readonly releaseNameFrom: string;
   readonly namespace: string | undefined;
+  readonly namespaceFrom: string;
   readonly valuesFiles: readonly string[];
   readonly parameters: Readonly<Record<string, string>>;
   readonly kubeVersion: string | undefined;
@@ -125,7 +128,9 @@ export function readOptions(env: Env, sidecar: SidecarInputs = {}): CmpOptions {
     exclude: text(env, 'ARGOCD_ENV_DIRECTORY_EXCLUDE'),
     helm: {
       releaseName: text(env, 'ARGOCD_ENV_HELM_RELEASE_NAME') ?? appName(env) ?? 'release',
+      releaseNameFrom: text(env, 'ARGOCD_ENV_HELM_RELEASE_NAME') !== undefined ? 'ARGOCD_ENV_HELM_RELEASE_NAME' : 'ARGOCD_APP_NAME',
       namespace: text(env, 'ARGOCD_ENV_HELM_NAMESPACE') ?? text(env, 'ARGOCD_APP_NAMESPACE'),
+      namespaceFrom: text(env, 'ARGOCD_ENV_HELM_NAMESPACE') !== undefined ? 'ARGOCD_ENV_HELM_NAMESPACE' : 'ARGOCD_APP_NAMESPACE',
       valuesFiles: params.valuesFiles ?? list(env.ARGOCD_ENV_HELM_VALUES_FILES),
       parameters: params.helmParameters ?? {},
       kubeVersion: text(env, 'KUBE_VERSION'),

@@ -3,41 +3,11 @@
 // given and prints what `helm template` prints (a `# Source:` comment per document). The tests check
 // the invocation (release name, namespace, values files, --set values, cluster version) and that
 // init only runs `helm dependency build` when the chart declares dependencies not yet vendored.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before } from 'node:test';
-import { buildCli, repository, runPhase, sidecarBin } from './helpers/sidecar.ts';
-
-const STAND_IN = `#!/usr/bin/env node
-// helm stand-in: records argv and cwd, answers like helm would.
-const fs = require('node:fs');
-const args = process.argv.slice(2);
-fs.appendFileSync(process.env.HELM_STANDIN_RECORD, JSON.stringify({ args, cwd: process.cwd() }) + '\\n');
-if (process.env.HELM_STANDIN_FAIL) { process.stderr.write('Error: template: web/templates/deployment.yaml:7: bad value\\n'); process.exit(1); }
-const sleep = Number(process.env.HELM_STANDIN_SLEEP || 0);
-setTimeout(() => {
-  if (args[0] === 'dependency') { fs.mkdirSync('charts', { recursive: true }); fs.writeFileSync('charts/redis-19.0.0.tgz', ''); return; }
-  const release = args[1];
-  const ns = args[args.indexOf('--namespace') + 1];
-  process.stdout.write('---\\n# Source: web/templates/deployment.yaml\\napiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: ' + release + '-web\\n  namespace: ' + ns + '\\nspec:\\n  template:\\n    spec:\\n      containers:\\n        - name: web\\n          image: "ghcr.io/acme/web:1.0.0"\\n');
-}, sleep);
-`;
-
-const CHART = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
-
-function standIn(t: TestContext): { bin: string; record: string; calls: () => { args: string[]; cwd: string }[] } {
-  const bin = sidecarBin(t);
-  writeFileSync(join(bin, 'helm'), STAND_IN);
-  chmodSync(join(bin, 'helm'), 0o755);
-  const dir = mkdtempSync(join(tmpdir(), 'helm-record-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const record = join(dir, 'calls.jsonl');
-  const calls = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; cwd: string }) : []);
-  return { bin, record, calls };
-}
+import { CHART, standIn } from './helpers/helm-standin.ts';
+import { buildCli, repository, runPhase } from './helpers/sidecar.ts';
 
 before(() => buildCli());
 
@@ -53,9 +23,9 @@ test('helm template gets release name, namespace, values files, --set values and
   assert.equal(r.exitCode, 0, r.stderr);
   assert.deepEqual(calls(), [{
     cwd: app,
-    args: ['template', 'web-prod', '.', '--include-crds', '--namespace', 'prod', '--kube-version', '1.31.4',
-      '--api-versions', 'v1', '--api-versions', 'apps/v1', '--api-versions', 'apps/v1/Deployment',
-      '--values', 'values-prod.yaml', '--set', 'image.tag=v1\\,v2', '--set', 'replicas=3'],
+    args: ['template', '--include-crds', '--namespace=prod', '--kube-version=1.31.4',
+      '--api-versions=v1', '--api-versions=apps/v1', '--api-versions=apps/v1/Deployment',
+      '--values=values-prod.yaml', '--set=image.tag=v1\\,v2', '--set=replicas=3', '--', 'web-prod', '.'],
   }]);
   assert.match(r.stdout, /^---\n# Source: web\/templates\/deployment\.yaml\n/);
   assert.match(r.stdout, /name: web-prod-web\n {2}namespace: prod\n/);
@@ -67,7 +37,7 @@ test('the release name defaults to the Application name without its namespace pr
   const { app } = repository(t, { 'Chart.yaml': CHART });
   const r = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_NAME: 'team-a_web' });
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.equal(calls()[0]!.args[1], 'web');
+  assert.deepEqual(calls()[0]!.args.slice(-3), ['--', 'web', '.']);
 });
 
 test('values files outside the repository or given as URLs are refused before helm runs', async (t) => {
@@ -77,7 +47,7 @@ test('values files outside the repository or given as URLs are refused before he
     const r = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_PARAMETERS: JSON.stringify([{ array: [file], name: 'values-files' }]) });
     assert.equal(r.exitCode, 1, file);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /CMP_OPTIONS_INVALID\): values file/);
+    assert.match(r.stderr, /CMP_(?:ARGUMENT_INVALID|OUTSIDE_REPOSITORY)\): values file/);
     assert.deepEqual(calls(), []);
   }
 });

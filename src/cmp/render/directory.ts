@@ -6,17 +6,12 @@
 // skipped unless it looks like a manifest (apiVersion:, kind: and metadata: all present), in which
 // case it is an error; a .json file must be one Kubernetes object.
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import { cmpError } from '../errors.ts';
-import { repositoryRoot } from './helm.ts';
+import { inside, realRepositoryRoot } from './repo.ts';
 import type { RenderContext, RenderedSource } from './types.ts';
 
 const MANIFEST_FILE = /\.(?:ya?ml|json)$/;
-
-function inside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..');
-}
 
 async function globMatcher(pattern: string | undefined): Promise<((path: string) => boolean) | undefined> {
   if (pattern === undefined) return undefined;
@@ -26,7 +21,7 @@ async function globMatcher(pattern: string | undefined): Promise<((path: string)
 
 /** Manifest files under `cwd`, relative paths in Argo CD's walk order. */
 export async function listManifestFiles(ctx: RenderContext): Promise<string[]> {
-  const root = realpathSync(repositoryRoot(ctx.cwd, ctx.options.sourcePath));
+  const root = realRepositoryRoot(ctx.cwd, ctx.options.sourcePath);
   const include = await globMatcher(ctx.options.include);
   const exclude = await globMatcher(ctx.options.exclude);
   const out: string[] = [];

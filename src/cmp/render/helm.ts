@@ -1,14 +1,16 @@
 // helm rendering: `helm template` with the release name, namespace, values files and values from
-// parameters, plus the destination cluster's version and API list as Argo CD passes them. Values
-// files must stay inside the repository (no absolute paths, no `..` out of it, no URLs: the CMP
-// fetches nothing the repository names). `cmp init` builds chart dependencies only when the chart
+// parameters, plus the destination cluster's version and API list as Argo CD passes them (the
+// command line itself: helm-args.ts). Values files must be files inside the repository by their
+// real path (no absolute paths, no `..` or symlink out of it, no URLs: the CMP fetches nothing the
+// repository names). `cmp init` builds chart dependencies only when the chart
 // declares some that are not already vendored under charts/.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cmpError } from '../errors.ts';
-import type { HelmOptions } from '../options.ts';
 import { runRenderer, which } from './exec.ts';
+import { checkValuesFileName, helmTemplateArgs } from './helm-args.ts';
+import { realInside, realRepositoryRoot } from './repo.ts';
 import type { RenderContext } from './types.ts';
 
 export function isHelmChart(dir: string): boolean {
@@ -21,44 +23,20 @@ function helmBinary(env: Readonly<Record<string, string | undefined>>): string {
   return helm;
 }
 
-/** The repository root: the working directory minus `spec.source.path`. */
-export function repositoryRoot(cwd: string, sourcePath: string | undefined): string {
-  if (!sourcePath || sourcePath === '.' || sourcePath === '/') return cwd;
-  const depth = sourcePath.split('/').filter((s) => s !== '' && s !== '.').length;
-  return resolve(cwd, ...Array<string>(depth).fill('..'));
-}
-
-/** Check a values file name; throws CMP_OPTIONS_INVALID for anything reaching outside the repository. */
-export function checkValuesFile(file: string, cwd: string, root: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) throw cmpError('CMP_OPTIONS_INVALID', `values file "${file}" is a URL; the plugin reads values files from the repository only`);
-  if (isAbsolute(file)) throw cmpError('CMP_OPTIONS_INVALID', `values file "${file}" is an absolute path; give a path relative to the application directory`);
-  const rel = relative(root, resolve(cwd, file));
-  if (rel === '..' || rel.startsWith(`..${sep}`)) throw cmpError('CMP_OPTIONS_INVALID', `values file "${file}" is outside the repository`);
-  return file;
-}
-
-/** Escape unescaped commas, which `--set` would otherwise read as separators (as Argo CD does). */
-function setValue(value: string): string {
-  return value.replace(/(^|[^\\]),/g, '$1\\,');
-}
-
-/** The `helm template` argument list (pure). */
-export function helmTemplateArgs(helm: HelmOptions, valuesFiles: readonly string[]): string[] {
-  const args = ['template', helm.releaseName, '.', '--include-crds'];
-  if (helm.namespace) args.push('--namespace', helm.namespace);
-  if (helm.kubeVersion) args.push('--kube-version', helm.kubeVersion);
-  for (const api of helm.apiVersions) args.push('--api-versions', api);
-  for (const file of valuesFiles) args.push('--values', file);
-  for (const [key, value] of Object.entries(helm.parameters)) {
-    if (key === '' || key.includes('=')) throw cmpError('CMP_OPTIONS_INVALID', `helm parameter "${key}" is not a value path`);
-    args.push('--set', `${key}=${setValue(value)}`);
-  }
-  return args;
+/** Every values file must be a regular file whose real path is inside the repository. */
+export function checkValuesFiles(files: readonly string[], cwd: string, root: string): string[] {
+  return files.map((file) => {
+    checkValuesFileName(file);
+    const what = `values file ${JSON.stringify(file)}`;
+    const real = realInside(file, cwd, root, what);
+    if (real === undefined) throw cmpError('CMP_ARGUMENT_INVALID', `${what} does not exist in the repository (paths are relative to the application directory)`);
+    if (!statSync(real).isFile()) throw cmpError('CMP_ARGUMENT_INVALID', `${what} is not a file`);
+    return file;
+  });
 }
 
 export async function renderHelm(ctx: RenderContext): Promise<string> {
-  const root = repositoryRoot(ctx.cwd, ctx.options.sourcePath);
-  const valuesFiles = ctx.options.helm.valuesFiles.map((f) => checkValuesFile(f, ctx.cwd, root));
+  const valuesFiles = checkValuesFiles(ctx.options.helm.valuesFiles, ctx.cwd, realRepositoryRoot(ctx.cwd, ctx.options.sourcePath));
   return runRenderer({ what: 'helm template', file: helmBinary(ctx.env), args: helmTemplateArgs(ctx.options.helm, valuesFiles), cwd: ctx.cwd, timeoutMs: ctx.options.timeoutMs, maxBytes: ctx.options.maxBytes, env: ctx.env });
 }
 

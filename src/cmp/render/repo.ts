@@ -1,0 +1,50 @@
+// The repository root and the rule "nothing outside it". argocd-cmp-server unpacks the repository
+// into a fresh directory and runs the command in the application's directory, `spec.source.path`
+// below the root, which it passes as ARGOCD_APP_SOURCE_PATH (argocd-protocols.md B.6/B.7). A path a
+// renderer will read is judged by its real path (every symlink resolved), never by its text: a
+// symlinked directory inside the repository may point anywhere.
+import { realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { cmpError } from '../errors.ts';
+
+/** The repository root: the working directory minus `spec.source.path`. */
+export function repositoryRoot(cwd: string, sourcePath: string | undefined): string {
+  if (!sourcePath || sourcePath === '.' || sourcePath === '/') return cwd;
+  const depth = sourcePath.split('/').filter((s) => s !== '' && s !== '.').length;
+  return resolve(cwd, ...Array<string>(depth).fill('..'));
+}
+
+/** The real path of the repository root. */
+export function realRepositoryRoot(cwd: string, sourcePath: string | undefined): string {
+  return realpathSync(repositoryRoot(cwd, sourcePath));
+}
+
+/** True when `path` (already real) is `root` or below it. */
+export function inside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep));
+}
+
+function outside(what: string): Error {
+  return cmpError('CMP_OUTSIDE_REPOSITORY', `${what} leaves the repository (through ".." or a symlink); the plugin reads files from the repository only`);
+}
+
+/**
+ * The real path of `path` (relative to `base`) when it exists, undefined when it does not; throws
+ * CMP_OUTSIDE_REPOSITORY when it exists but leaves the repository root, through `..` or a symlink.
+ */
+export function realInside(path: string, base: string, root: string, what: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(resolve(base, path));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      if (!inside(resolve(base, path), root)) throw outside(what);
+      return undefined;
+    }
+    throw cmpError('CMP_RENDER_FAILED', `${what}: cannot be read (${code ?? 'error'})`, { cause });
+  }
+  if (!inside(real, root)) throw outside(what);
+  return real;
+}
