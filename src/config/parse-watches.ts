@@ -10,7 +10,18 @@ import { readPin, readPlatforms, readPolicy } from './parse-policy.ts';
 import { child, isMapping, readList, readMapping, readString, report, type IssueSink } from './reader.ts';
 
 const WATCH_KEYS = ['name', 'image', 'policy', 'filter', 'platforms', 'pin', 'environments', 'holds', 'allowedApplicationSets'];
-const WATCH_NAME = /^[A-Za-z0-9_]+$/;
+// A watch name is a field in goTemplate's `{{ .images.<name>.tag }}`. Go's text/template lexes a field
+// as '.' followed by letters, digits and '_', and '.1web' as the number .1, so a name must start with
+// a letter or '_' (text/template/parse/lex.go, lexField and lexNumber).
+const WATCH_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function watchNameProblem(name: string): string {
+  if (/^[A-Za-z0-9_]+$/.test(name)) {
+    return `"${name}" must start with a letter or _: goTemplate reads {{ .images.${name}.tag }} as a number (write e.g. "_${name}")`;
+  }
+  const fixed = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
+  return `"${name}" must be letters, digits and _ only, starting with a letter or _ (it is a template key: {{ .images.<name>.tag }}; write e.g. "${fixed}")`;
+}
 
 function readImage(sink: IssueSink, value: unknown, path: string): { image: string; registry: string; repository: string } | undefined {
   const text = readString(sink, value, path);
@@ -60,7 +71,7 @@ function readWatch(sink: IssueSink, value: unknown, path: string): Watch | undef
   if (m === undefined) return undefined;
   const name = readString(sink, m.name, child(path, 'name'));
   if (name !== undefined && !WATCH_NAME.test(name)) {
-    report(sink, child(path, 'name'), `"${name}" must be letters, digits and _ only (it is a template key: images.<name>)`);
+    report(sink, child(path, 'name'), watchNameProblem(name));
   }
   const image = readImage(sink, m.image, child(path, 'image'));
   const rule = readRule(sink, m, path);

@@ -13,11 +13,16 @@ export interface GeneratorInput {
   readonly images?: readonly string[];
   readonly clusterSelector: LabelSelector;
   readonly allowEmpty: boolean;
+  /** What a name in `images` that no watch has does: `refuse` (400) or `ignore` (left out). */
+  readonly unknownImages: UnknownImages;
 }
+
+export type UnknownImages = 'refuse' | 'ignore';
 
 export type InputResult = { ok: true; input: GeneratorInput } | { ok: false; error: AppError };
 
-const KEYS = ['images', 'clusterSelector', 'allowEmpty'];
+const KEYS = ['images', 'clusterSelector', 'allowEmpty', 'unknownImages'];
+const UNKNOWN_IMAGES: readonly UnknownImages[] = ['refuse', 'ignore'];
 const SELECTOR_KEYS = ['matchLabels', 'matchExpressions'];
 const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 const P = 'input.parameters';
@@ -77,15 +82,22 @@ function parseBoolean(v: unknown, path: string): boolean {
   return fail(path, 'must be true or false');
 }
 
+function parseUnknownImages(v: unknown): UnknownImages {
+  if (UNKNOWN_IMAGES.includes(v as UnknownImages)) return v as UnknownImages;
+  return fail('unknownImages', `must be one of ${UNKNOWN_IMAGES.join(', ')}`);
+}
+
+// A key written with no value (`images:` in YAML) reaches us as JSON null: it means "absent".
 export function parseGeneratorInput(parameters: unknown): InputResult {
   try {
-    if (parameters === undefined || parameters === null) return { ok: true, input: { clusterSelector: EVERYTHING, allowEmpty: false } };
+    if (parameters === undefined || parameters === null) return { ok: true, input: { clusterSelector: EVERYTHING, allowEmpty: false, unknownImages: 'refuse' } };
     if (!isMap(parameters)) fail('', 'must be a map');
     onlyKeys(parameters, KEYS, '');
     const input: GeneratorInput = {
-      ...(parameters.images !== undefined && { images: parseImages(parameters.images) }),
-      clusterSelector: parameters.clusterSelector === undefined ? EVERYTHING : parseSelector(parameters.clusterSelector),
-      allowEmpty: parameters.allowEmpty === undefined ? false : parseBoolean(parameters.allowEmpty, 'allowEmpty'),
+      ...(parameters.images != null && { images: parseImages(parameters.images) }),
+      clusterSelector: parameters.clusterSelector == null ? EVERYTHING : parseSelector(parameters.clusterSelector),
+      allowEmpty: parameters.allowEmpty == null ? false : parseBoolean(parameters.allowEmpty, 'allowEmpty'),
+      unknownImages: parameters.unknownImages == null ? 'refuse' : parseUnknownImages(parameters.unknownImages),
     };
     return { ok: true, input };
   } catch (err) {

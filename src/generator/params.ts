@@ -46,9 +46,10 @@ export function selectWatches(config: Config, input: GeneratorInput, application
   const chosen = new Map<string, Watch>();
   for (const [i, name] of input.images.entries()) {
     const watch = byName.get(name);
+    if (!watch && input.unknownImages === 'ignore') continue;
     if (!watch) {
       const known = [...byName.keys()].sort().join(', ') || '(none)';
-      return { ok: false, error: generatorError('GEN_UNKNOWN_WATCH', `input.parameters.images[${i}]: no watch named "${name}" in the config; configured watches: ${known}`) };
+      return { ok: false, error: generatorError('GEN_UNKNOWN_WATCH', `input.parameters.images[${i}]: no watch named "${name}" in the config; configured watches: ${known}. To answer without images for names that have no watch (a Git directory without an image, say), set input.parameters.unknownImages: ignore`) };
     }
     if (!mayRequest(watch, applicationSetName)) {
       return { ok: false, error: generatorError('GEN_FORBIDDEN', `ApplicationSet "${applicationSetName}" may not request watch "${name}"; its allowedApplicationSets are ${watch.allowedApplicationSets.join(', ')}`, { watch: name }) };

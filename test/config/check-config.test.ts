@@ -72,3 +72,16 @@ test('usage errors exit 2', async () => {
     assert.match(r.stderr, /usage: argocd-image-plugins check-config/);
   }
 });
+
+test('a watch name goTemplate cannot read as a field is refused with a fix', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'aip-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, 'watches:\n  - { name: 1web, image: acme/web, policy: { lexical: {} } }\n  - { name: web-app, image: acme/app, policy: { lexical: {} } }\n  - { name: _1web, image: acme/w1, policy: { lexical: {} } }\n');
+  const r = await checkConfig([file]);
+  assert.equal(r.exitCode, 1);
+  assert.deepEqual(r.stdout.split('\n'), [
+    'watches[0].name: "1web" must start with a letter or _: goTemplate reads {{ .images.1web.tag }} as a number (write e.g. "_1web")',
+    'watches[1].name: "web-app" must be letters, digits and _ only, starting with a letter or _ (it is a template key: {{ .images.<name>.tag }}; write e.g. "web_app")',
+  ]);
+});

@@ -91,14 +91,15 @@ test('an inventory with no clusters at all is refused too', async (t) => {
 test('unknown keys and wrong types answer 400 naming the field', async (t) => {
   const fx = await startFixture(t);
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ registry: 'evil.example' }, /input\.parameters\.registry: unknown key; allowed keys are images, clusterSelector, allowEmpty/],
+    [{ registry: 'evil.example' }, /input\.parameters\.registry: unknown key; allowed keys are images, clusterSelector, allowEmpty, unknownImages/],
     [{ images: 'web' }, /input\.parameters\.images: must be a list/],
     [{ images: ['web', 3] }, /input\.parameters\.images\[1\]: must be a non-empty string/],
     [{ clusterSelector: { matchLabels: { env: 1 } } }, /clusterSelector\.matchLabels\.env: must be a string/],
     [{ clusterSelector: { matchLabels: {}, regex: '.*' } }, /clusterSelector\.regex: unknown key/],
     [{ clusterSelector: { matchExpressions: [{ key: 'a', operator: 'Like', values: ['x'] }] } }, /matchExpressions\[0\]\.operator: must be one of In, NotIn, Exists, DoesNotExist/],
     [{ allowEmpty: 'yes' }, /allowEmpty: must be true or false/],
-    [{ images: ['nope'] }, /images\[0\]: no watch named "nope".*configured watches: api, web/],
+    [{ images: ['nope'] }, /images\[0\]: no watch named "nope".*configured watches: api, web\. .*set input\.parameters\.unknownImages: ignore/],
+    [{ images: ['nope'], unknownImages: 'skip' }, /input\.parameters\.unknownImages: must be one of refuse, ignore/],
   ];
   for (const [parameters, message] of cases) {
     const res = await send(fx.app, controllerRequest('x', parameters));
@@ -186,4 +187,35 @@ test('a config change (new cluster) rebuilds the answer', async (t) => {
   const after = sets((await send(fx.app, controllerRequest('x'))).json());
   assert.deepEqual(before.map((s) => s.name), ['prod-eu_1', 'staging']);
   assert.deepEqual(after.map((s) => s.name), ['z-new']);
+});
+
+test('a key written with no value (JSON null) means absent', async (t) => {
+  const fx = await startFixture(t);
+  const absent = await send(fx.app, controllerRequest('web-apps'));
+  const nulls = await send(fx.app, controllerRequest('web-apps', { images: null, clusterSelector: null, allowEmpty: null, unknownImages: null }));
+  assert.equal(nulls.status, 200, nulls.text);
+  assert.equal(nulls.text, absent.text);
+});
+
+test('Git directories × plugin: a directory without a watch of its name is refused unless the ApplicationSet says unknownImages: ignore', async (t) => {
+  const fx = await startFixture(t);
+  // What a matrix sends for the directory "docs" with images: ['{{.path.basename}}'] templated.
+  const refused = await send(fx.app, controllerRequest('web-apps', { images: ['docs'] }));
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json().code, 'GEN_UNKNOWN_WATCH');
+  const none = await send(fx.app, controllerRequest('web-apps', { images: ['docs'], unknownImages: 'ignore' }));
+  assert.equal(none.status, 200, none.text);
+  const noneSets = sets(none.json());
+  assert.equal(noneSets.length, 2, 'one parameter set per cluster still: the directory keeps its Applications');
+  for (const set of noneSets) {
+    assert.deepEqual(set.images, {});
+    assert.equal(set.imageOverrides, '{}');
+  }
+  const some = sets((await send(fx.app, controllerRequest('web-apps', { images: ['docs', 'web'], unknownImages: 'ignore' }))).json());
+  assert.deepEqual(Object.keys(some[0]!.images), ['web']);
+  // ignore covers names no watch has, never a watch the ApplicationSet may not use.
+  const forbidden = await send(fx.app, controllerRequest('web-apps', { images: ['api'], unknownImages: 'ignore' }));
+  assert.equal(forbidden.status, 403);
+  const strict = await send(fx.app, controllerRequest('web-apps', { images: ['docs'], unknownImages: 'refuse' }));
+  assert.equal(strict.status, 400);
 });

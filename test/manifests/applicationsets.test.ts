@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { applicationSetValidator, describeErrors } from './applicationset-schema.ts';
+import { parseGeneratorInput } from '../../src/generator/input.ts';
 import { build, MANIFESTS, parseObjects, REPO, type KubeObject } from './kustomize.ts';
 
 const DIR = join(REPO, 'examples/applicationsets');
@@ -69,6 +70,14 @@ describe('examples/applicationsets', () => {
       const plugin = parse(readFileSync(join(REPO, 'plugin.yaml'), 'utf8')) as { metadata: { name: string }; spec: { version?: string } };
       const cmpName = plugin.spec.version ? `${plugin.metadata.name}-${plugin.spec.version}` : plugin.metadata.name;
       for (const n of names) assert.equal(n, cmpName, 'the Application source plugin name is <metadata.name>-<spec.version> of plugin.yaml');
+    });
+
+    it(`${file}: ${object.metadata.name} sends plugin input the service accepts`, () => {
+      const inputs = collect(object.spec, 'plugin').map((p) => (p as { input?: { parameters?: unknown } }).input?.parameters);
+      for (const parameters of inputs) {
+        const parsed = parseGeneratorInput(parameters);
+        assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+      }
     });
   }
 
