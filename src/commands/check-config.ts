@@ -1,11 +1,14 @@
-// `argocd-image-plugins check-config [FILE]`: validate a config file the way `serve` would read it and
-// list every problem, one `path: message` per line. FILE defaults to --config FILE or
-// $ARGOCD_IMAGE_PLUGINS_CONFIG. Exit 0 when valid, 1 when not (or unreadable), 2 on usage errors.
+// `argocd-image-plugins check-config [--online] [FILE]`: validate a config file the way `serve` would
+// read it and list every problem, one `path: message` per line. FILE defaults to --config FILE or
+// $ARGOCD_IMAGE_PLUGINS_CONFIG. With --online, also resolve every watch against its registry and name
+// each one that does not resolve. Exit 0 when valid (and, online, every watch resolves), 1 when not
+// (or unreadable), 2 on usage errors.
 import { configPathFrom, parseConfigText, readConfigText } from '../config/load.ts';
 import { formatIssue } from '../config/parse.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
+import { checkOnline } from './online-check.ts';
 
-const USAGE = 'usage: argocd-image-plugins check-config [FILE | --config FILE]\n';
+const USAGE = 'usage: argocd-image-plugins check-config [--online] [FILE | --config FILE]\n';
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -14,7 +17,7 @@ function plural(n: number, one: string, many: string): string {
 /** The file named by the arguments, or a usage error message. */
 function fileFrom(argv: readonly string[]): { file: string } | { usage: string } {
   const positional = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
-  const unknown = argv.filter((a) => a.startsWith('-') && a !== '--config' && !a.startsWith('--config='));
+  const unknown = argv.filter((a) => a.startsWith('-') && a !== '--config' && a !== '--online' && !a.startsWith('--config='));
   if (unknown.length > 0) return { usage: `unknown option ${unknown[0]}` };
   if (positional.length > 1) return { usage: `one config file at a time (got ${positional.length})` };
   if (positional.length === 1) {
@@ -53,5 +56,13 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const { config } = result;
   process.stdout.write(`ok: ${plural(config.watches.length, 'watch', 'watches')}, ${plural(config.registries.length, 'registry', 'registries')}\n`);
-  return 0;
+  return argv.includes('--online') ? online(config) : 0;
+}
+
+async function online(config: Parameters<typeof checkOnline>[0]): Promise<number> {
+  const { lines, failed } = await checkOnline(config);
+  process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  if (failed.length === 0) return 0;
+  process.stderr.write(`check-config: ${plural(failed.length, 'watch does', 'watches do')} not resolve: ${failed.join(', ')}\n`);
+  return 1;
 }

@@ -4,15 +4,12 @@
 import { parseArgs } from 'node:util';
 import { configPathFrom, loadConfig } from '../config/load.ts';
 import { createLogger } from '../shared/log.ts';
-import { systemClock } from '../shared/clock.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
 import { createResolutionCache } from '../cache/store.ts';
 import { createMetadataStore } from '../cache/metadata.ts';
 import { loadSnapshot } from '../cache/snapshot.ts';
-import { createClientPool } from '../poller/clients.ts';
-import { planRepositories } from '../poller/plan.ts';
-import { scanRepository, type ScanReport } from '../poller/scan.ts';
 import { renderReports } from '../poller/explain.ts';
+import { scanAll } from './scan-all.ts';
 
 const USAGE = 'usage: argocd-image-plugins resolve [--config FILE] [--watch NAME] [--environment ENV] [--json] [--all] [--cache FILE]\n';
 
@@ -36,22 +33,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     const snapshot = values.cache ? await loadSnapshot(values.cache) : undefined;
     if (snapshot) cache.load(snapshot.entries);
     const metadata = createMetadataStore(snapshot?.metadata);
-    const pool = createClientPool(config, { logger, clock: systemClock });
     const wanted = values.watch ? new Set(values.watch) : undefined;
     const unknown = [...(wanted ?? [])].filter((w) => !config.watches.some((x) => x.name === w));
     if (unknown.length > 0) {
       process.stderr.write(`resolve: no watch named ${unknown.join(', ')} (configured: ${config.watches.map((w) => w.name).join(', ')})\n`);
       return 2;
     }
-    const plans = planRepositories(config)
-      .map((p) => ({ ...p, targets: p.targets.filter((t) => (!wanted || wanted.has(t.watch.name)) && (!values.environment || t.environment === values.environment)) }))
-      .filter((p) => p.targets.length > 0);
-    const reports: ScanReport[] = [];
-    try {
-      for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true }, plan));
-    } finally {
-      await pool.close();
-    }
+    const reports = await scanAll(config, { logger, cache, metadata, ...(wanted && { watches: wanted }), ...(values.environment && { environment: values.environment }) });
     process.stdout.write(values.json ? `${JSON.stringify({ reports }, null, 2)}\n` : `${renderReports(reports, { verbose: values.all ?? false })}\n`);
     return reports.some((r) => r.error || r.targets.some((t) => t.error)) ? 1 : 0;
   } catch (err) {

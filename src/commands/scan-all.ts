@@ -1,0 +1,38 @@
+// Resolve watches once, now, with the service's own scan code and an empty (or given) cache: what
+// `resolve` explains and what `check-config --online` checks. I/O at the edge: it talks to the
+// registries the config names, and nowhere else.
+import type { Config } from '../config/types.ts';
+import type { Logger } from '../shared/log.ts';
+import { systemClock } from '../shared/clock.ts';
+import type { ResolutionCache } from '../cache/store.ts';
+import { createResolutionCache } from '../cache/store.ts';
+import { createMetadataStore, type MetadataStore } from '../cache/metadata.ts';
+import { createClientPool } from '../poller/clients.ts';
+import { planRepositories } from '../poller/plan.ts';
+import { scanRepository, type ScanReport } from '../poller/scan.ts';
+
+export interface ScanAllOptions {
+  readonly logger: Logger;
+  /** Only these watches (all when absent). */
+  readonly watches?: ReadonlySet<string>;
+  readonly environment?: string;
+  readonly cache?: ResolutionCache;
+  readonly metadata?: MetadataStore;
+}
+
+export async function scanAll(config: Config, options: ScanAllOptions): Promise<ScanReport[]> {
+  const { logger, watches, environment } = options;
+  const cache = options.cache ?? createResolutionCache();
+  const metadata = options.metadata ?? createMetadataStore();
+  const plans = planRepositories(config)
+    .map((p) => ({ ...p, targets: p.targets.filter((t) => (!watches || watches.has(t.watch.name)) && (!environment || t.environment === environment)) }))
+    .filter((p) => p.targets.length > 0);
+  const pool = createClientPool(config, { logger, clock: systemClock });
+  const reports: ScanReport[] = [];
+  try {
+    for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true }, plan));
+  } finally {
+    await pool.close();
+  }
+  return reports;
+}
