@@ -2,6 +2,7 @@
 // so the CMP's start-up reads only what `cmp generate` needs.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { buildUi } from './build-ui.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
 // Build into a private folder, then swap it in: several test runs may build at once.
@@ -25,5 +26,6 @@ await build({
   define: { __VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+await buildUi(tmp);
 rmSync('dist', { recursive: true, force: true });
 renameSync(tmp, 'dist');

@@ -22,7 +22,7 @@ function readWebhooks(sink: IssueSink, value: unknown, path: string): WebhookCon
 
 export function readServer(sink: IssueSink, value: unknown): ServerConfig {
   const path = 'server';
-  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'webhooks', 'refreshApplicationSets']) ?? {};
+  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'viewerToken', 'viewerTokenFile', 'proxySecret', 'proxySecretFile', 'webhooks', 'refreshApplicationSets']) ?? {};
   let listen = parseListen(DEFAULTS.listen)!;
   if (m.listen !== undefined) {
     const text = readString(sink, m.listen, child(path, 'listen'));
@@ -31,10 +31,15 @@ export function readServer(sink: IssueSink, value: unknown): ServerConfig {
     if (parsed !== undefined) listen = parsed;
   }
   const token = readSecretPair(sink, m, path, 'token') ?? { file: DEFAULTS.tokenFile };
+  // The status page's own secrets: never the generator token, which must not reach a browser.
+  const viewerToken = readSecretPair(sink, m, path, 'viewerToken');
+  const proxySecret = readSecretPair(sink, m, path, 'proxySecret');
   return {
     host: listen.host,
     port: listen.port,
     token,
+    ...(viewerToken && { viewerToken }),
+    ...(proxySecret && { proxySecret }),
     webhooks: readWebhooks(sink, m.webhooks, child(path, 'webhooks')),
     refreshApplicationSets: readBoolean(sink, m.refreshApplicationSets, child(path, 'refreshApplicationSets'), DEFAULTS.refreshApplicationSets),
   };

@@ -134,6 +134,10 @@ export interface ServerConfig {
   readonly port: number;
   /** The Bearer token the ApplicationSet controller sends (from the `$secret:key` in Argo CD's ConfigMap). */
   readonly token: SecretSource;
+  /** Token people type into the status page's login form (read-only access to /ui/). */
+  readonly viewerToken?: SecretSource;
+  /** Secret header value argocd-server's proxy extension adds; requests carrying it are trusted as Argo CD's. */
+  readonly proxySecret?: SecretSource;
   readonly webhooks: WebhookConfig;
   /** Refresh ApplicationSets that use a watch when its resolution changes. */
   readonly refreshApplicationSets: boolean;

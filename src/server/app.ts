@@ -20,6 +20,8 @@ import { serverError } from './errors.ts';
 import { registerHealth } from './health.ts';
 import { registerImages } from './images.ts';
 import { refuseRepeatedParameters } from './query.ts';
+import { registerUi } from '../ui/plugin.ts';
+import type { Explainer } from '../ui/explain.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -41,6 +43,8 @@ export interface AppDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** Problems found in the config's files and variables, listed by /readyz. */
   readonly problems?: () => readonly { readonly field: string; readonly message: string }[];
+  /** Candidate tags with verdicts for the status page (reads the registry; the running service only). */
+  readonly explain?: Explainer;
 }
 
 /**
@@ -99,6 +103,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
   });
   await registerWebhooks(app, { config: deps.config, poller: deps.poller, logger: deps.logger, clock: deps.clock, metrics, ...(deps.env && { env: deps.env }) });
   registerHealth(app, deps);
+  await registerUi(app, { config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.explain && { explain: deps.explain }), ...(deps.env && { env: deps.env }) });
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   let refresher: Refresher | undefined;

@@ -14,7 +14,7 @@ export function isStale(entry: CacheEntry | undefined, now: number, intervalSeco
   return !(now - checked <= 3 * intervalSeconds * 1000);
 }
 
-function describePolicy(p: PolicySpec): string {
+export function describePolicy(p: PolicySpec): string {
   switch (p.kind) {
     case 'semver':
       return `semver ${p.range}${p.includePrerelease ? ' (prereleases included)' : ''}`;

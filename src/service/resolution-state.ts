@@ -1,7 +1,7 @@
 // The resolved state of one replica: the resolution cache and metadata restored from the persisted
 // snapshot, the poller that keeps them fresh, and the persister that writes them back. Resolutions
 // are served only once the snapshot holding them is on disk (see persist.ts).
-import { createMetadataStore } from '../cache/metadata.ts';
+import { createMetadataStore, type MetadataStore } from '../cache/metadata.ts';
 import { createResolutionCache } from '../cache/store.ts';
 import type { ResolutionCache } from '../cache/store.ts';
 import type { ClientPool } from '../poller/clients.ts';
@@ -16,6 +16,8 @@ export interface ResolutionState {
   readonly cache: ResolutionCache;
   readonly poller: ReturnType<typeof createPoller>;
   readonly persister: Persister;
+  /** Facts that never change for a digest (platforms, created), shared with the status page's explanations. */
+  readonly metadata: MetadataStore;
 }
 
 export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {
@@ -45,5 +47,5 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;
-  return { cache, poller, persister };
+  return { cache, poller, persister, metadata };
 }

@@ -17,6 +17,7 @@ import type { Logger } from '../shared/log.ts';
 import { openConfigState, type ConfigState } from './config-state.ts';
 import { openResolutionState, type ResolutionState } from './resolution-state.ts';
 import { createStartupChecks, type StartupChecks } from './startup-checks.ts';
+import { createExplainer } from '../ui/explain.ts';
 
 export interface ServiceOptions {
   readonly configPath: string;
@@ -92,6 +93,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     clock,
     problems: parts.checks.problems,
     registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
+    explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),
     ...(options.env && { env: options.env }),
   });
   const listen = options.listen ?? { host: config.current().server.host, port: config.current().server.port };

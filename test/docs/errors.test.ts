@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CODE = /'((?:CFG|REG|CACHE|SECRET|POLICY|GEN|KUBE|CMP|AUTH|WEBHOOK)_[A-Z_]+|REQUEST_[A-Z_]+|NOT_READY|INTERNAL)'/g;
+const CODE = /'((?:CFG|REG|CACHE|SECRET|POLICY|GEN|KUBE|CMP|AUTH|WEBHOOK|UI)_[A-Z_]+|REQUEST_[A-Z_]+|NOT_READY|INTERNAL)'/g;
 /** Argo CD build variables the CMP reads: quoted like codes, but not codes. */
 const NOT_CODES = new Set(['KUBE_VERSION', 'KUBE_API_VERSIONS']);
 

@@ -1,0 +1,71 @@
+// Registries as the status page shows them: last scan and last error (from the cache entries of
+// the watches reading each registry) and the request budget's use over time, sampled from the
+// registry clients' statistics every few seconds into a bounded ring.
+import type { CacheReader } from '../cache/types.ts';
+import type { Config } from '../config/types.ts';
+import type { RegistryStats } from '../registry/types.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { BudgetSample, RegistryView } from './types.ts';
+
+/** One hour of samples at the default period. */
+const MAX_SAMPLES = 360;
+
+export interface BudgetHistory {
+  /** Takes one sample of every registry now (the timer calls this). */
+  sample(): void;
+  samples(host: string): readonly BudgetSample[];
+  /** Increases with every sample, so answers built from it can be cached until it moves. */
+  readonly sequence: number;
+  stop(): void;
+}
+
+export function createBudgetHistory(deps: { config: () => Config | undefined; stats?: () => ReadonlyMap<string, RegistryStats>; clock: Clock; periodMs?: number }): BudgetHistory {
+  const rings = new Map<string, BudgetSample[]>();
+  let sequence = 0;
+  const history: BudgetHistory = {
+    sample() {
+      const config = deps.config();
+      const stats = deps.stats?.();
+      if (!config || !stats) return;
+      const at = deps.clock.now();
+      for (const registry of config.registries) {
+        const s = stats.get(registry.host);
+        if (!s) continue;
+        let ring = rings.get(registry.host);
+        if (!ring) rings.set(registry.host, (ring = []));
+        ring.push({ at, used: Math.max(0, registry.requestBudget - s.budgetLeft) });
+        if (ring.length > MAX_SAMPLES) ring.shift();
+      }
+      sequence++;
+    },
+    samples: (host) => rings.get(host) ?? [],
+    get sequence() {
+      return sequence;
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+  const timer = setInterval(() => history.sample(), deps.periodMs ?? 10_000);
+  timer.unref();
+  history.sample();
+  return history;
+}
+
+export function describeRegistries(config: Config, cache: CacheReader, budgets: BudgetHistory): RegistryView[] {
+  const hosts = new Map<string, { lastScanAt: string | null; lastError: RegistryView['lastError'] }>();
+  for (const r of config.registries) hosts.set(r.host, { lastScanAt: null, lastError: null });
+  for (const w of config.watches) if (!hosts.has(w.registry)) hosts.set(w.registry, { lastScanAt: null, lastError: null });
+  const hostOf = new Map(config.watches.map((w) => [w.name, w.registry]));
+  for (const entry of cache.entries()) {
+    const row = hosts.get(hostOf.get(entry.watch) ?? '');
+    if (!row) continue;
+    if (entry.lastCheckedAt && (!row.lastScanAt || entry.lastCheckedAt > row.lastScanAt)) row.lastScanAt = entry.lastCheckedAt;
+    const e = entry.lastError;
+    if (e && (!row.lastError || e.at > row.lastError.at)) row.lastError = { code: e.code, message: e.message, at: e.at };
+  }
+  const budgetOf = new Map(config.registries.map((r) => [r.host, r.requestBudget]));
+  return [...hosts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([host, row]) => ({ host, ...row, budget: budgetOf.get(host) ?? 0, samples: budgets.samples(host) }));
+}

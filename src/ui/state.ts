@@ -1,0 +1,51 @@
+// GET /ui/api/state, built at most once per state: (config, cache revision, inventory revision,
+// budget sample, 5-second bucket for staleness). Twenty open pages polling every two seconds then
+// cost a string comparison each, and a 304 when nothing moved.
+import { createHash } from 'node:crypto';
+import type { CacheReader } from '../cache/types.ts';
+import type { ClusterSource } from '../clusters/types.ts';
+import type { Config } from '../config/types.ts';
+import type { Clock } from '../shared/clock.ts';
+import { describeRegistries, type BudgetHistory } from './registries.ts';
+import type { StateView } from './types.ts';
+import { describeWatches } from './views.ts';
+
+export interface StateDeps {
+  readonly config: () => Config | undefined;
+  readonly cache: CacheReader;
+  readonly clusters: Pick<ClusterSource, 'inventory'>;
+  readonly budgets: BudgetHistory;
+  readonly clock: Clock;
+}
+
+export interface StateAnswer {
+  readonly body: string;
+  readonly etag: string;
+}
+
+const BUCKET_MS = 5000;
+
+export function createStateBook(deps: StateDeps): (config: Config) => StateAnswer {
+  const configIds = new WeakMap<Config, number>();
+  let nextId = 1;
+  let last: { stamp: string; answer: StateAnswer } | undefined;
+  return (config) => {
+    let id = configIds.get(config);
+    if (id === undefined) configIds.set(config, (id = nextId++));
+    const now = deps.clock.now();
+    const inventory = deps.clusters.inventory();
+    const stamp = `${id}:${deps.cache.revision}:${inventory.revision}:${deps.budgets.sequence}:${Math.floor(now / BUCKET_MS)}`;
+    if (last?.stamp === stamp) return last.answer;
+    const view: StateView = {
+      generatedAt: new Date(now).toISOString(),
+      watches: describeWatches(config, deps.cache, now),
+      registries: describeRegistries(config, deps.cache, deps.budgets),
+      clusters: { count: inventory.clusters.length, error: inventory.error?.message ?? null },
+    };
+    // The ETag covers the content without the generation time, so an unchanged state stays a 304.
+    const { generatedAt: _, ...content } = view;
+    const etag = `"${createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 22)}"`;
+    last = { stamp, answer: { body: JSON.stringify(view), etag } };
+    return last.answer;
+  };
+}

@@ -1,0 +1,37 @@
+// Pieces used on several views: badges, the copyable resolve command, the budget sparkline.
+import { h, svg } from '../shared/dom.ts';
+import type { Badge, BudgetSample } from '../../src/ui/types.ts';
+
+export function badges(list: readonly Badge[]): HTMLElement {
+  if (list.length === 0) return h('span', { class: 'badge ok' }, 'current');
+  return h('span', { class: 'badges' }, ...list.map((b) => h('span', { class: `badge ${b.kind}`, title: b.reason }, b.kind, h('span', { class: 'reason' }, `: ${b.reason}`))));
+}
+
+/** The resolve command line with a button that copies it (keyboard reachable). */
+export function commandLine(command: string, id: string): HTMLElement {
+  const code = h('code', { id: `cmd-${id}` }, command);
+  const button = h('button', {
+    type: 'button',
+    id: `copy-${id}`,
+    class: 'copy',
+    'aria-label': `Copy the resolve command for ${id}`,
+    onclick: () => {
+      void navigator.clipboard?.writeText(command).then(
+        () => (button.textContent = 'Copied'),
+        () => window.getSelection()?.selectAllChildren(code),
+      );
+    },
+  }, 'Copy');
+  return h('span', { class: 'command' }, code, button);
+}
+
+/** Budget used per sample as a small line chart, with a text summary for screen readers. */
+export function sparkline(samples: readonly BudgetSample[], budget: number, label: string): HTMLElement {
+  const width = 160;
+  const height = 28;
+  const top = Math.max(budget, ...samples.map((s) => s.used), 1);
+  const points = samples.map((s, i) => `${samples.length <= 1 ? width : (i / (samples.length - 1)) * width},${height - (s.used / top) * (height - 2) - 1}`).join(' ');
+  const last = samples.at(-1)?.used ?? 0;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'spark', 'aria-hidden': 'true' }, svg('polyline', { points, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }));
+  return h('span', { class: 'budget', role: 'img', 'aria-label': `${label}: ${last} of ${budget || 'unlimited'} requests used in this cycle` }, chart, h('span', { class: 'muted' }, ` ${last}/${budget || '∞'}`));
+}
