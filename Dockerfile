@@ -80,7 +80,8 @@ RUN --mount=type=secret,id=extra-ca,required=false \
     if [ -s /run/secrets/extra-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra-ca; fi; \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build.ts scripts/
+COPY scripts/build.ts scripts/build-ui.ts scripts/
+COPY web/ web/
 COPY src/ src/
 RUN node scripts/build.ts && chmod 0755 dist/cli.mjs
 
