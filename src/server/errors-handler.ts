@@ -14,8 +14,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err.validation) {
       return reply.code(400).send({ code: 'REQUEST_INVALID', message: `request ${err.message}` });
     }
+    // Fastify's own 4xx (a body that is not JSON, too large, of another media type) keep their
+    // status and message; the code is ours, so clients see only the codes docs/errors.md lists.
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ code: err.code ?? 'REQUEST_INVALID', message: err.message });
+      return reply.code(err.statusCode).send({ code: 'REQUEST_INVALID', message: err.message });
     }
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ code: 'INTERNAL', message: 'internal error; see the service logs' });

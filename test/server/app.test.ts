@@ -86,3 +86,19 @@ test('tokens and webhook secrets never reach the logs', async (t) => {
   assert.ok(!text.includes(TOKEN));
   assert.ok(!text.includes('wrong-secret'));
 });
+
+test('a body that is not JSON, too large or of another media type answers REQUEST_INVALID with its status', async (t) => {
+  const fx = await startFixture(t);
+  const base = controllerRequest('web-apps');
+  const cases: Array<[Record<string, string>, string, number, RegExp]> = [
+    [{}, '{"applicationSetName": ', 400, /JSON/i],
+    [{}, `{"applicationSetName":"x","input":{"parameters":{"pad":"${'x'.repeat(1_100_000)}"}}}`, 413, /too large/i],
+    [{ 'content-type': 'application/xml' }, '<a/>', 415, /content-type|media type/i],
+  ];
+  for (const [headers, payload, status, message] of cases) {
+    const res = await send(fx.app, { ...base, headers: { ...base.headers, ...headers }, payload });
+    assert.equal(res.status, status, res.text);
+    assert.equal(res.json().code, 'REQUEST_INVALID');
+    assert.match(res.json().message as string, message);
+  }
+});
