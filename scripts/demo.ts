@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
-import { ensureTools } from './ensure-tools.ts';
+import { ensureTools, prerequisitesFor } from './ensure-tools.ts';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.ts';
 import { pushImage, pushIndex } from '../test/helpers/images.ts';
 
@@ -138,7 +138,7 @@ spec:
 
 async function main(): Promise<void> {
   say('1. Tools: the Debian registry, htpasswd and openssl (installed with apt-get when missing)');
-  ensureTools((line) => process.stdout.write(`  ${line}\n`));
+  ensureTools((line) => process.stdout.write(`  ${line}\n`), prerequisitesFor('docker-registry', 'htpasswd', 'openssl'));
   const built = spawnSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('build failed');
 

@@ -18,6 +18,7 @@ import { buildImagePaths } from '../../src/cmp/paths.ts';
 import { buildOverrideTable } from '../../src/cmp/overrides.ts';
 import { parseImageRef } from '../../src/image/reference.ts';
 import { corpusDir } from '../helpers/corpus.ts';
+import { kustomizeCommand } from '../../src/cmp/render/kustomize.ts';
 
 const CORPUS = corpusDir();
 const NEW_TAG = 'rewritten-by-test';
@@ -86,7 +87,8 @@ async function kustomizeImages(file: string, names: Map<string, string>): Promis
     copyFileSync(file, join(dir, 'resource.yaml'));
     const images = [...names].map(([name, newName]) => `- name: ${JSON.stringify(name)}\n  newName: ${JSON.stringify(newName)}\n  newTag: ${NEW_TAG}`);
     writeFileSync(join(dir, 'kustomization.yaml'), `resources: [resource.yaml]\nimages:\n${images.join('\n')}\n`);
-    const r = await execa('kubectl', ['kustomize', '.'], { cwd: dir, reject: false });
+    const { file: bin, args } = kustomizeCommand(process.env);
+    const r = await execa(bin, args, { cwd: dir, reject: false });
     if (r.exitCode !== 0) throw new Error(`kustomize rejects ${file}: ${r.stderr.split('\n')[0]}`);
     return containerImages(r.stdout);
   } finally {

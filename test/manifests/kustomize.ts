@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { corpusDir } from '../helpers/corpus.ts';
+import { kustomizeCommand } from '../../src/cmp/render/kustomize.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const MANIFESTS = join(REPO, 'manifests');
@@ -42,10 +43,11 @@ export function parseObjects(text: string): KubeObject[] {
     .filter((o): o is KubeObject => o !== null);
 }
 
-/** `kubectl kustomize DIR`, parsed. */
+/** `kustomize build DIR` (or `kubectl kustomize DIR`, the same choice the sidecar makes), parsed. */
 export async function build(dir: string): Promise<KubeObject[]> {
-  const r = await execa('kubectl', ['kustomize', dir], { reject: false, maxBuffer: 128 * 1024 * 1024 });
-  if (r.exitCode !== 0) throw new Error(`kubectl kustomize ${relative(REPO, dir) || dir} failed: ${r.stderr}`);
+  const { file, args } = kustomizeCommand(process.env);
+  const r = await execa(file, args, { cwd: dir, reject: false, maxBuffer: 128 * 1024 * 1024 });
+  if (r.exitCode !== 0) throw new Error(`${file} ${args[0]} ${relative(REPO, dir) || dir} failed: ${r.stderr}`);
   return parseObjects(r.stdout);
 }
 

@@ -96,6 +96,6 @@ export function buildCli(): void {
     const sources = Math.max(newest('src'), statSync('scripts/build.ts').mtimeMs, statSync('package.json').mtimeMs);
     if (built < sources) require('node:child_process').execFileSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit' });
   `;
-  const { status } = spawnSync('flock', [join(tmpdir(), 'argocd-image-plugins-build.lock'), process.execPath, '-e', script], { cwd: ROOT, stdio: 'inherit' });
+  const { status } = spawnSync('flock', [join(ROOT, 'node_modules', '.argocd-image-plugins-build.lock'), process.execPath, '-e', script], { cwd: ROOT, stdio: 'inherit' });
   if (status !== 0) throw new Error('building dist/ failed');
 }
