@@ -14,6 +14,10 @@ export const DEFAULTS = {
   maxConcurrency: 4,
   requestBudget: 1000,
   maxPages: 100,
+  /** Most tags kept from one listing, all pages together (the rest is left unread: incomplete). */
+  maxTags: 100_000,
+  /** Most tag-list bytes read for one listing, all pages together. */
+  maxTagListBytes: 16 * 1024 * 1024,
   pin: 'tag+digest',
   environmentLabel: 'environment',
   platformsAnnotation: 'argocd-image-plugins.io/platforms',

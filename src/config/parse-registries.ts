@@ -5,9 +5,10 @@ import { DOCKER_HUB, parseImageRef } from '../image/reference.ts';
 import type { RegistryAuth, RegistryConfig } from './types.ts';
 import { DEFAULTS, DOCKER_HUB_URL } from './defaults.ts';
 import { readSecretPair } from './parse-secret.ts';
+import { defaultRealms, readRealms } from './parse-realms.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, report, type IssueSink } from './reader.ts';
 
-const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages'];
+const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms'];
 const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile'];
 
 /** The host as image references spell it (`index.docker.io` → `docker.io`), or a reason it is not one. */
@@ -80,6 +81,9 @@ export function registryDefaults(host: string, insecure = false): RegistryConfig
     maxConcurrency: DEFAULTS.maxConcurrency,
     requestBudget: DEFAULTS.requestBudget,
     maxPages: DEFAULTS.maxPages,
+    maxTags: DEFAULTS.maxTags,
+    maxTagListBytes: DEFAULTS.maxTagListBytes,
+    authRealms: defaultRealms(host),
   };
 }
 
@@ -103,6 +107,9 @@ function readRegistry(sink: IssueSink, value: unknown, path: string): RegistryCo
     maxConcurrency: readNumber(sink, m.maxConcurrency, child(path, 'maxConcurrency'), base.maxConcurrency, { min: 1, max: 64, integer: true }),
     requestBudget: readNumber(sink, m.requestBudget, child(path, 'requestBudget'), base.requestBudget, { min: 1, integer: true }),
     maxPages: readNumber(sink, m.maxPages, child(path, 'maxPages'), base.maxPages, { min: 1, max: 10000, integer: true }),
+    maxTags: readNumber(sink, m.maxTags, child(path, 'maxTags'), base.maxTags, { min: 1, max: 1_000_000, integer: true }),
+    maxTagListBytes: readNumber(sink, m.maxTagListBytes, child(path, 'maxTagListBytes'), base.maxTagListBytes, { min: 1024, max: 256 * 1024 * 1024, integer: true }),
+    authRealms: readRealms(sink, m.authRealms, child(path, 'authRealms'), base.authRealms),
   };
   return host !== undefined && 'host' in host ? config : undefined;
 }

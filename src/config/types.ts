@@ -104,6 +104,12 @@ export interface RegistryConfig {
   readonly requestBudget: number;
   /** Largest number of tags-list pages followed per repository. */
   readonly maxPages: number;
+  /** Most tags kept from one listing (all pages); a longer listing is incomplete. */
+  readonly maxTags: number;
+  /** Most bytes of tags-list bodies read for one listing (all pages). */
+  readonly maxTagListBytes: number;
+  /** Token realm origins (`https://auth.docker.io`) that may receive this registry's credentials, besides its own origin. */
+  readonly authRealms: readonly string[];
 }
 
 export interface StaticCluster {

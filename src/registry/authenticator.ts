@@ -16,6 +16,8 @@ export interface AuthenticatorDeps {
   readonly host: string;
   /** The registry's base URL: a realm on plain http is refused when this is https. */
   readonly registryUrl: URL;
+  /** Realm origins besides the registry's own that may receive credentials (registries[].authRealms). */
+  readonly authRealms: readonly string[];
   readonly credentials: () => Credentials;
   /** GET a token realm URL (through the transport: budget, retries, timeouts). */
   readonly getToken: (url: URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<HttpReply>;
@@ -42,6 +44,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   let realm: { url: URL; service: string | undefined } | undefined;
   const tokens = new Map<string, CachedToken>();
   const inflight = new Map<string, Promise<string>>();
+  const warned = new Set<string>();
 
   function basic(repository: string): string {
     const creds = deps.credentials();
@@ -54,12 +57,15 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const url = new URL(realm.url);
     if (realm.service !== undefined) url.searchParams.set('service', realm.service);
     for (const s of scopes) url.searchParams.append('scope', s);
-    const creds = deps.credentials();
+    const creds = trusted(url) ? deps.credentials() : withheld(url, repository);
     const headers: Record<string, string> = {};
     if (creds.kind === 'basic') headers.authorization = basicHeader(creds.username, creds.password);
     const reply = await deps.getToken(url, headers, signal);
     const ctx = { host: deps.host, repository, status: reply.status, request: `GET ${url.origin}${url.pathname}` };
-    if (reply.status === 401 || reply.status === 403) throw registryError('REG_AUTH', `token realm refused the ${creds.kind === 'basic' ? 'configured credentials' : 'anonymous request'}`, ctx);
+    if (reply.status === 401 || reply.status === 403) {
+      const why = trusted(url) || !hasCredentials() ? '' : ` (the credentials were withheld: ${url.origin} is not the registry's origin; list it in registries[].authRealms)`;
+      throw registryError('REG_AUTH', `token realm refused the ${creds.kind === 'basic' ? 'configured credentials' : 'anonymous request'}${why}`, ctx);
+    }
     if (reply.status !== 200) throw registryError('REG_PROTOCOL', `token realm answered ${reply.status}`, ctx);
     const parsed = readTokenReply(reply.body.toString('utf8'));
     if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, ctx);
@@ -70,6 +76,28 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     if (primary !== undefined) tokens.set(primary, { value: token, expiresAt });
     deps.logger.debug({ scopes, ttlMs, anonymous: creds.kind === 'anonymous' }, 'registry token obtained');
     return token;
+  }
+
+  /** The registry's own origin, or one listed in authRealms. */
+  function trusted(url: URL): boolean {
+    return url.origin === deps.registryUrl.origin || deps.authRealms.includes(url.origin);
+  }
+
+  function hasCredentials(): boolean {
+    try {
+      return deps.credentials().kind !== 'anonymous';
+    } catch {
+      return true;
+    }
+  }
+
+  /** Credentials stay with their registry: a realm elsewhere is asked anonymously (public images still work). */
+  function withheld(url: URL, repository: string): Credentials {
+    if (hasCredentials() && !warned.has(url.origin)) {
+      warned.add(url.origin);
+      deps.logger.warn({ repository, realm: url.origin }, 'token realm is on another origin: asking it anonymously; list it in registries[].authRealms to send the credentials there');
+    }
+    return { kind: 'anonymous' };
   }
 
   function tokenFor(scopes: readonly string[], repository: string, signal?: AbortSignal): Promise<string> {
@@ -106,8 +134,8 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       }
       const url = parseRealm(challenge.params.realm ?? '');
       if (!url) throw registryError('REG_AUTH', 'Bearer challenge has no usable realm URL', ctx);
-      if (deps.registryUrl.protocol === 'https:' && url.protocol !== 'https:') {
-        throw registryError('REG_AUTH', `refusing a token realm on ${url.protocol} for an https registry`, { ...ctx, extra: { realm: url.origin } });
+      if (deps.registryUrl.protocol === 'https:' && url.protocol !== 'https:' && !deps.authRealms.includes(url.origin)) {
+        throw registryError('REG_AUTH', `refusing a token realm on ${url.protocol} for an https registry (list ${url.origin} in registries[].authRealms to allow it)`, { ...ctx, extra: { realm: url.origin } });
       }
       scheme = 'bearer';
       realm = { url, service: challenge.params.service };

@@ -77,6 +77,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const auth = createAuthenticator({
     host,
     registryUrl: base,
+    authRealms: config.authRealms,
     credentials: () => {
       try {
         return readCredentials(config.auth, options.env);

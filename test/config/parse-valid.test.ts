@@ -24,7 +24,7 @@ test('a minimal config gets every default', () => {
   assert.deepEqual(config.cmp, { extraImagePaths: [] });
   // The watched host gets an anonymous registry entry with the defaults.
   assert.deepEqual(config.registries, [
-    { host: 'ghcr.io', url: 'https://ghcr.io', auth: { kind: 'none' }, insecure: false, requestsPerSecond: 10, timeoutMs: 30000, maxConcurrency: 4, requestBudget: 1000, maxPages: 100 },
+    { host: 'ghcr.io', url: 'https://ghcr.io', auth: { kind: 'none' }, insecure: false, requestsPerSecond: 10, timeoutMs: 30000, maxConcurrency: 4, requestBudget: 1000, maxPages: 100, maxTags: 100000, maxTagListBytes: 16777216, authRealms: [] },
   ]);
   const [watch] = config.watches;
   assert.equal(watch?.rule.pin, 'tag+digest');

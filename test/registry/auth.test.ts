@@ -57,6 +57,7 @@ test('an https registry never sends credentials to a plain-http token realm', as
   const auth = createAuthenticator({
     host: 'reg.example',
     registryUrl: new URL('https://reg.example'),
+    authRealms: [],
     credentials: () => ({ kind: 'basic', username: 'u', password: 'p' }),
     getToken: async () => {
       tokenRequests += 1;

@@ -34,7 +34,9 @@ async function basicAuth(username: string, password: string): Promise<RegistryAu
 }
 
 function make(t: TestContext, reg: TestRegistry, auth: RegistryAuth, extra: Parameters<typeof testClient>[1] = {}) {
-  const made = testClient(registryConfig(reg.url, { auth }), extra);
+  // the token issuer listens on its own port: another origin, so it is listed to receive credentials
+  const authRealms = reg.token ? [new URL(reg.token.realm).origin] : [];
+  const made = testClient(registryConfig(reg.url, { auth, authRealms }), extra);
   t.after(() => made.client.close());
   return made;
 }

@@ -18,6 +18,9 @@ export function registryConfig(url: string, overrides: Partial<RegistryConfig> =
     maxConcurrency: 4,
     requestBudget: 10_000,
     maxPages: 50,
+    maxTags: 100_000,
+    maxTagListBytes: 16 * 1024 * 1024,
+    authRealms: [],
     ...overrides,
   };
 }
