@@ -2,8 +2,8 @@
 // conventions (https://kubernetes.io/docs/reference/using-api/api-concepts/): lists are read
 // page by page (`limit` + `continue`); a 410 Gone on a continue token means the snapshot expired,
 // so the list starts again once; failures come back as Status objects.
-import { Agent, request } from 'undici';
-import { errorFromStatus, kubeError } from './errors.ts';
+import { kubeError } from './errors.ts';
+import { createTransport } from './transport.ts';
 import type { ApplicationSetObject, KubeClient, KubeConnection, SecretObject } from './types.ts';
 import { isAppError } from '../shared/errors.ts';
 
@@ -23,39 +23,7 @@ export const APPLICATIONSETS_PATH = '/apis/argoproj.io/v1alpha1';
 export function createKubeClient(connection: KubeConnection, options: KubeClientOptions = {}): KubeClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pageSize = options.pageSize ?? 500;
-  const dispatcher = new Agent({
-    connect: {
-      ...(connection.ca !== undefined && { ca: connection.ca }),
-      ...(connection.cert !== undefined && { cert: connection.cert }),
-      ...(connection.key !== undefined && { key: connection.key }),
-      rejectUnauthorized: !connection.insecure,
-      timeout: timeoutMs,
-    },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-
-  async function call(method: 'GET' | 'PATCH', path: string, what: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'argocd-image-plugins' };
-    const token = connection.token?.();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/merge-patch+json';
-    let res;
-    try {
-      res = await request(`${connection.server}${path}`, { method, headers, dispatcher, ...(body !== undefined && { body: JSON.stringify(body) }) });
-    } catch (cause) {
-      throw kubeError('KUBE_UNAVAILABLE', `Kubernetes API unreachable for ${what}: ${(cause as Error).message}`, { cause });
-    }
-    const text = await res.body.text();
-    let parsed: unknown;
-    try {
-      parsed = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch (cause) {
-      if (res.statusCode < 300) throw kubeError('KUBE_PROTOCOL', `Kubernetes API sent a body that is not JSON for ${what}`, { cause });
-    }
-    if (res.statusCode >= 300) throw errorFromStatus(res.statusCode, what, parsed);
-    return parsed;
-  }
+  const { call, close } = createTransport(connection, timeoutMs);
 
   async function listOnce<T>(basePath: string, query: URLSearchParams, what: string): Promise<T[]> {
     const items: T[] = [];
@@ -95,6 +63,6 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
       const path = `${APPLICATIONSETS_PATH}/namespaces/${encodeURIComponent(namespace)}/applicationsets/${encodeURIComponent(name)}`;
       await call('PATCH', path, `applicationset ${namespace}/${name}`, mergePatch);
     },
-    close: () => dispatcher.close(),
+    close,
   };
 }

@@ -9,6 +9,8 @@ export type KubeErrorCode =
   | 'KUBE_FORBIDDEN'
   | 'KUBE_NOT_FOUND'
   | 'KUBE_EXPIRED'
+  | 'KUBE_CONFLICT'
+  | 'KUBE_INVALID'
   | 'KUBE_UNAVAILABLE'
   | 'KUBE_PROTOCOL';
 
@@ -20,12 +22,15 @@ const BY_STATUS: Readonly<Record<number, KubeErrorCode>> = {
   401: 'KUBE_UNAUTHORIZED',
   403: 'KUBE_FORBIDDEN',
   404: 'KUBE_NOT_FOUND',
+  409: 'KUBE_CONFLICT',
   410: 'KUBE_EXPIRED',
+  422: 'KUBE_INVALID',
 };
 
 const HINTS: Readonly<Partial<Record<KubeErrorCode, string>>> = {
   KUBE_UNAUTHORIZED: 'the service account token (or kubeconfig credentials) was rejected',
   KUBE_FORBIDDEN: 'grant the service account this verb on this resource (see docs/generator.md, RBAC)',
+  KUBE_CONFLICT: 'another writer changed the object first; read it again before writing',
 };
 
 /** Turns a non-2xx API answer into a coded error; `body` is the parsed Status object if any. */

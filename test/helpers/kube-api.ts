@@ -5,22 +5,30 @@
 //   - GET  /apis/argoproj.io/v1alpha1/namespaces/{ns}/applicationsets       list, same paging
 //   - GET  /apis/argoproj.io/v1alpha1/namespaces/{ns}/applicationsets/{n}    get
 //   - PATCH the same, Content-Type application/merge-patch+json (RFC 7386), bumps resourceVersion
+//   - ConfigMaps and Leases: create, get, list, update with resourceVersion conflicts, merge patch,
+//     delete, watch with bookmarks and 410 Expired (kube-api-objects.ts says which parts of the API
+//     concepts and conventions it follows)
 // Failures are metav1.Status objects: 401 Unauthorized (no/unknown Bearer token), 403 Forbidden
 // (the token's rules lack the verb/resource/namespace), 404 NotFound, 410 Expired (a continue
 // token older than the last compaction), 415 for a wrong patch type, 400 for a bad selector.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
+import { createObjectStore, objectRequest, type ObjectStore } from './kube-api-objects.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
   readonly resources: readonly string[];
   readonly namespaces?: readonly string[];
+  /** Object names the rule is limited to (RBAC resourceNames; never limits create, list or watch). */
+  readonly names?: readonly string[];
 }
 
 export interface KubeApiOptions {
   /** Bearer tokens the peer accepts, each with its RBAC rules (default: everything allowed). */
   readonly tokens?: Record<string, readonly Rule[]>;
+  /** Time between watch BOOKMARK events (default 1 s). */
+  readonly bookmarkMs?: number;
 }
 
 type Obj = { metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
@@ -33,6 +41,11 @@ export interface KubeApiPeer {
   remove(resource: 'secrets' | 'applicationsets', namespace: string, name: string): void;
   /** Forget old snapshots: continue tokens issued before now answer 410 Expired. */
   compact(): void;
+  /** ConfigMaps and Leases. */
+  readonly objects: ObjectStore;
+  /** Refuses every request made with `token` (the connection is reset) and ends its watches, until unblocked. */
+  block(token: string): void;
+  unblock(token: string): void;
   /** Requests served, by "VERB resource status" (for reading, not for scripting). */
   readonly requests: string[];
   close(): Promise<void>;
@@ -97,13 +110,31 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   let compactedBelow = 0;
   const requests: string[] = [];
   const key = (r: string, ns: string, n: string): string => `${r}/${ns}/${n}`;
+  const objects = createObjectStore({ revisions: { next: () => ++rv, current: () => rv }, ...(options.bookmarkMs !== undefined && { bookmarkMs: options.bookmarkMs }) });
+  const blocked = new Set<string>();
 
-  function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string): boolean {
-    return rules.some((r) => (r.verbs.includes('*') || r.verbs.includes(verb)) && (r.resources.includes('*') || r.resources.includes(resource)) && (!r.namespaces || r.namespaces.includes(ns)));
+  function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string, name?: string): boolean {
+    const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && verb !== 'list' && verb !== 'watch' && r.names.includes(name));
+    return rules.some((r) => (r.verbs.includes('*') || r.verbs.includes(verb)) && (r.resources.includes('*') || r.resources.includes(resource)) && (!r.namespaces || r.namespaces.includes(ns)) && named(r));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://peer');
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (blocked.has(bearer)) return void req.socket.destroy();
+    const object = objectRequest(req.method ?? 'GET', url);
+    if (object) {
+      const rules = tokens[bearer];
+      const done = (code: number): void => void requests.push(`${object.verb} ${object.resource} ${code}`);
+      if (!rules) return (done(401), status(res, 401, 'Unauthorized', 'Unauthorized'));
+      // create names its object in the body; RBAC cannot limit it by name (authorization docs, resourceNames).
+      if (!allowed(rules, object.verb, object.resource, object.namespace, object.name)) {
+        done(403);
+        return status(res, 403, 'Forbidden', `${object.resource}${object.name ? ` "${object.name}"` : ''} is forbidden: User "system:serviceaccount:argocd:argocd-image-plugins" cannot ${object.verb} resource "${object.resource}" in the namespace "${object.namespace}"`);
+      }
+      res.on('finish', () => done(res.statusCode));
+      return objects.handle(req, res, url, object);
+    }
     const m = url.pathname.match(/^(?:\/api\/v1|\/apis\/argoproj\.io\/v1alpha1)\/namespaces\/([^/]+)\/(secrets|applicationsets)(?:\/([^/]+))?$/);
     const auth = req.headers.authorization ?? '';
     const rules = auth.startsWith('Bearer ') ? tokens[auth.slice(7)] : undefined;
@@ -176,7 +207,14 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
     },
     compact() {
       compactedBelow = ++rv;
+      objects.compact();
     },
+    objects,
+    block(token) {
+      blocked.add(token);
+      objects.dropWatchesOf(token);
+    },
+    unblock: (token) => void blocked.delete(token),
     requests,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -1,0 +1,105 @@
+// ConfigMaps and Leases through the API: get, create, update fenced by resourceVersion (a 409
+// KUBE_CONFLICT when someone wrote first), merge patch, and watch. A watch resumes from the last
+// resourceVersion it saw (BOOKMARK events move it without an object, "Watch bookmarks" in the API
+// concepts); when that version is too old (410, sent as an ERROR event inside the stream), it starts
+// again from the current objects. Used by leader election and the shared state.
+import { kubeError } from './errors.ts';
+import type { KubeTransport } from './transport.ts';
+
+export type ObjectKind = 'configmaps' | 'leases';
+
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly resourceVersion?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface KubeObject {
+  readonly metadata: ObjectMeta;
+  readonly [field: string]: unknown;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface ObjectClient {
+  /** The object, or undefined when it does not exist. */
+  get(kind: ObjectKind, namespace: string, name: string): Promise<KubeObject | undefined>;
+  create(kind: ObjectKind, namespace: string, object: KubeObject): Promise<KubeObject>;
+  /** Replaces the object; with metadata.resourceVersion set, only if nobody wrote since (else KUBE_CONFLICT). */
+  update(kind: ObjectKind, namespace: string, object: KubeObject): Promise<KubeObject>;
+  /** JSON merge patch (RFC 7386), unconditional. */
+  patch(kind: ObjectKind, namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeObject>;
+  /** Follows one object (by name) until `signal` aborts, reconnecting after errors every `retryMs`. */
+  watch(kind: ObjectKind, namespace: string, name: string, onEvent: (type: WatchEventType, object: KubeObject) => void, options: { signal: AbortSignal; retryMs?: number; onError?: (err: unknown) => void }): Promise<void>;
+}
+
+const BASE: Record<ObjectKind, string> = { configmaps: '/api/v1', leases: '/apis/coordination.k8s.io/v1' };
+const KIND: Record<ObjectKind, { kind: string; apiVersion: string }> = { configmaps: { kind: 'ConfigMap', apiVersion: 'v1' }, leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' } };
+
+function pathOf(kind: ObjectKind, namespace: string, name?: string): string {
+  return `${BASE[kind]}/namespaces/${encodeURIComponent(namespace)}/${kind}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
+function asObject(value: unknown, what: string): KubeObject {
+  if (typeof value !== 'object' || value === null || typeof (value as KubeObject).metadata?.name !== 'string') throw kubeError('KUBE_PROTOCOL', `Kubernetes API sent no object for ${what}`);
+  return value as KubeObject;
+}
+
+interface RawEvent {
+  type?: string;
+  object?: { code?: number; metadata?: { resourceVersion?: string } } & Record<string, unknown>;
+}
+
+export function createObjectClient(transport: KubeTransport): ObjectClient {
+  async function watchOnce(kind: ObjectKind, namespace: string, name: string, from: string | undefined, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal): Promise<string | undefined> {
+    const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', fieldSelector: `metadata.name=${name}`, timeoutSeconds: '300' });
+    if (from) q.set('resourceVersion', from);
+    let last = from;
+    let expired = false;
+    await transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} ${namespace}/${name}`, (raw) => {
+      const e = raw as RawEvent;
+      if (e.type === 'ERROR') {
+        expired = e.object?.code === 410;
+        return;
+      }
+      const rv = e.object?.metadata?.resourceVersion;
+      if (rv) last = rv;
+      if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') onEvent(e.type, e.object as unknown as KubeObject);
+    }, signal);
+    // Too old: start again from the current object (an ADDED event for it).
+    return expired ? undefined : last;
+  }
+
+  return {
+    async get(kind, namespace, name) {
+      try {
+        return asObject(await transport.call('GET', pathOf(kind, namespace, name), `${kind} ${namespace}/${name}`), `${kind} ${namespace}/${name}`);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'KUBE_NOT_FOUND') return undefined;
+        throw err;
+      }
+    },
+    async create(kind, namespace, object) {
+      return asObject(await transport.call('POST', pathOf(kind, namespace), `${kind} ${namespace}/${object.metadata.name}`, { ...KIND[kind], ...object }), kind);
+    },
+    async update(kind, namespace, object) {
+      return asObject(await transport.call('PUT', pathOf(kind, namespace, object.metadata.name), `${kind} ${namespace}/${object.metadata.name}`, { ...KIND[kind], ...object }), kind);
+    },
+    async patch(kind, namespace, name, patch) {
+      return asObject(await transport.call('PATCH', pathOf(kind, namespace, name), `${kind} ${namespace}/${name}`, patch), kind);
+    },
+    async watch(kind, namespace, name, onEvent, options) {
+      let from: string | undefined;
+      while (!options.signal.aborted) {
+        try {
+          from = await watchOnce(kind, namespace, name, from, onEvent, options.signal);
+        } catch (err) {
+          options.onError?.(err);
+          await new Promise((r) => setTimeout(r, options.retryMs ?? 1000));
+        }
+      }
+    },
+  };
+}
