@@ -24,6 +24,8 @@ export type CmpErrorCode =
   | 'CMP_OVERRIDE_UNUSED'
   /** A path a renderer would read (kustomize resource, base, patch; helm values file) leaves the repository. */
   | 'CMP_OUTSIDE_REPOSITORY'
+  /** A kustomization names something to fetch over the network (a URL, a git repository, a helm chart). */
+  | 'CMP_REMOTE_REFUSED'
   /** The Application asked for an argument a renderer must not get (a release name that is not a DNS-1123 label, a flag). */
   | 'CMP_ARGUMENT_INVALID'
   /** The fallback lookup at the image service failed; we never render with stale tags instead. */
