@@ -6,12 +6,13 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import { parseImageRef } from '../image/reference.ts';
 import { checkAliasExpansion, indexAliases } from './aliases.ts';
-import { isBlankDocument, makeProbe, splitDocuments, type Probe } from './documents.ts';
+import { isBlankDocument, makeProbe, splitDocuments, type Chunk, type Probe } from './documents.ts';
 import { cmpError } from './errors.ts';
 import { lineIndex, type LineIndex } from './lines.ts';
 import type { OverrideTable } from './overrides.ts';
 import type { ImagePath } from './paths.ts';
 import { scalarEdit, type Edit } from './scalar.ts';
+import { scanDocument } from './scan.ts';
 import { walkImages } from './walk.ts';
 
 export interface RewriteOptions {
@@ -23,6 +24,8 @@ export interface RewriteOptions {
   readonly mustParse?: (doc: string) => boolean;
   /** Reuse a probe built for the same paths across files. */
   readonly probe?: Probe;
+  /** Parse every document with the full parser, never the one-pass scanner (tests compare the two). */
+  readonly fullParse?: boolean;
 }
 
 /** One image reference found at an image path. */
@@ -67,12 +70,21 @@ interface Found {
   readonly to?: string;
 }
 
+type Visit = (offset: number, value: string, edit: (ref: string) => Edit) => void;
+
 /** Rewrite every overridden image in a YAML/JSON stream; throws CMP_YAML_INVALID / CMP_ALIAS_LIMIT. */
 export function rewriteManifests(text: string, options: RewriteOptions): RewriteResult {
   const probe = options.probe ?? makeProbe(options.paths);
   const found: Found[] = [];
   const documents: DocumentInfo[] = [];
   const lines = lineIndex(text);
+  const visit: Visit = (offset, value, edit) => {
+    const ref = parseImageRef(value);
+    if (!ref.ok) return; // ko://…, $(params.x), {{ templates }}: not an image, left alone
+    const override = options.overrides.get(ref.ref.name);
+    const change = override && override.ref !== value ? edit(override.ref) : undefined;
+    found.push({ offset, repository: ref.ref.name, value, ...(change && override && { edit: change, to: override.ref }) });
+  };
   for (const chunk of splitDocuments(text)) {
     const doc = text.slice(chunk.start, chunk.end);
     const blank = isBlankDocument(doc);
@@ -80,31 +92,35 @@ export function rewriteManifests(text: string, options: RewriteOptions): Rewrite
       documents.push({ ...chunk, blank, object: undefined });
       continue;
     }
-    for (const parsed of parseAllDocuments(doc)) {
-      const error = parsed.errors[0];
-      if (error) {
-        const line = lines.lineAt(chunk.start + error.pos[0]);
-        throw cmpError('CMP_YAML_INVALID', `${options.fileName}: line ${line}: ${error.message.split('\n')[0]}`, { details: { file: options.fileName, line } });
+    // Most documents are plain block YAML: read those in one pass; the full parser takes the rest.
+    const scanned = options.fullParse ? undefined : scanDocument(doc, options.paths);
+    if (scanned?.object) {
+      documents.push({ ...chunk, blank: false, object: true });
+      for (const image of scanned.images) {
+        visit(chunk.start + image.start, image.value, (ref) => scalarEdit(text, chunk.start, { type: image.style, range: [image.start, image.end] }, image.value, ref));
       }
-      const index = indexAliases(parsed);
-      checkAliasExpansion(parsed, index, 10_000 + 10 * index.directNodes, `${options.fileName}: line ${lines.lineAt(chunk.start)}`);
-      const empty = parsed.contents === null;
-      documents.push({ start: chunk.start + parsed.range[0], end: chunk.start + parsed.range[2], blank: empty, object: empty ? undefined : isObjectDocument(parsed) });
-      walkImages(parsed, index, options.paths, (target) => {
-        const ref = parseImageRef(target.value);
-        if (!ref.ok) return; // ko://…, $(params.x), {{ templates }}: not an image, left alone
-        const override = options.overrides.get(ref.ref.name);
-        const offset = chunk.start + target.at.range![0];
-        const edit = override && override.ref !== target.value
-          ? target.alias
-            ? target.aliasEdit(chunk.start, override.ref)
-            : scalarEdit(text, chunk.start, target.scalar, target.value, override.ref)
-          : undefined;
-        found.push({ offset, repository: ref.ref.name, value: target.value, ...(edit && override && { edit, to: override.ref }) });
-      });
+      continue;
     }
+    parseChunk(text, chunk, doc, options, lines, documents, visit);
   }
   return assemble(text, found, documents, lines);
+}
+
+function parseChunk(text: string, chunk: Chunk, doc: string, options: RewriteOptions, lines: LineIndex, documents: DocumentInfo[], visit: Visit): void {
+  for (const parsed of parseAllDocuments(doc)) {
+    const error = parsed.errors[0];
+    if (error) {
+      const line = lines.lineAt(chunk.start + error.pos[0]);
+      throw cmpError('CMP_YAML_INVALID', `${options.fileName}: line ${line}: ${error.message.split('\n')[0]}`, { details: { file: options.fileName, line } });
+    }
+    const index = indexAliases(parsed);
+    checkAliasExpansion(parsed, index, 10_000 + 10 * index.directNodes, `${options.fileName}: line ${lines.lineAt(chunk.start)}`);
+    const empty = parsed.contents === null;
+    documents.push({ start: chunk.start + parsed.range[0], end: chunk.start + parsed.range[2], blank: empty, object: empty ? undefined : isObjectDocument(parsed) });
+    walkImages(parsed, index, options.paths, (target) => {
+      visit(chunk.start + target.at.range![0], target.value, (ref) => (target.alias ? target.aliasEdit(chunk.start, ref) : scalarEdit(text, chunk.start, target.scalar, target.value, ref)));
+    });
+  }
 }
 
 function assemble(text: string, found: Found[], documents: DocumentInfo[], lines: LineIndex): RewriteResult {

@@ -2,7 +2,6 @@
 // plain stays plain when the new value is safe unquoted, double-quoted keeps JSON-compatible
 // escaping (so JSON documents stay JSON), single-quoted stays single-quoted, and a block scalar keeps
 // its header and indentation with only the value line changed. Pure.
-import { Scalar } from 'yaml';
 
 export interface Edit {
   readonly start: number;
@@ -25,18 +24,24 @@ export function freshScalarText(value: string): string {
   return isPlainSafe(value) ? value : JSON.stringify(value);
 }
 
+/** A scalar as written: the yaml package's `Scalar.type` names and its `range` (offsets in the document). */
+export interface WrittenScalar {
+  readonly type?: string | undefined;
+  readonly range?: readonly [number, number, ...number[]] | null | undefined;
+}
+
 /** The edit turning `node` (a string scalar at absolute offset `base`) into `value`. */
-export function scalarEdit(source: string, base: number, node: Scalar, oldValue: string, value: string): Edit {
+export function scalarEdit(source: string, base: number, node: WrittenScalar, oldValue: string, value: string): Edit {
   const [from, to] = node.range!;
   const start = base + from;
   const end = base + to;
   switch (node.type) {
-    case Scalar.QUOTE_DOUBLE:
+    case 'QUOTE_DOUBLE':
       return { start, end, text: JSON.stringify(value) };
-    case Scalar.QUOTE_SINGLE:
+    case 'QUOTE_SINGLE':
       return { start, end, text: `'${value.replaceAll("'", "''")}'` };
-    case Scalar.BLOCK_LITERAL:
-    case Scalar.BLOCK_FOLDED: {
+    case 'BLOCK_LITERAL':
+    case 'BLOCK_FOLDED': {
       // An image has no white space, so its block scalar has one content line: swap just that text.
       const headerEnd = source.indexOf('\n', start);
       const at = headerEnd === -1 ? -1 : source.indexOf(oldValue, headerEnd);
