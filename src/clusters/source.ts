@@ -2,6 +2,7 @@
 // cluster Secrets (label argocd.argoproj.io/secret-type=cluster) re-listed on an interval. A failed
 // read keeps the last good clusters and records the error beside them; the generator decides what
 // an error means for a request (it refuses to answer rather than guess).
+import type { ErrorCode } from '../shared/error-codes.ts';
 import type { ClustersConfig } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
@@ -77,7 +78,7 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
       try {
         await readSecrets(config);
       } catch (err) {
-        const code = isAppError(err) ? err.code : 'CLUSTERS_UNREADABLE';
+        const code: ErrorCode = isAppError(err) ? err.code : 'CLUSTERS_UNREADABLE';
         error = { code, message: describeError(err), at: new Date(options.clock.now()).toISOString() };
         stateVersion += 1;
         log.error({ code, err: describeError(err), namespace: config.argocd.namespace }, 'cluster secrets unreadable; keeping the last good inventory');

@@ -21,7 +21,9 @@ export type RegistryErrorCode =
   /** A manifest, blob or tag list larger than the client reads. */
   | 'REG_TOO_LARGE'
   /** A repository name or reference the client refuses to put in a URL (a caller bug, nothing was sent). */
-  | 'REG_INVALID_REFERENCE';
+  | 'REG_INVALID_REFERENCE'
+  /** No registry entry for a host (cannot happen with a parsed config: every host gets one). */
+  | 'REG_NOT_CONFIGURED';
 
 export const REGISTRY_ERROR_CODES: readonly RegistryErrorCode[] = [
   'REG_AUTH',

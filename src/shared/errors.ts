@@ -3,6 +3,8 @@
 // keeps its own codes in its errors.ts; docs/errors.md lists every code and a test keeps the
 // two in step.
 
+import type { ErrorCode } from './error-codes.ts';
+
 const brand = Symbol.for('argocd-image-plugins.AppError');
 
 export interface AppErrorOptions {
@@ -13,11 +15,11 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly statusCode: number | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

@@ -3,6 +3,7 @@
 // 202 as soon as the event is verified and matched; the re-scan runs behind it, and its duration
 // from arrival is recorded as push-to-resolved latency. Senders retry on non-2xx, so an event
 // for an image nobody watches is still a 202 (with `ignored`), not an error.
+import type { WebhookErrorCode } from './errors.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/types.ts';
 import type { PollerHandle } from '../poller/types.ts';
@@ -34,7 +35,7 @@ export interface WebhookDeps {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-function fail(code: string, statusCode: number, message: string): AppError {
+function fail(code: WebhookErrorCode, statusCode: number, message: string): AppError {
   return new AppError(code, message, { statusCode });
 }
 
