@@ -54,10 +54,50 @@ function nextSignificant(text: string, pos: number): string {
 
 /** Characters that can start a sequence value, or a node standing for one (alias, anchor, tag, complex key). */
 const SEQUENCE_START = new Set(['-', '[', '*', '&', '!', '?']);
-// An alias stands where a node does: after `: ` or `- `, inside a flow collection, or at a line
-// start as a key (`*a : v`) or a flow item (`*a,`). Prose in block scalars (`*NOTE: …`, `*emphasis*`)
-// does not match, so CRD descriptions do not force a parse.
-const ALIAS = /(?:[:-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}*]|^[ \t]*\*[^\s,[\]{}*][^\s,[\]{}]*(?:[ \t]+:|[ \t]*[,\]}]|[ \t]*(?:#.*)?$)/m;
+
+// Anchor and alias names as the two parsers read them: the YAML 1.2 grammar (any characters but
+// white space and flow indicators, the `yaml` library) and go-yaml's (letters, digits, '_', '-').
+const ANCHOR_BROAD = /&([^\s,[\]{}]+)/g;
+const ANCHOR_GO = /&([0-9A-Za-z_-]+)/g;
+const ALIAS_BROAD = /\*([^\s,[\]{}]+)/g;
+const ALIAS_GO = /\*([0-9A-Za-z_-]+)/g;
+
+function names(doc: string, ...patterns: RegExp[]): Set<string> {
+  const out = new Set<string>();
+  for (const re of patterns) {
+    re.lastIndex = 0;
+    for (let m = re.exec(doc); m !== null; m = re.exec(doc)) out.add(m[1]!);
+  }
+  return out;
+}
+
+/**
+ * True when the document may use an alias: some `*name` matches some `&name` (an alias refers to an
+ * anchor of its own document). Decided from names, not from where an alias may stand, so no syntax
+ * go-yaml accepts (`{"a":*x}`, `? *x`, an alias after a line break) keeps a document from being
+ * parsed and its alias expansion measured. Prose with `&` and `*` only costs a parse.
+ */
+export function mayUseAliases(doc: string): boolean {
+  if (!doc.includes('&') || !doc.includes('*')) return false;
+  const anchors = names(doc, ANCHOR_BROAD, ANCHOR_GO);
+  if (anchors.size === 0) return false;
+  for (const alias of names(doc, ALIAS_BROAD, ALIAS_GO)) if (anchors.has(alias)) return true;
+  return false;
+}
+
+// A key the probe's text test could miss: a double-quoted key with an escape (`"cont\x61iners":`
+// is `containers`) or an explicit key (`? containers`). Such documents are parsed, so the parser
+// decides what the key is.
+const QUOTED_KEY = /"((?:[^"\\\n]|\\.)*)"[ \t]*:/g;
+const EXPLICIT_KEY = /(?:^|[\s{,[])\?(?=[ \t\r\n]|$)/m;
+
+export function mayHideKeys(doc: string): boolean {
+  if (EXPLICIT_KEY.test(doc)) return true;
+  if (!doc.includes('\\')) return false;
+  QUOTED_KEY.lastIndex = 0;
+  for (let m = QUOTED_KEY.exec(doc); m !== null; m = QUOTED_KEY.exec(doc)) if (m[1]!.includes('\\')) return true;
+  return false;
+}
 
 export type Probe = (doc: string) => boolean;
 
@@ -73,7 +113,7 @@ export function makeProbe(paths: readonly ImagePath[]): Probe {
       if (!needsSequence.get(m[1]!)) return true;
       if (SEQUENCE_START.has(nextSignificant(doc, m.index + m[0].length))) return true;
     }
-    return ALIAS.test(doc);
+    return mayUseAliases(doc) || mayHideKeys(doc);
   };
 }
 

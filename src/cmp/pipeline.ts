@@ -9,6 +9,7 @@ import type { OverrideTable } from './overrides.ts';
 import type { ImagePath } from './paths.ts';
 import { checkJsonManifest, looksLikeManifestFile } from './render/directory.ts';
 import type { RenderedSource } from './render/types.ts';
+import { utf8Message } from './utf8.ts';
 import { rewriteManifests, type Change, type ImageUse } from './rewrite.ts';
 
 export interface PipelineInput {
@@ -42,9 +43,10 @@ export function runPipeline(input: PipelineInput): PipelineResult {
   const skipped: { source: string; reason: string }[] = [];
   let documents = 0;
   for (const source of input.sources) {
-    if (input.files && source.json) checkJsonManifest(source.name, source.text);
     let result;
     try {
+      if (source.invalidUtf8) throw cmpError('CMP_YAML_INVALID', utf8Message(source.name, source.invalidUtf8));
+      if (input.files && source.json) checkJsonManifest(source.name, source.text);
       result = rewriteManifests(source.text, { overrides: input.overrides, paths: input.paths, fileName: source.name, probe, ...(mustParse && { mustParse }) });
     } catch (err) {
       if (input.files && !source.json && isAppError(err) && err.code === 'CMP_YAML_INVALID' && !looksLikeManifestFile(source.text)) {

@@ -8,6 +8,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cmpError } from '../errors.ts';
+import { findInvalidUtf8 } from '../utf8.ts';
 import { inside, realRepositoryRoot } from './repo.ts';
 import type { RenderContext, RenderedSource } from './types.ts';
 
@@ -66,9 +67,11 @@ export async function renderDirectory(ctx: RenderContext): Promise<RenderedSourc
     if (total > ctx.options.maxBytes) {
       throw cmpError('CMP_INPUT_TOO_LARGE', `manifest files exceed ${ctx.options.maxBytes} bytes in total at ${rel} (ARGOCD_IMAGE_PLUGINS_MAX_MANIFEST_BYTES)`);
     }
-    let text = readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    const invalidUtf8 = findInvalidUtf8(bytes);
+    let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // Argo CD reads files through a BOM-stripping UTF-8 reader
-    sources.push({ name: rel, text, json: rel.endsWith('.json') });
+    sources.push({ name: rel, text, json: rel.endsWith('.json'), ...(invalidUtf8 && { invalidUtf8 }) });
   }
   return sources;
 }

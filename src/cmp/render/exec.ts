@@ -5,6 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { cmpError } from '../errors.ts';
+import { findInvalidUtf8, utf8Message } from '../utf8.ts';
 
 export interface ExecRequest {
   /** What is being run, for messages: `kustomize build`, `helm template`. */
@@ -51,18 +52,22 @@ export async function runRenderer(req: ExecRequest): Promise<string> {
     timeout: req.timeoutMs,
     forceKillAfterDelay: 2000,
     maxBuffer: req.maxBytes,
-    encoding: 'utf8',
+    encoding: 'buffer',
   });
+  const stderr = Buffer.from(result.stderr ?? new Uint8Array()).toString('utf8');
   if (result.isMaxBuffer) {
     throw cmpError('CMP_INPUT_TOO_LARGE', `${req.what} printed more than ${req.maxBytes} bytes (ARGOCD_IMAGE_PLUGINS_MAX_MANIFEST_BYTES); refusing to pass on a partial render`);
   }
   if (result.timedOut) {
-    throw cmpError('CMP_RENDER_FAILED', `${req.what} did not finish within ${req.timeoutMs / 1000} s (ARGOCD_IMAGE_PLUGINS_RENDER_TIMEOUT_SECONDS) and was stopped${result.stderr ? `: ${tail(String(result.stderr))}` : ''}`);
+    throw cmpError('CMP_RENDER_FAILED', `${req.what} did not finish within ${req.timeoutMs / 1000} s (ARGOCD_IMAGE_PLUGINS_RENDER_TIMEOUT_SECONDS) and was stopped${stderr ? `: ${tail(stderr)}` : ''}`);
   }
   if (result.failed) {
     const started = result.exitCode !== undefined;
     const reason = started ? `exited with code ${result.exitCode}` : `could not be started (${result.code ?? result.originalMessage})`;
-    throw cmpError('CMP_RENDER_FAILED', `${req.what} ${reason}${result.stderr ? `: ${tail(String(result.stderr))}` : ''}`, { details: { exitCode: result.exitCode } });
+    throw cmpError('CMP_RENDER_FAILED', `${req.what} ${reason}${stderr ? `: ${tail(stderr)}` : ''}`, { details: { exitCode: result.exitCode } });
   }
-  return String(result.stdout);
+  const stdout = result.stdout;
+  const invalid = findInvalidUtf8(stdout);
+  if (invalid) throw cmpError('CMP_YAML_INVALID', utf8Message(`${req.what} output`, invalid));
+  return Buffer.from(stdout.buffer, stdout.byteOffset, stdout.byteLength).toString('utf8');
 }

@@ -1,3 +1,4 @@
+import type { Utf8Problem } from '../utf8.ts';
 import type { CmpOptions } from '../options.ts';
 
 /** What every renderer gets: the application directory, the options and the process environment. */
@@ -14,4 +15,6 @@ export interface RenderedSource {
   readonly text: string;
   /** A `.json` file: a single JSON object. */
   readonly json: boolean;
+  /** Set when the bytes were not UTF-8: the source is then refused like a file that does not parse. */
+  readonly invalidUtf8?: Utf8Problem;
 }

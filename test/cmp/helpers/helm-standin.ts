@@ -20,6 +20,7 @@ setTimeout(() => {
   const dash = args.indexOf('--');
   const release = dash === -1 ? args[1] : args[dash + 1];
   const ns = (args.find((a) => a.startsWith('--namespace=')) || '').slice('--namespace='.length);
+  if (process.env.HELM_STANDIN_INVALID_UTF8) process.stdout.write(Buffer.from([0x23, 0x20, 0xff, 0x0a]));
   process.stdout.write('---\\n# Source: web/templates/deployment.yaml\\napiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: ' + release + '-web\\n  namespace: ' + ns + '\\nspec:\\n  template:\\n    spec:\\n      containers:\\n        - name: web\\n          image: "ghcr.io/acme/web:1.0.0"\\n');
 }, sleep);
 `;
