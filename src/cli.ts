@@ -8,9 +8,20 @@ export interface Command {
   run(argv: readonly string[]): Promise<number>;
 }
 
+/**
+ * The sidecar starts `cmp` for every render: keep V8's compiled code of what loads from here on in
+ * the temp directory (TMPDIR, or NODE_COMPILE_CACHE), so later starts skip compiling it. Best
+ * effort: an unwritable directory only means no cache. (getBuiltinModule: importing `node:module`
+ * would build an ES module facade of it first.)
+ */
+function loadCmp(): Promise<Command> {
+  process.getBuiltinModule('node:module').enableCompileCache();
+  return import('./cmp/main.ts');
+}
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: 'run the ApplicationSet plugin generator service and registry poller', load: () => import('./commands/serve.ts') },
-  cmp: { summary: 'config management plugin commands: init, generate, parameters', load: () => import('./cmp/main.ts') },
+  cmp: { summary: 'config management plugin commands: init, generate, parameters', load: loadCmp },
   resolve: { summary: 'resolve every watch now and explain each candidate tag', load: () => import('./commands/resolve.ts') },
   'check-config': { summary: 'validate a config file and list every problem', load: () => import('./commands/check-config.ts') },
 };
