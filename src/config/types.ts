@@ -138,7 +138,7 @@ export interface WebhookConfig {
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  /** The Bearer token the ApplicationSet controller sends (from the `$secret:key` in Argo CD's ConfigMap). */
+  /** The Bearer token the ApplicationSet controller sends (the value of the `$<secret>:<key>` reference in Argo CD's plugin ConfigMap). */
   readonly token: SecretSource;
   /** Token people type into the status page's login form (read-only access to /ui/). */
   readonly viewerToken?: SecretSource;

@@ -52,8 +52,17 @@ export function createTokenCheck(options: TokenCheckOptions): TokenCheck {
     if (!match) return serverError('AUTH_REQUIRED', 'the Authorization header must be "Bearer <token>"');
     const presented = match[1]!;
     if (timingSafeEqual(digest(presented), want)) return undefined;
-    // Argo CD sends the literal `$secret:key` text when the Secret key is missing (A.4).
-    const hint = presented.startsWith('$') ? ': the controller sent a literal "$..." reference, so the Secret key named in the plugin ConfigMap is missing' : '';
+    const hint = missingKeyHint(presented);
     return serverError('AUTH_INVALID', `invalid bearer token${hint}`);
   };
+}
+
+// For `token: $<secret>:<key>` Argo CD reads Secret <secret> and resolves "$<key>"; for `token: $<key>`
+// it reads argocd-secret and resolves "$<key>". When the key is missing it sends that "$<key>" text
+// itself as the token (applicationset/services/plugin/utils.go: ParseSecretKey, ReplaceStringSecret).
+// The text is a key name, not a secret, so naming it in the answer is safe.
+function missingKeyHint(presented: string): string {
+  const key = /^\$([-._a-zA-Z0-9]{1,253})$/.exec(presented)?.[1];
+  if (key === undefined) return '';
+  return `: the controller sent "$${key}", the reference itself, which Argo CD does when the Secret named in the plugin ConfigMap's token ("$<secret>:${key}", or argocd-secret for "$${key}") has no key "${key}" in its data; add the key to that Secret`;
 }

@@ -125,8 +125,11 @@ test('401 for a missing or wrong token; the token file is re-read after it chang
   const wrong = await send(fx.app, controllerRequest('x', undefined, 'not-the-token'));
   assert.equal(wrong.status, 401);
   assert.equal(wrong.json().code, 'AUTH_INVALID');
-  const literal = await send(fx.app, controllerRequest('x', undefined, '$plugin.images.token'));
-  assert.match(literal.json().message as string, /Secret key named in the plugin ConfigMap is missing/);
+  // token: $argocd-image-plugins-token:token with no key "token" in that Secret: Argo CD sends "$token".
+  const literal = await send(fx.app, controllerRequest('x', undefined, '$token'));
+  assert.match(literal.json().message as string, /the controller sent "\$token", the reference itself, .*has no key "token" in its data/);
+  const argocdSecret = await send(fx.app, controllerRequest('x', undefined, '$plugin.images.token'));
+  assert.match(argocdSecret.json().message as string, /sent "\$plugin\.images\.token".*argocd-secret/);
   writeFileSync(fx.tokenFile, 'rotated-token\n');
   fx.clock.advance(5000);
   assert.equal((await send(fx.app, controllerRequest('x', undefined, TOKEN))).status, 401, 'the old token stops working');

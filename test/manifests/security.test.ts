@@ -49,7 +49,7 @@ describe('generator Deployment', async () => {
 describe('RBAC', async () => {
   const objects = await build(MANIFESTS);
 
-  it('grants exactly read on Secrets and get/list/patch on ApplicationSets and Applications, in one namespace', () => {
+  it('grants exactly what the service calls: list Secrets, list and patch ApplicationSets, in one namespace', () => {
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind), [], 'no cluster-wide RBAC');
     const roles = objects.filter((o) => o.kind === 'Role');
     assert.equal(roles.length, 1);
@@ -57,9 +57,8 @@ describe('RBAC', async () => {
     // One entry per (group, resource): verbs sorted, so the comparison is about permissions, not layout.
     const grants = rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g || 'core'}/${res}: ${[...r.verbs].sort().join(',')}`))).sort();
     assert.deepEqual(grants, [
-      'argoproj.io/applications: get,list,patch',
-      'argoproj.io/applicationsets: get,list,patch',
-      'core/secrets: get,list,watch',
+      'argoproj.io/applicationsets: list,patch',
+      'core/secrets: list',
     ]);
   });
 
