@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild. Three outputs, shaped by where start-up time went in the
 // profile of `cmp generate` (docs/performance.md):
-// - dist/cli.mjs and its chunks: the entry and the service commands (serve, resolve, check-config),
-//   each command's code loaded only when that command runs;
+// - dist/cli.mjs: the entry, importing nothing until a command runs;
+// - dist/serve.mjs, resolve.mjs, check-config.mjs and their shared chunks: the service commands;
 // - dist/cmp.mjs: every line `cmp` runs, in one file (the sidecar starts it for every render, and
 //   each extra module costs a resolve, a read and a link). Node built-ins come from
 //   `process.getBuiltinModule` instead of `import`, because importing a built-in builds an ES module
@@ -18,11 +18,11 @@ const BUILTINS = new Set(builtinModules);
 // The yaml functions src/cmp uses at run time; a missing name fails the build ("No matching export").
 const YAML_NAMES = ['parse', 'parseAllDocuments', 'isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq'];
 
-/** `cmp` goes to its own bundle, loaded from the entry by a plain dynamic import. */
-const cmpApart: Plugin = {
-  name: 'cmp-apart',
+/** Each command is its own bundle, loaded from the entry by a plain dynamic import. */
+const commandsApart: Plugin = {
+  name: 'commands-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/cmp\/main\.ts$/ }, () => ({ path: './cmp.mjs', external: true }));
+    b.onResolve({ filter: /^\.\/(?:cmp\/main|commands\/[a-z-]+)\.ts$/ }, (args) => ({ path: args.path.includes('cmp/main') ? './cmp.mjs' : `./${args.path.slice('./commands/'.length, -'.ts'.length)}.mjs`, external: true }));
   },
 };
 
@@ -88,14 +88,16 @@ const common = {
 
 // Build into a private folder, then swap it in: several test runs may build at once.
 const tmp = `dist.tmp-${process.pid}`;
+// The entry imports nothing at all: even `import 'node:module'` costs a facade on every start.
+await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: tmp, outExtension: { '.js': '.mjs' }, format: 'esm', plugins: [commandsApart] });
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { serve: 'src/commands/serve.ts', resolve: 'src/commands/resolve.ts', 'check-config': 'src/commands/check-config.ts' },
+  entryNames: '[name]',
   outdir: tmp,
   outExtension: { '.js': '.mjs' },
   splitting: true,
   format: 'esm',
-  plugins: [cmpApart],
   // Dependencies stay in node_modules, except yaml: bundled into the chunk that uses it.
   external: Object.keys(pkg.dependencies).filter((name) => name !== 'yaml'),
   // yaml's Node build is CommonJS and requires node builtins; give bundled chunks a `require`.
