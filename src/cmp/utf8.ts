@@ -1,6 +1,7 @@
 // Manifests are UTF-8 (YAML 1.2 §5.2; Kubernetes and kustomize read nothing else). Invalid bytes are
 // refused, as go-yaml refuses them ("invalid leading UTF-8 octet"), never replaced with U+FFFD:
 // a replaced byte would change a value nobody wrote. Pure.
+import { isUtf8 } from 'node:buffer';
 
 export interface Utf8Problem {
   /** Offset of the first byte that does not start or continue a well-formed sequence. */
@@ -12,6 +13,8 @@ export interface Utf8Problem {
 
 /** The first well-formedness error (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF). */
 export function findInvalidUtf8(bytes: Uint8Array): Utf8Problem | undefined {
+  // Node's native validator (the same rules) answers the common case in a fraction of this loop's time.
+  if (isUtf8(bytes)) return undefined;
   let line = 1;
   let i = 0;
   while (i < bytes.length) {
