@@ -8,23 +8,22 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cmpError } from '../errors.ts';
+import { compileGlob } from '../glob.ts';
 import { findInvalidUtf8 } from '../utf8.ts';
 import { inside, realRepositoryRoot } from './repo.ts';
 import type { RenderContext, RenderedSource } from './types.ts';
 
 const MANIFEST_FILE = /\.(?:ya?ml|json)$/;
 
-async function globMatcher(pattern: string | undefined): Promise<((path: string) => boolean) | undefined> {
-  if (pattern === undefined) return undefined;
-  const { default: picomatch } = await import('picomatch');
-  return picomatch(pattern, { dot: true });
+function globMatcher(pattern: string | undefined, where: string): ((path: string) => boolean) | undefined {
+  return pattern === undefined ? undefined : compileGlob(pattern, where);
 }
 
 /** Manifest files under `cwd`, relative paths in Argo CD's walk order. */
 export async function listManifestFiles(ctx: RenderContext): Promise<string[]> {
   const root = realRepositoryRoot(ctx.cwd, ctx.options.sourcePath);
-  const include = await globMatcher(ctx.options.include);
-  const exclude = await globMatcher(ctx.options.exclude);
+  const include = globMatcher(ctx.options.include, 'ARGOCD_ENV_DIRECTORY_INCLUDE');
+  const exclude = globMatcher(ctx.options.exclude, 'ARGOCD_ENV_DIRECTORY_EXCLUDE');
   const out: string[] = [];
   const walk = (dir: string): void => {
     const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
