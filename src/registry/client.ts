@@ -36,10 +36,9 @@ export interface RegistryClientOptions {
 export interface BodyLimits {
   readonly manifestBytes: number;
   readonly configBytes: number;
-  readonly tagListBytes: number;
 }
 
-export const DEFAULT_LIMITS: BodyLimits = { manifestBytes: 4 * 1024 * 1024, configBytes: 4 * 1024 * 1024, tagListBytes: 16 * 1024 * 1024 };
+export const DEFAULT_LIMITS: BodyLimits = { manifestBytes: 4 * 1024 * 1024, configBytes: 4 * 1024 * 1024 };
 
 const NAME = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -129,7 +128,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     host,
     async listTags(repository: string, opts: RequestOptions = {}): Promise<TagListing> {
       check(repository);
-      return listAllTags({ host, repository, maxPages: config.maxPages, maxBytes: limits.tagListBytes, call, logger, first: new URL(`${prefix}/v2/${repository}/tags/list`, base.origin), ...(opts.signal ? { signal: opts.signal } : {}) });
+      return listAllTags({ host, repository, maxPages: config.maxPages, maxTags: config.maxTags, maxBytes: config.maxTagListBytes, call, logger, first: new URL(`${prefix}/v2/${repository}/tags/list`, base.origin), ...(opts.signal ? { signal: opts.signal } : {}) });
     },
     async headManifest(repository: string, reference: string, opts: RequestOptions = {}): Promise<ManifestHead> {
       check(repository, reference);

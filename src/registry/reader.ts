@@ -18,6 +18,8 @@ export interface CallRequest {
   readonly maxBytes: number;
   readonly redirects?: boolean;
   readonly signal?: AbortSignal;
+  /** See HttpRequest.stream: the body goes to this consumer chunk by chunk. */
+  readonly stream?: (status: number) => ((chunk: Buffer) => void) | undefined;
 }
 
 export type Call = (req: CallRequest) => Promise<HttpReply>;

@@ -21,6 +21,11 @@ export interface HttpRequest {
   /** Follow redirects (blob GETs only). */
   readonly redirects?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Takes the body of a reply with this status chunk by chunk instead of buffering it (the reply's
+   * `body` is then empty). Called once per attempt, so a retried request starts a fresh consumer.
+   */
+  readonly stream?: (status: number) => ((chunk: Buffer) => void) | undefined;
 }
 
 export interface HttpReply {
@@ -65,7 +70,7 @@ export function createTransport(deps: TransportDeps): Transport {
     const started = deps.clock.now();
     try {
       const res = await request(req.url, { method: req.method, headers: req.headers, signal, dispatcher: req.redirects ? deps.blobs : deps.api });
-      const body = await readBounded(res, req.method === 'HEAD' ? Number.POSITIVE_INFINITY : req.maxBytes);
+      const body = await readBounded(res, req.method === 'HEAD' ? Number.POSITIVE_INFINITY : req.maxBytes, req.stream?.(res.statusCode));
       count(String(res.statusCode));
       deps.logger.debug({ method: req.method, path: req.url.pathname, status: res.statusCode, attempt: n, ms: deps.clock.now() - started }, 'registry request');
       return { status: res.statusCode, headers: res.headers, body };
@@ -121,7 +126,10 @@ function errorCode(err: unknown): string | undefined {
   return typeof e?.code === 'string' ? e.code : undefined;
 }
 
-async function readBounded(res: Dispatcher.ResponseData, maxBytes: number): Promise<Buffer> {
+/** Bytes handed to a stream consumer between turns of the event loop (health checks answer meanwhile). */
+const YIELD_EVERY_BYTES = 256 * 1024;
+
+async function readBounded(res: Dispatcher.ResponseData, maxBytes: number, consume?: (chunk: Buffer) => void): Promise<Buffer> {
   // destroying the body makes undici emit an abort error nobody else listens for
   const discard = (): void => void res.body.on('error', () => {}).destroy();
   const declared = Number(res.headers['content-length']);
@@ -131,13 +139,25 @@ async function readBounded(res: Dispatcher.ResponseData, maxBytes: number): Prom
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      discard();
-      throw new TooLarge();
+  let sinceYield = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw new TooLarge();
+      if (!consume) {
+        chunks.push(chunk);
+        continue;
+      }
+      consume(chunk);
+      sinceYield += chunk.length;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
-    chunks.push(chunk);
+  } catch (err) {
+    discard();
+    throw err;
   }
   return Buffer.concat(chunks);
 }

@@ -193,7 +193,7 @@ test('the request budget stops a cycle with REG_BUDGET_EXHAUSTED; resetBudget st
 });
 
 test('bodies larger than the limits are REG_TOO_LARGE', async (t) => {
-  const { client } = await peer(t, {}, {}, { limits: { tagListBytes: 64, manifestBytes: 64 } });
+  const { client } = await peer(t, {}, { maxTagListBytes: 64 }, { limits: { manifestBytes: 64 } });
   await assert.rejects(client.listTags('test/app'), (e: { code: string; details: Record<string, unknown> }) => e.code === 'REG_TOO_LARGE' && e.details.limitBytes === 64);
   await assert.rejects(client.describeImage('test/app', truth('test/app', 'latest').digest), { code: 'REG_TOO_LARGE' });
 });

@@ -160,7 +160,9 @@ test('malformed getparams bodies, webhook payloads and registry replies: clear e
   const link = (value: string) => (repo: string, real: string[]) => ({ headers: { link: value }, body: JSON.stringify({ name: repo, tags: real }) });
   const replies: Array<[string, Parameters<typeof odd.setTags>[0], boolean]> = [
     ['giant tag list (200 000 tags)', (repo, real) => ({ body: JSON.stringify({ name: repo, tags: [...real, ...Array.from({ length: 200_000 }, (_, i) => `0.0.${i}`)] }) }), true],
-    ['oversized tag list (20 MiB)', (repo) => ({ body: JSON.stringify({ name: repo, tags: ['1.1.0', 'x'.repeat(20 * 1024 * 1024)] }) }), false],
+    // cut at maxTagListBytes (16 MiB, all pages together): the tags read before the cap make an incomplete listing
+    ['oversized tag list (20 MiB)', (repo) => ({ body: JSON.stringify({ name: repo, tags: ['1.1.0', 'x'.repeat(20 * 1024 * 1024)] }) }), true],
+    ['oversized tag list (20 MiB) before any tag', (repo) => ({ body: JSON.stringify({ name: repo, pad: 'x'.repeat(20 * 1024 * 1024), tags: ['1.1.0'] }) }), false],
     ['invalid JSON', () => ({ body: '{"tags":[' }), false],
     ['tags not a list', (repo) => ({ body: JSON.stringify({ name: repo, tags: 'latest' }) }), false],
     ['tags of wrong types', (repo) => ({ body: JSON.stringify({ name: repo, tags: [1, null, {}, '1.1.0'] }) }), false],
