@@ -88,14 +88,35 @@ export function mayUseAliases(doc: string): boolean {
 // A key the probe's text test could miss: a double-quoted key with an escape (`"cont\x61iners":`
 // is `containers`) or an explicit key (`? containers`). Such documents are parsed, so the parser
 // decides what the key is.
-const QUOTED_KEY = /"((?:[^"\\\n]|\\.)*)"[ \t]*:/g;
 const EXPLICIT_KEY = /(?:^|[\s{,[])\?(?=[ \t\r\n]|$)/m;
+// The body of a one-line double-quoted scalar: characters but `"`, `\` and LF, or an escape pair.
+const QUOTED_BODY = /(?:[^"\\\n]|\\[^\n\r\u2028\u2029])*/y;
+const KEY_COLON = /[ \t]*:/y;
 
+/**
+ * One pass over the quoted spans (`"…"[ \t]*:` with an escape in the body, from any opening quote).
+ * A regular expression for the same test rescans a span from every quote inside it, which costs
+ * time quadratic in a line of escaped JSON (Grafana dashboards in ConfigMaps).
+ */
 export function mayHideKeys(doc: string): boolean {
   if (EXPLICIT_KEY.test(doc)) return true;
   if (!doc.includes('\\')) return false;
-  QUOTED_KEY.lastIndex = 0;
-  for (let m = QUOTED_KEY.exec(doc); m !== null; m = QUOTED_KEY.exec(doc)) if (m[1]!.includes('\\')) return true;
+  for (let open = doc.indexOf('"'); open !== -1; ) {
+    QUOTED_BODY.lastIndex = open + 1;
+    QUOTED_BODY.test(doc);
+    const close = QUOTED_BODY.lastIndex;
+    if (doc[close] !== '"') {
+      open = doc.indexOf('"', close);
+      continue;
+    }
+    KEY_COLON.lastIndex = close + 1;
+    if (KEY_COLON.test(doc)) {
+      if (doc.slice(open + 1, close).includes('\\')) return true;
+    }
+    // A run from a quote inside this span ends at the same closing quote with fewer escapes, so the
+    // closing quote is the next opening worth trying.
+    open = close;
+  }
   return false;
 }
 
