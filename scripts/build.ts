@@ -92,7 +92,8 @@ const tmp = `dist.tmp-${process.pid}`;
 await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: tmp, outExtension: { '.js': '.mjs' }, format: 'esm', plugins: [commandsApart] });
 await build({
   ...common,
-  entryPoints: { serve: 'src/commands/serve.ts', resolve: 'src/commands/resolve.ts', 'check-config': 'src/commands/check-config.ts' },
+  // The config YAML worker is an entry too: the service starts it by file (src/config/yaml-off-thread.ts).
+  entryPoints: { serve: 'src/commands/serve.ts', resolve: 'src/commands/resolve.ts', 'check-config': 'src/commands/check-config.ts', 'config-yaml-worker': 'src/config/yaml-worker.ts' },
   entryNames: '[name]',
   outdir: tmp,
   outExtension: { '.js': '.mjs' },

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { Logger } from '../shared/log.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import { CFG_UNREADABLE } from './errors.ts';
-import { invalidConfigError, parseConfigText, readConfigText } from './load.ts';
+import { invalidConfigError, parseConfigTextOffThread, readConfigText } from './load.ts';
 import type { Config, ConfigIssue } from './types.ts';
 
 export interface ConfigWatchOptions {
@@ -38,7 +38,7 @@ export interface ConfigWatcher {
 export async function watchConfig(file: string, options: ConfigWatchOptions): Promise<ConfigWatcher> {
   const { logger } = options;
   const firstText = await readConfigText(file);
-  const first = parseConfigText(firstText, file);
+  const first = await parseConfigTextOffThread(firstText, file);
   if (!first.ok) throw invalidConfigError(file, first.issues);
 
   let config = first.config;
@@ -51,7 +51,7 @@ export async function watchConfig(file: string, options: ConfigWatchOptions): Pr
   let debounce: NodeJS.Timeout | undefined;
 
   function refuse(error: AppError, issues: readonly ConfigIssue[]): void {
-    logger.warn({ file, code: error.code, issues }, 'config change refused; keeping the running config');
+    logger.warn({ file, code: error.code, reason: error.message, issues }, 'config change refused; keeping the running config');
     options.onInvalid(error, issues);
   }
 
@@ -76,7 +76,8 @@ export async function watchConfig(file: string, options: ConfigWatchOptions): Pr
       options.onRestored?.();
       return;
     }
-    const result = parseConfigText(text, file);
+    const result = await parseConfigTextOffThread(text, file);
+    if (closed) return;
     if (!result.ok) return refuse(invalidConfigError(file, result.issues), result.issues);
     config = result.config;
     acceptedText = text;
