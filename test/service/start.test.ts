@@ -23,6 +23,7 @@ interface Setup {
   readonly dir: string;
   readonly reg: TestRegistry;
   readonly configFile: string;
+  readonly services: ServiceHandle[];
   write(extra?: Record<string, unknown>): Promise<void>;
 }
 
@@ -31,7 +32,13 @@ async function setup(t: TestContext): Promise<Setup> {
   t.after(() => reg.stop());
   await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
   const dir = await mkdtemp(join(tmpdir(), 'aip-start-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // After hooks run in the order they were added: close the services started on this setup (they
+  // write their cache into dir) before removing it.
+  const services: ServiceHandle[] = [];
+  t.after(async () => {
+    await Promise.all(services.map((s) => s.close()));
+    await rm(dir, { recursive: true, force: true });
+  });
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   const configFile = join(dir, 'config.yaml');
   const write = (extra: Record<string, unknown> = {}): Promise<void> =>
@@ -48,12 +55,12 @@ async function setup(t: TestContext): Promise<Setup> {
       }),
     );
   await write();
-  return { dir, reg, configFile, write };
+  return { dir, reg, configFile, services, write };
 }
 
 async function start(t: TestContext, s: Setup, logs: Record<string, unknown>[] = []): Promise<ServiceHandle> {
   const service = await startService({ configPath: s.configFile, listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger(logs) });
-  t.after(() => service.close());
+  s.services.push(service);
   return service;
 }
 
