@@ -99,7 +99,7 @@ const KEY_COLON = /[ \t]*:/y;
  * time quadratic in a line of escaped JSON (Grafana dashboards in ConfigMaps).
  */
 export function mayHideKeys(doc: string): boolean {
-  if (EXPLICIT_KEY.test(doc)) return true;
+  if (doc.includes('?') && EXPLICIT_KEY.test(doc)) return true;
   if (!doc.includes('\\')) return false;
   for (let open = doc.indexOf('"'); open !== -1; ) {
     QUOTED_BODY.lastIndex = open + 1;
@@ -126,11 +126,12 @@ export type Probe = (doc: string) => boolean;
 export function makeProbe(paths: readonly ImagePath[]): Probe {
   const needsSequence = new Map<string, boolean>();
   for (const p of paths) needsSequence.set(p.probeKey, (needsSequence.get(p.probeKey) ?? true) && p.probeSequence);
-  const keys = [...needsSequence.keys()].map(escapeRegExp).join('|');
-  const source = `(?:^|[\\s{,[])["']?(${keys})["']?[ \\t]*:`;
+  const names = [...needsSequence.keys()];
+  const source = `(?:^|[\\s{,[])["']?(${names.map(escapeRegExp).join('|')})["']?[ \\t]*:`;
   return (doc: string): boolean => {
+    // A plain substring search first: most documents (RBAC, Services, ConfigMaps) name no probe key.
     const re = new RegExp(source, 'gm');
-    for (let m = re.exec(doc); m !== null; m = re.exec(doc)) {
+    for (let m = names.some((n) => doc.includes(n)) ? re.exec(doc) : null; m !== null; m = re.exec(doc)) {
       if (!needsSequence.get(m[1]!)) return true;
       if (SEQUENCE_START.has(nextSignificant(doc, m.index + m[0].length))) return true;
     }
