@@ -1,13 +1,17 @@
-// `npm run demo`: the whole product on this machine, on an embedded default.
+// `npm run demo`: the whole product on this machine, the path an Argo CD user follows:
 //  1. a real registry (Debian's CNCF Distribution) on 127.0.0.1, seeded with sample images over
 //     the push protocol, sending push notifications to the service;
 //  2. `argocd-image-plugins serve` against it, with two static clusters (prod, staging);
-//  3. the parameter sets an ApplicationSet would receive, asked the way Argo CD asks;
-//  4. a sample kustomize app rendered through `cmp generate` with the prod cluster's overrides;
-//  5. a newer tag pushed: the registry's webhook brings it into the parameter sets, and the
-//     render changes.
-// Ctrl-C at any point stops everything and removes the temporary files.
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+//  3. the ApplicationSet (examples/applicationsets/channels-gotemplate.yaml) and the parameter sets
+//     the service answers to its plugin generator, asked the way Argo CD asks;
+//  4. the Application Argo CD generates from the prod cluster's parameter set (goTemplate rendered);
+//  5. the manifests the repo-server renders for it: `cmp generate` with that Application's plugin
+//     env, on a plain YAML directory;
+//  6. a newer tag pushed: the registry's webhook brings it into the parameter sets, the Application
+//     changes, and so does the render.
+// Plain text when stdout is not a terminal. Ctrl-C at any point stops everything and removes the
+// temporary files.
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,16 +22,15 @@ import { request } from 'undici';
 import { ensureTools, prerequisitesFor } from './ensure-tools.ts';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.ts';
 import { pushImage, pushIndex } from '../test/helpers/images.ts';
+import { parse, stringify } from 'yaml';
+import { applicationFor, pluginEnv, pluginParameters, type ApplicationDoc, type ApplicationSetDoc } from './demo/application.ts';
+import { block, line, say } from './demo/output.ts';
 
 const CLI = new URL('../dist/cli.mjs', import.meta.url).pathname;
 const TOKEN = 'demo-token-not-secret';
 const WEBHOOK_SECRET = 'demo-webhook-secret';
 const cleanups: Array<() => Promise<unknown>> = [];
 let stopping = false;
-
-function say(text: string): void {
-  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
-}
 
 async function cleanup(): Promise<void> {
   for (const fn of cleanups.reverse()) await fn().catch((e: unknown) => process.stderr.write(`cleanup: ${String(e)}\n`));
@@ -58,11 +61,16 @@ interface ParamSet {
   imagesRevision: string;
 }
 
-async function getParams(url: string): Promise<ParamSet[]> {
+/** The body the plugin generator posts for an ApplicationSet (applicationset/services/plugin). */
+function requestBody(appSet: ApplicationSetDoc): string {
+  return `${JSON.stringify({ applicationSetName: appSet.metadata.name, input: { parameters: pluginParameters(appSet) } })}\n`;
+}
+
+async function getParams(url: string, appSet: ApplicationSetDoc): Promise<ParamSet[]> {
   const res = await request(`${url}/api/v1/getparams.execute`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'user-agent': 'argocd-applicationset' },
-    body: `${JSON.stringify({ applicationSetName: 'demo', input: { parameters: { images: ['web', 'api'] } } })}\n`,
+    body: requestBody(appSet),
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`getparams answered ${res.statusCode}: ${text}`);
@@ -87,20 +95,24 @@ async function startService(dir: string, port: number): Promise<{ url: string; c
   throw new Error('the service did not become ready');
 }
 
-function table(sets: readonly ParamSet[]): string {
-  return sets.map((s) => `  ${s.name.padEnd(10)} environment=${(s.metadata?.labels?.environment ?? '-').padEnd(8)} web=${s.images.web?.tag.padEnd(11)} api=${s.images.api?.tag}`).join('\n');
+function table(sets: readonly ParamSet[]): void {
+  for (const s of sets) line(`${s.name.padEnd(10)} environment=${(s.metadata?.labels?.environment ?? '-').padEnd(8)} web=${s.images.web?.tag.padEnd(11)} api=${s.images.api?.tag}`);
 }
 
-async function render(appDir: string, overrides: string): Promise<string> {
+/** What the repo-server runs for the Application: plugin.yaml's generate command, with its env. */
+async function render(appDir: string, app: ApplicationDoc): Promise<string> {
+  const source = app.spec.source as { path?: string } | undefined;
+  const destination = app.spec.destination as { namespace?: string } | undefined;
   const r = await execa(process.execPath, [CLI, 'cmp', 'generate'], {
     cwd: appDir,
     reject: false,
-    env: { ARGOCD_APP_NAME: 'demo-prod', ARGOCD_APP_NAMESPACE: 'demo', ARGOCD_APP_SOURCE_PATH: 'apps/demo', ARGOCD_ENV_IMAGE_OVERRIDES: overrides, ARGOCD_APP_PARAMETERS: 'null' },
+    env: { ARGOCD_APP_NAME: app.metadata.name, ARGOCD_APP_NAMESPACE: destination?.namespace ?? '', ARGOCD_APP_SOURCE_PATH: source?.path ?? '', ARGOCD_ENV_IMAGE_OVERRIDES: pluginEnv(app, 'IMAGE_OVERRIDES'), ARGOCD_APP_PARAMETERS: 'null' },
   });
   if (r.exitCode !== 0) throw new Error(`cmp generate failed: ${r.stderr}`);
   // stderr carries one structured summary line (Argo CD shows stderr only on failure).
   const summary = JSON.parse(String(r.stderr).trim().split('\n').at(-1) ?? '{}') as { renderer?: string; changes?: Array<{ from: string; to: string }> };
-  process.stdout.write(`  renderer ${summary.renderer}; rewritten:\n${(summary.changes ?? []).map((c) => `    ${c.from}\n      → ${c.to}`).join('\n')}\n`);
+  line(`renderer ${summary.renderer}; rewritten:`);
+  for (const c of summary.changes ?? []) line(`  ${c.from}\n      → ${c.to}`);
   return String(r.stdout);
 }
 
@@ -138,7 +150,7 @@ spec:
 
 async function main(): Promise<void> {
   say('1. Tools: the Debian registry, htpasswd and openssl (installed with apt-get when missing)');
-  ensureTools((line) => process.stdout.write(`  ${line}\n`), prerequisitesFor('docker-registry', 'htpasswd', 'openssl'));
+  ensureTools(line, prerequisitesFor('docker-registry', 'htpasswd', 'openssl'));
   const built = spawnSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('build failed');
 
@@ -152,11 +164,11 @@ async function main(): Promise<void> {
   cleanups.push(() => reg.stop());
   for (const [tag, day] of [['1.0.0', 1], ['1.1.0', 2], ['1.2.0-rc.1', 3]] as const) {
     const pushed = await pushImage(reg, 'demo/web', tag, { created: `2026-01-0${day}T00:00:00Z`, label: `web-${tag}` });
-    process.stdout.write(`  pushed ${reg.host}/demo/web:${tag}  ${pushed.digest.slice(0, 19)}…\n`);
+    line(`pushed ${reg.host}/demo/web:${tag}  ${pushed.digest.slice(0, 19)}…`);
   }
   for (const tag of ['2.3.0', '2.4.0']) {
     const pushed = await pushIndex(reg, 'demo/api', tag, { created: '2026-01-05T00:00:00Z', platforms: [{ architecture: 'amd64' }, { architecture: 'arm64', variant: 'v8' }], label: `api-${tag}` });
-    process.stdout.write(`  pushed ${reg.host}/demo/api:${tag}  ${pushed.digest.slice(0, 19)}… (linux/amd64 + linux/arm64)\n`);
+    line(`pushed ${reg.host}/demo/api:${tag}  ${pushed.digest.slice(0, 19)}… (linux/amd64 + linux/arm64)`);
   }
 
   say('3. argocd-image-plugins serve, with two clusters: prod follows releases, staging also takes release candidates');
@@ -188,40 +200,56 @@ clusters:
     - { name: staging, server: "https://staging.example:6443", labels: { environment: staging } }
 `;
   await writeFile(join(dir, 'config.yaml'), config);
-  process.stdout.write(config.replace(/^/gm, '  | '));
+  block(config);
   const service = await startService(dir, port);
-  process.stdout.write(`  ready at ${service.url}\n`);
+  line(`ready at ${service.url}`);
 
-  say('4. POST /api/v1/getparams.execute, as the ApplicationSet controller sends it');
-  const before = await getParams(service.url);
-  process.stdout.write(`${table(before)}\n`);
+  const appSetFile = new URL('../examples/applicationsets/channels-gotemplate.yaml', import.meta.url);
+  const appSetText = await readFile(appSetFile, 'utf8');
+  const appSet = parse(appSetText) as ApplicationSetDoc;
+  say(`4. The ApplicationSet (examples/applicationsets/channels-gotemplate.yaml): a plugin generator asking for web and api on prod and staging clusters`);
+  block(appSetText);
+
+  say('5. Its plugin generator calls POST /api/v1/getparams.execute; the answer: one parameter set per cluster');
+  line(`request body: ${requestBody(appSet).trim()}`);
+  const before = await getParams(service.url, appSet);
+  table(before);
   const prod = before.find((s) => s.name === 'prod-eu');
   if (!prod) throw new Error('no prod-eu parameter set');
-  process.stdout.write(`  prod-eu imageOverrides (copied by the template into plugin.env IMAGE_OVERRIDES):\n  ${prod.imageOverrides}\n`);
+  line('the prod-eu parameter set, as the template sees it:');
+  block(JSON.stringify(prod, null, 2));
 
-  say('5. The app (a plain YAML directory) rendered through `cmp generate` with prod-eu\'s overrides: only image values change, comments and quoting stay');
+  say('6. The Application Argo CD generates from the prod-eu parameter set (the template, goTemplate rendered)');
+  const application = applicationFor(appSet, prod as unknown as Record<string, unknown>);
+  block(stringify(application));
+  line('(the controller also sets an ownerReference to the ApplicationSet)');
+
+  say(`7. What the repo-server renders for ${application.metadata.name}: plugin.yaml runs \`cmp generate\` with the Application's plugin env (a plain YAML directory stands in for its source path); only image values change, comments and quoting stay`);
   const app = await writeApp(dir, reg.host);
-  const first = await render(app, prod.imageOverrides);
-  process.stdout.write(first.replace(/^/gm, '  | '));
+  const first = await render(app, application);
+  block(first);
 
-  say('6. Push demo/web:1.3.0: the registry notifies the service, which re-scans that repository only');
+  say('8. Push demo/web:1.3.0: the registry notifies the service, which re-scans that repository only');
   const t0 = performance.now();
   await pushImage(reg, 'demo/web', '1.3.0', { created: '2026-01-10T00:00:00Z', label: 'web-1.3.0' });
   const pushedAt = performance.now();
   let after: ParamSet[] = before;
   while (!stopping && performance.now() - pushedAt < 15_000) {
-    after = await getParams(service.url);
+    after = await getParams(service.url, appSet);
     if (after.find((s) => s.name === 'prod-eu')?.images.web?.tag === '1.3.0') break;
     await new Promise((r) => setTimeout(r, 25));
   }
   const newProd = after.find((s) => s.name === 'prod-eu');
   if (newProd?.images.web?.tag !== '1.3.0') throw new Error('the new tag did not arrive');
-  process.stdout.write(`  the new tag is in the parameter sets ${(performance.now() - pushedAt).toFixed(0)} ms after the push finished (push took ${(pushedAt - t0).toFixed(0)} ms)\n`);
-  process.stdout.write(`${table(after)}\n`);
-  process.stdout.write(`  imagesRevision ${prod.imagesRevision} → ${newProd.imagesRevision}: the Application spec changes, so Argo CD re-renders\n`);
-  const second = await render(app, newProd.imageOverrides);
-  const changed = second.split('\n').filter((line, i) => line !== first.split('\n')[i]);
-  process.stdout.write(`  lines that changed in the render:\n${changed.map((l) => `  | ${l}`).join('\n')}\n`);
+  line(`the new tag is in the parameter sets ${(performance.now() - pushedAt).toFixed(0)} ms after the push finished (push took ${(pushedAt - t0).toFixed(0)} ms)`);
+  table(after);
+  const newApplication = applicationFor(appSet, newProd as unknown as Record<string, unknown>);
+  const diff = (a: string, b: string): string[] => b.split('\n').filter((l, i) => l !== a.split('\n')[i]);
+  line(`the Application's spec changes (imagesRevision ${prod.imagesRevision} → ${newProd.imagesRevision}), so Argo CD renders it again; its changed lines:`);
+  block(diff(stringify(application), stringify(newApplication)).join('\n'));
+  const second = await render(app, newApplication);
+  line('lines that changed in the render:');
+  block(diff(first, second).join('\n'));
 
   say('Done: stopping the service and the registry');
 }
