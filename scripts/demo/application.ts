@@ -31,11 +31,11 @@ export function applicationFor(appSet: ApplicationSetDoc, parameterSet: Record<s
   if (appSet.spec.goTemplate !== true) throw new Error('the demo renders goTemplate ApplicationSets');
   const data = { ...parameterSet, generator: { input: { parameters: pluginParameters(appSet) } } };
   const rendered = renderTemplate(appSet.spec.template, data);
-  const metadata = rendered.metadata as ApplicationDoc['metadata'];
+  const { name, namespace, ...rest } = rendered.metadata as ApplicationDoc['metadata'];
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: metadata.name, namespace: metadata.namespace ?? appSet.metadata.namespace ?? 'argocd', ...metadata },
+    metadata: { name, namespace: namespace ?? appSet.metadata.namespace ?? 'argocd', ...rest },
     spec: rendered.spec,
   };
 }
