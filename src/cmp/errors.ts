@@ -16,6 +16,8 @@ export type CmpErrorCode =
   | 'CMP_ALIAS_LIMIT'
   /** The source or rendered output is larger than the configured cap. */
   | 'CMP_INPUT_TOO_LARGE'
+  /** The command's time budget ran out (in a renderer or in our own steps). */
+  | 'CMP_DEADLINE'
   /** kustomize / helm failed, timed out, or could not be started. */
   | 'CMP_RENDER_FAILED'
   /** The source rendered to nothing and the Application did not opt in to an empty render. */

@@ -36,7 +36,7 @@ function parseBody(body: unknown): ServiceImage[] {
 }
 
 /** GET the current resolutions; throws CMP_FALLBACK_FAILED on any transport, status or body problem. */
-export async function fetchResolutions(options: FallbackOptions, fetchImpl: typeof fetch = fetch): Promise<ServiceImage[]> {
+export async function fetchResolutions(options: FallbackOptions, fetchImpl: typeof fetch = fetch, budgetMs = FALLBACK_TIMEOUT_MS): Promise<ServiceImage[]> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.tokenFile) {
     let token: string;
@@ -50,7 +50,7 @@ export async function fetchResolutions(options: FallbackOptions, fetchImpl: type
   const url = `${options.url}/api/v1/images`;
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(FALLBACK_TIMEOUT_MS), redirect: 'error' });
+    response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(Math.min(FALLBACK_TIMEOUT_MS, budgetMs)), redirect: 'error' });
   } catch (cause) {
     const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).name;
     return fail(`${url} is unreachable (${reason})`, cause);

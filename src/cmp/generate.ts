@@ -2,6 +2,7 @@
 // stdout carries manifests only and is written once, at the very end, after every check passed;
 // on any doubt the command fails with stdout empty (architecture.md, safety rules).
 import { loadOptions, type CmpIo } from './context.ts';
+import { startDeadline } from './deadline.ts';
 import { cmpError } from './errors.ts';
 import { fetchResolutions, overridesFromService, type ServiceImage } from './fallback.ts';
 import { createCmpLog } from './log.ts';
@@ -28,25 +29,27 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 /** Render and rewrite; shared by `generate` and `parameters`. */
 export async function renderAndRewrite(io: CmpIo): Promise<Rendered> {
   const options = await loadOptions(io.env);
+  const deadline = startDeadline(io.clock, options.timeoutMs);
   // Ask the service while the renderer runs: the lookup then costs no extra wall time.
-  const lookup = options.fallback ? settle(fetchResolutions(options.fallback, io.fetch)) : undefined;
+  const lookup = options.fallback ? settle(fetchResolutions(options.fallback, io.fetch, deadline.remainingMs('asking the image service'))) : undefined;
   const renderer = detectRenderer(io.cwd, options.renderer);
   let sources: readonly RenderedSource[];
   try {
-    sources = await render(renderer, { cwd: io.cwd, options, env: io.env });
+    sources = await render(renderer, { cwd: io.cwd, options, env: io.env, deadline });
   } finally {
     await lookup; // never leave the request running behind a failed render
   }
   const files = renderer === 'directory';
   let overrides = options.overrides;
-  let result = runPipeline({ sources, overrides, paths: options.paths, files });
+  const check = (step: string) => deadline.check(step);
+  let result = runPipeline({ sources, overrides, paths: options.paths, files, check });
   if (lookup && options.fallback) {
     const answer = await lookup;
     if (!answer.ok) throw answer.error;
     const used = new Set(result.images.map((i) => i.repository));
     const entries = overridesFromService(answer.value as ServiceImage[], options.fallback.environment, used);
     overrides = buildOverrideTable([{ source: `image service ${options.fallback.url}`, entries }]);
-    result = runPipeline({ sources, overrides, paths: options.paths, files });
+    result = runPipeline({ sources, overrides, paths: options.paths, files, check });
   }
   return { options, renderer, overrides, result, fallbackUsed: lookup !== undefined };
 }

@@ -3,6 +3,7 @@
 // the images the app uses, with the service's current resolutions when the fallback is configured.
 import { announce } from './announce.ts';
 import { loadOptions, type CmpIo } from './context.ts';
+import { startDeadline } from './deadline.ts';
 import { renderAndRewrite } from './generate.ts';
 import { createCmpLog } from './log.ts';
 import { detectRenderer, prepare } from './render/index.ts';
@@ -10,7 +11,7 @@ import { detectRenderer, prepare } from './render/index.ts';
 export async function init(io: CmpIo): Promise<number> {
   const options = await loadOptions(io.env);
   const renderer = detectRenderer(io.cwd, options.renderer);
-  const done = await prepare(renderer, { cwd: io.cwd, options, env: io.env });
+  const done = await prepare(renderer, { cwd: io.cwd, options, env: io.env, deadline: startDeadline(io.clock, options.timeoutMs) });
   if (done) createCmpLog((line) => io.writeStderr(line), io.clock).info('source prepared', { renderer, step: done });
   return 0;
 }

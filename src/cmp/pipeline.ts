@@ -18,6 +18,8 @@ export interface PipelineInput {
   readonly paths: readonly ImagePath[];
   /** Sources are the user's files (directory renderer): apply Argo CD's skip-or-fail rules. */
   readonly files: boolean;
+  /** The command's deadline check, called between documents. */
+  readonly check?: (step: string) => void;
 }
 
 export interface PipelineResult {
@@ -47,7 +49,8 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     try {
       if (source.invalidUtf8) throw cmpError('CMP_YAML_INVALID', utf8Message(source.name, source.invalidUtf8));
       if (input.files && source.json) checkJsonManifest(source.name, source.text);
-      result = rewriteManifests(source.text, { overrides: input.overrides, paths: input.paths, fileName: source.name, probe, ...(mustParse && { mustParse }) });
+      const check = input.check && (() => input.check!(`rewriting ${source.name}`));
+      result = rewriteManifests(source.text, { overrides: input.overrides, paths: input.paths, fileName: source.name, probe, ...(mustParse && { mustParse }), ...(check && { check }) });
     } catch (err) {
       if (input.files && !source.json && isAppError(err) && err.code === 'CMP_YAML_INVALID' && !looksLikeManifestFile(source.text)) {
         skipped.push({ source: source.name, reason: err.message });

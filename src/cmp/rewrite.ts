@@ -24,6 +24,8 @@ export interface RewriteOptions {
   readonly mustParse?: (doc: string) => boolean;
   /** Reuse a probe built for the same paths across files. */
   readonly probe?: Probe;
+  /** Called before each document: the command's deadline check (throws when the budget is spent). */
+  readonly check?: () => void;
   /** Parse every document with the full parser, never the one-pass scanner (tests compare the two). */
   readonly fullParse?: boolean;
 }
@@ -86,6 +88,7 @@ export function rewriteManifests(text: string, options: RewriteOptions): Rewrite
     found.push({ offset, repository: ref.ref.name, value, ...(change && override && { edit: change, to: override.ref }) });
   };
   for (const chunk of splitDocuments(text)) {
+    options.check?.();
     const doc = text.slice(chunk.start, chunk.end);
     const blank = isBlankDocument(doc);
     if (blank || !(probe(doc) || options.mustParse?.(doc))) {

@@ -28,6 +28,7 @@ export async function listManifestFiles(ctx: RenderContext): Promise<string[]> {
   const walk = (dir: string): void => {
     const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const name of names) {
+      ctx.deadline.check('listing manifest files');
       const path = join(dir, name);
       const rel = relative(ctx.cwd, path);
       const st = lstatSync(path);
@@ -61,6 +62,7 @@ export async function renderDirectory(ctx: RenderContext): Promise<RenderedSourc
   let total = 0;
   const sources: RenderedSource[] = [];
   for (const rel of files) {
+    ctx.deadline.check(`reading ${rel}`);
     const path = join(ctx.cwd, rel);
     total += statSync(path).size;
     if (total > ctx.options.maxBytes) {

@@ -59,7 +59,7 @@ export async function runRenderer(req: ExecRequest): Promise<string> {
     throw cmpError('CMP_INPUT_TOO_LARGE', `${req.what} printed more than ${req.maxBytes} bytes (ARGOCD_IMAGE_PLUGINS_MAX_MANIFEST_BYTES); refusing to pass on a partial render`);
   }
   if (result.timedOut) {
-    throw cmpError('CMP_RENDER_FAILED', `${req.what} did not finish within ${req.timeoutMs / 1000} s (ARGOCD_IMAGE_PLUGINS_RENDER_TIMEOUT_SECONDS) and was stopped${stderr ? `: ${tail(stderr)}` : ''}`);
+    throw cmpError('CMP_RENDER_FAILED', `${req.what} did not finish within ${(req.timeoutMs / 1000).toFixed(1)} s (what was left of ARGOCD_IMAGE_PLUGINS_RENDER_TIMEOUT_SECONDS, the budget of the whole command) and was stopped${stderr ? `: ${tail(stderr)}` : ''}`);
   }
   if (result.failed) {
     const started = result.exitCode !== undefined;

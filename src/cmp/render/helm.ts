@@ -37,7 +37,7 @@ export function checkValuesFiles(files: readonly string[], cwd: string, root: st
 
 export async function renderHelm(ctx: RenderContext): Promise<string> {
   const valuesFiles = checkValuesFiles(ctx.options.helm.valuesFiles, ctx.cwd, realRepositoryRoot(ctx.cwd, ctx.options.sourcePath));
-  return runRenderer({ what: 'helm template', file: helmBinary(ctx.env), args: helmTemplateArgs(ctx.options.helm, valuesFiles), cwd: ctx.cwd, timeoutMs: ctx.options.timeoutMs, maxBytes: ctx.options.maxBytes, env: ctx.env });
+  return runRenderer({ what: 'helm template', file: helmBinary(ctx.env), args: helmTemplateArgs(ctx.options.helm, valuesFiles), cwd: ctx.cwd, timeoutMs: ctx.deadline.remainingMs('starting helm template'), maxBytes: ctx.options.maxBytes, env: ctx.env });
 }
 
 /** Dependencies the chart declares (Chart.yaml `dependencies`, or a Helm 2 requirements.yaml). */
@@ -59,6 +59,6 @@ export async function initHelm(ctx: RenderContext): Promise<boolean> {
   const chartsDir = join(ctx.cwd, 'charts');
   const vendored = existsSync(chartsDir) ? readdirSync(chartsDir).filter((n) => !n.startsWith('.')).length : 0;
   if (vendored >= wanted) return false;
-  await runRenderer({ what: 'helm dependency build', file: helmBinary(ctx.env), args: ['dependency', 'build', '.'], cwd: ctx.cwd, timeoutMs: ctx.options.timeoutMs, maxBytes: ctx.options.maxBytes, env: ctx.env });
+  await runRenderer({ what: 'helm dependency build', file: helmBinary(ctx.env), args: ['dependency', 'build', '.'], cwd: ctx.cwd, timeoutMs: ctx.deadline.remainingMs('starting helm dependency build'), maxBytes: ctx.options.maxBytes, env: ctx.env });
   return true;
 }

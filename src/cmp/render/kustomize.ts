@@ -39,7 +39,7 @@ export function offlineEnv(env: Readonly<Record<string, string | undefined>>): R
 }
 
 export async function renderKustomize(ctx: RenderContext): Promise<string> {
-  checkKustomizationTree(realpathSync(ctx.cwd), realRepositoryRoot(ctx.cwd, ctx.options.sourcePath));
+  checkKustomizationTree(realpathSync(ctx.cwd), realRepositoryRoot(ctx.cwd, ctx.options.sourcePath), () => ctx.deadline.check('checking the kustomization tree'));
   const { file, args } = kustomizeCommand(ctx.env);
-  return runRenderer({ what: `${file.endsWith('kubectl') ? 'kubectl kustomize' : 'kustomize build'}`, file, args, cwd: ctx.cwd, timeoutMs: ctx.options.timeoutMs, maxBytes: ctx.options.maxBytes, env: offlineEnv(ctx.env) });
+  return runRenderer({ what: `${file.endsWith('kubectl') ? 'kubectl kustomize' : 'kustomize build'}`, file, args, cwd: ctx.cwd, timeoutMs: ctx.deadline.remainingMs('starting kustomize'), maxBytes: ctx.options.maxBytes, env: offlineEnv(ctx.env) });
 }

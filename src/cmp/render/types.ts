@@ -1,4 +1,5 @@
 import type { Utf8Problem } from '../utf8.ts';
+import type { Deadline } from '../deadline.ts';
 import type { CmpOptions } from '../options.ts';
 
 /** What every renderer gets: the application directory, the options and the process environment. */
@@ -6,6 +7,8 @@ export interface RenderContext {
   readonly cwd: string;
   readonly options: CmpOptions;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The command's time budget: renderers get what is left, in-process steps check it. */
+  readonly deadline: Deadline;
 }
 
 /** Rendered manifests: one text per source, in output order. */
