@@ -18,6 +18,8 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  // The stand-in Argo CD page runs in the browser.
+  { files: ['test/ui/host/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', URLSearchParams: 'readonly' } } },
   // eslint itself loads this file through its default export
   { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
 );

@@ -16,14 +16,14 @@ export interface EnvironmentView {
   readonly platforms: readonly string[];
   readonly policy: string;
   readonly badges: readonly Badge[];
+  /** The command line that explains this environment's choice (`resolve`). */
+  readonly resolveCommand: string;
 }
 
 export interface WatchView {
   readonly name: string;
   readonly image: string;
   readonly environments: readonly EnvironmentView[];
-  /** The command line that explains this watch's choice (`resolve`). */
-  readonly resolveCommand: string;
 }
 
 export interface BudgetSample {

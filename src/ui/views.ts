@@ -22,10 +22,13 @@ function badges(entry: CacheEntry | undefined, now: number, intervalSeconds: num
   return out;
 }
 
-/** `resolve` for one watch and environment, as an operator would paste it. */
+/**
+ * `resolve` for one watch and environment, as an operator pastes it into the service's container
+ * (`kubectl exec deploy/argocd-image-plugins -- …`), where ARGOCD_IMAGE_PLUGINS_CONFIG names the config.
+ */
 export function resolveCommand(watch: string, environment: string): string {
   const env = environment === DEFAULT_ENVIRONMENT ? '' : ` --environment ${environment}`;
-  return `argocd-image-plugins resolve --config /etc/argocd-image-plugins/config.yaml --watch ${watch}${env}`;
+  return `argocd-image-plugins resolve --watch ${watch}${env}`;
 }
 
 export function environmentsOf(watch: Watch): string[] {
@@ -47,9 +50,10 @@ export function describeWatch(config: Config, cache: CacheReader, watch: Watch, 
       platforms: c?.platforms ?? [],
       policy: describePolicy(rule.policy),
       badges: badges(entry, now, config.polling.intervalSeconds),
+      resolveCommand: resolveCommand(watch.name, environment),
     };
   });
-  return { name: watch.name, image: watch.image, environments, resolveCommand: resolveCommand(watch.name, DEFAULT_ENVIRONMENT) };
+  return { name: watch.name, image: watch.image, environments };
 }
 
 export function describeWatches(config: Config, cache: CacheReader, now: number): WatchView[] {

@@ -36,7 +36,18 @@ async function load(props: Props, target: Target): Promise<ExtensionView> {
 }
 
 const cell = { padding: '6px 10px', borderBottom: '1px solid #dee6eb', textAlign: 'left', verticalAlign: 'top' };
-const mono = { fontFamily: 'monospace', fontSize: '12px', wordBreak: 'break-all' };
+const mono = { fontFamily: 'monospace', fontSize: '12px', overflowWrap: 'anywhere' };
+
+/** `registry/repo:tag` of a reference (the digest has its own column); the whole reference stays in the title. */
+function withoutDigest(ref: string): string {
+  return ref.split('@')[0]!;
+}
+
+function tagOf(ref: string): string {
+  const name = withoutDigest(ref);
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : shortDigest(ref.split('@')[1] ?? null);
+}
 const badge = (color: string) => ({ display: 'inline-block', border: `1px solid ${color}`, color, borderRadius: '10px', padding: '0 8px', marginRight: '4px', fontSize: '12px' });
 
 interface Row { key: string; watch: string; where: string; served: string | null; spec: string | null; digest: string | null; resolvedAt: string | null; notes: { kind: string; text: string }[] }
@@ -49,7 +60,7 @@ function rowsOf(view: ExtensionView, target: Target): Row[] {
       const inSpec = target.overrides[w.image] ?? null;
       const notes: Row['notes'] = (env?.badges ?? []).map((b) => ({ kind: b.kind, text: b.reason }));
       if (w.served.problem) notes.push({ kind: 'blocked', text: w.served.problem });
-      if (inSpec && w.served.ref && inSpec !== w.served.ref) notes.push({ kind: 'pending', text: `the spec still has ${inSpec}; the next ApplicationSet refresh brings ${w.served.ref}` });
+      if (inSpec && w.served.ref && inSpec !== w.served.ref) notes.push({ kind: 'pending', text: `the spec still has ${tagOf(inSpec)} (${shortDigest(inSpec.split('@')[1] ?? null)}); the next ApplicationSet refresh brings ${tagOf(w.served.ref)}` });
       return [{ key: w.name, watch: w.name, where: `${w.served.name} (${w.served.environment})`, served: w.served.ref, spec: inSpec, digest: env?.digest ?? null, resolvedAt: env?.resolvedAt ?? null, notes }];
     }
     return w.environments.map((e) => ({ key: `${w.name}/${e.environment}`, watch: w.name, where: e.environment, served: e.ref, spec: null, digest: e.digest, resolvedAt: e.resolvedAt, notes: e.badges.map((b) => ({ kind: b.kind, text: b.reason })) }));
@@ -60,7 +71,9 @@ const COLORS: Record<string, string> = { stale: '#c0392b', blocked: '#8a5a00', h
 
 function Table({ rows, now }: { rows: Row[]; now: number }): JSX.Element {
   return (
-    <table style={{ borderCollapse: 'collapse', width: '100%' }} aria-label="Images">
+    // Scrolls sideways inside Argo CD's panel on narrow screens; focusable so the keyboard can scroll it.
+    <div role="region" aria-label="Images table" tabIndex={0} style={{ overflowX: 'auto', maxWidth: '100%' }}>
+    <table style={{ borderCollapse: 'collapse', width: '100%', minWidth: '640px' }} aria-label="Images">
       <thead>
         <tr>{['Watch', 'Cluster / environment', 'Served now', 'Digest', 'Age', 'Pending and state'].map((t) => <th key={t} scope="col" style={cell}>{t}</th>)}</tr>
       </thead>
@@ -69,14 +82,15 @@ function Table({ rows, now }: { rows: Row[]; now: number }): JSX.Element {
           <tr key={r.key}>
             <th scope="row" style={cell}>{r.watch}</th>
             <td style={cell}>{r.where}</td>
-            <td style={{ ...cell, ...mono }}>{r.served ?? 'not resolved'}</td>
+            <td style={{ ...cell, ...mono }} title={r.served ?? ''}>{r.served ? withoutDigest(r.served) : 'not resolved'}</td>
             <td style={{ ...cell, ...mono }}>{shortDigest(r.digest)}</td>
             <td style={cell}>{age(r.resolvedAt, now)}</td>
-            <td style={cell}>{r.notes.length === 0 ? <span style={badge('#18794e')}>up to date</span> : r.notes.map((n, i) => <div key={i}><span style={badge(COLORS[n.kind] ?? '#555')}>{n.kind}</span>{n.text}</div>)}</td>
+            <td style={{ ...cell, overflowWrap: 'anywhere' }}>{r.notes.length === 0 ? <span style={badge('#18794e')}>up to date</span> : r.notes.map((n, i) => <div key={i}><span style={badge(COLORS[n.kind] ?? '#555')}>{n.kind}</span>{n.text}</div>)}</td>
           </tr>
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 

@@ -14,7 +14,7 @@ function environments(d: WatchDetail, now: number): HTMLElement {
         h('p', {}, `tag ${e.tag ?? '—'} · ${shortDigest(e.digest)} · ${age(e.resolvedAt, now)} old · ${e.platforms.join(', ') || 'no platforms'}`),
         h('p', { class: 'muted' }, `policy: ${e.policy}`),
         badges(e.badges),
-        h('p', {}, commandLine(e.environment === 'default' ? d.watch.resolveCommand : `${d.watch.resolveCommand} --environment ${e.environment}`, `detail-${e.environment}`)),
+        h('p', {}, commandLine(e.resolveCommand, `detail-${e.environment}`)),
       ))),
   );
 }

@@ -11,12 +11,12 @@ function watchRows(w: WatchView, now: number): HTMLElement[] {
       h('th', { scope: 'row', 'data-label': 'Watch' }, i === 0 ? h('a', { href: `#/watch/${encodeURIComponent(w.name)}` }, w.name) : h('span', { class: 'muted' }, w.name)),
       h('td', { 'data-label': 'Environment' }, e.environment),
       h('td', { 'data-label': 'Tag', class: 'tag' }, e.tag ?? '—'),
-      h('td', { 'data-label': 'Reference', class: 'ref' }, e.ref ?? 'not resolved'),
+      h('td', { 'data-label': 'Reference', class: 'ref', title: e.ref ?? '' }, e.ref ? e.ref.split('@')[0]! : 'not resolved'),
       h('td', { 'data-label': 'Digest', class: 'mono' }, shortDigest(e.digest)),
       h('td', { 'data-label': 'Age', title: when(e.resolvedAt) }, age(e.resolvedAt, now)),
       h('td', { 'data-label': 'Platforms' }, e.platforms.join(', ') || '—'),
       h('td', { 'data-label': 'Status' }, badges(e.badges)),
-      h('td', { 'data-label': 'Explain' }, commandLine(e.environment === 'default' ? w.resolveCommand : `${w.resolveCommand} --environment ${e.environment}`, id)),
+      h('td', { 'data-label': 'Explain' }, commandLine(e.resolveCommand, id)),
     );
   });
 }

@@ -32,6 +32,7 @@ export function sparkline(samples: readonly BudgetSample[], budget: number, labe
   const top = Math.max(budget, ...samples.map((s) => s.used), 1);
   const points = samples.map((s, i) => `${samples.length <= 1 ? width : (i / (samples.length - 1)) * width},${height - (s.used / top) * (height - 2) - 1}`).join(' ');
   const last = samples.at(-1)?.used ?? 0;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'spark', 'aria-hidden': 'true' }, svg('polyline', { points, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }));
+  const baseline = svg('line', { x1: 0, y1: height - 1, x2: width, y2: height - 1, stroke: '#d0d7de', 'stroke-width': 1 });
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'spark', 'aria-hidden': 'true' }, baseline, svg('polyline', { points, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }));
   return h('span', { class: 'budget', role: 'img', 'aria-label': `${label}: ${last} of ${budget || 'unlimited'} requests used in this cycle` }, chart, h('span', { class: 'muted' }, ` ${last}/${budget || '∞'}`));
 }
