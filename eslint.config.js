@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist.tmp-*/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist.tmp-*/', 'coverage/', 'manifests/components/argocd-ui-extension/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

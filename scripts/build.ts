@@ -12,6 +12,7 @@ import { build, type Plugin } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildUi } from './build-ui.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
 const BUILTINS = new Set(builtinModules);
@@ -114,5 +115,7 @@ await build({
   external: Object.keys(pkg.dependencies).filter((name) => name !== 'yaml'),
 });
 await build({ ...common, entryPoints: { yaml: 'node_modules/yaml/dist/index.js' }, outdir: tmp, outExtension: { '.js': '.cjs' }, format: 'cjs' });
+// The status page and the Argo CD extension (dist/ui).
+await buildUi(tmp);
 rmSync('dist', { recursive: true, force: true });
 renameSync(tmp, 'dist');

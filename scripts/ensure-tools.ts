@@ -23,6 +23,7 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   { commands: ['openssl'], debian: 'openssl', usedBy: 'TLS certificates and token-issuer keys in tests', howTo: 'apt-get install openssl' },
   { commands: ['strace'], debian: 'strace', usedBy: 'test/reliability/posture.test.ts (records every write the service makes)', howTo: 'apt-get install strace' },
   { commands: ['setpriv'], debian: 'util-linux', usedBy: 'test/reliability/posture.test.ts (runs the service as uid 65534)', howTo: 'apt-get install util-linux' },
+  { commands: ['chromium'], debian: 'chromium', usedBy: 'the status page and Argo CD extension tests (test/ui/, driven by playwright-core) and bench/ui.ts', howTo: 'apt-get install chromium (Debian\'s build; the tests run it from /usr/bin/chromium)' },
   { commands: ['flock'], debian: 'util-linux', usedBy: 'the CMP tests (one build of dist/ at a time)', howTo: 'apt-get install util-linux' },
 ];
 

@@ -24,12 +24,14 @@ export async function launchBrowser(t: TestContext): Promise<Browser> {
   const keep = process.env.UI_ARTEFACTS_DIR;
   const artefacts = keep ?? (await mkdtemp(join(tmpdir(), 'aip-shots-')));
   await mkdir(artefacts, { recursive: true });
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
+  const opened: { context?: BrowserContext } = {};
   t.after(async () => {
-    await context.close();
+    await opened.context?.close();
     await rm(profile, { recursive: true, force: true });
     if (!keep) await rm(artefacts, { recursive: true, force: true });
   });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
+  opened.context = context;
   return {
     context,
     async page(viewport) {

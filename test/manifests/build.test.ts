@@ -27,8 +27,8 @@ function ours(objects: readonly KubeObject[]): KubeObject[] {
 describe('manifests/ kustomizations', () => {
   const dirs = kustomizationDirs(MANIFESTS);
 
-  it('finds the main kustomization and both components', () => {
-    assert.deepEqual(dirs.map((d) => relative(REPO, d)).sort(), ['manifests', 'manifests/components/persistent-cache', 'manifests/components/repo-server-sidecar']);
+  it('finds the main kustomization and every component', () => {
+    assert.deepEqual(dirs.map((d) => relative(REPO, d)).sort(), ['manifests', 'manifests/components/argocd-ui-extension', 'manifests/components/persistent-cache', 'manifests/components/repo-server-sidecar']);
   });
 
   for (const dir of dirs) {

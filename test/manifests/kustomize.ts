@@ -24,11 +24,19 @@ export function argoCdInstallYaml(): string {
  * component patches. Cut out by text (the bundle also holds ~30k lines of CRDs kustomize need not read).
  */
 export function argoCdRepoServerYaml(): string {
+  return argoCdObjectYaml('Deployment', 'argocd-repo-server');
+}
+
+/** One object of Argo CD's install.yaml, as YAML text (cut out by text, like the repo-server). */
+export function argoCdObjectYaml(kind: string, name: string): string {
   const doc = readFileSync(argoCdInstallYaml(), 'utf8').split(/^---$/m)
-    .find((d) => /^kind: Deployment$/m.test(d) && /^ {2}name: argocd-repo-server$/m.test(d));
-  if (!doc) throw new Error('install.yaml has no argocd-repo-server Deployment');
+    .find((d) => new RegExp(`^kind: ${kind}$`, 'm').test(d) && new RegExp(`^ {2}name: ${name}$`, 'm').test(d));
+  if (!doc) throw new Error(`install.yaml has no ${kind} ${name}`);
   return doc.trim() + '\n';
 }
+
+/** What the components patch besides argocd-repo-server: the UI extension's argocd-server and ConfigMaps. */
+const ARGO_CD_PATCHED: readonly [string, string][] = [['Deployment', 'argocd-server'], ['ConfigMap', 'argocd-cm'], ['ConfigMap', 'argocd-cmd-params-cm'], ['ConfigMap', 'argocd-rbac-cm']];
 
 export interface KubeObject {
   apiVersion: string;
@@ -59,7 +67,7 @@ export interface Overlay {
 
 /**
  * Builds a throw-away overlay: `resources` and `components` are absolute paths (made relative, as
- * kustomize requires); `withArgoCd` adds Argo CD's argocd-repo-server Deployment from its install.yaml
+ * kustomize requires); `withArgoCd` adds the Argo CD objects the components patch (argocd-repo-server, argocd-server, argocd-cm, argocd-cmd-params-cm, argocd-rbac-cm) from its install.yaml
  * (files must sit under the overlay root); `extra` is appended to the kustomization, `files` written beside it.
  */
 export async function overlay(opts: { resources?: string[]; components?: string[]; withArgoCd?: boolean; extra?: string; files?: Record<string, string> }): Promise<Overlay> {
@@ -69,7 +77,8 @@ export async function overlay(opts: { resources?: string[]; components?: string[
     const resources = (opts.resources ?? []).map((p) => relative(dir, p));
     if (opts.withArgoCd) {
       writeFileSync(join(dir, 'argocd-repo-server.yaml'), argoCdRepoServerYaml());
-      resources.unshift('argocd-repo-server.yaml');
+      writeFileSync(join(dir, 'argocd-patched.yaml'), ARGO_CD_PATCHED.map(([kind, name]) => argoCdObjectYaml(kind, name)).join('---\n'));
+      resources.unshift('argocd-repo-server.yaml', 'argocd-patched.yaml');
     }
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
     const components = (opts.components ?? []).map((p) => relative(dir, p));

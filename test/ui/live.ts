@@ -37,7 +37,12 @@ export async function startLive(t: TestContext): Promise<Live> {
   for (const [tag, day] of [['2.0.0', 2], ['2.1.0', 9]] as const) await pushIndex(reg, 'acme/api', tag, { created: created(day), platforms: both, label: tag });
   await pushImage(reg, 'acme/worker', '0.9.0', { created: created(5), architecture: 'amd64', label: 'worker' });
   const dir = await mkdtemp(join(tmpdir(), 'aip-ui-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // The service writes its cache when it closes: close it first, then remove its folder.
+  const started: { service?: ServiceHandle } = {};
+  t.after(async () => {
+    await started.service?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
   await writeFile(join(dir, 'token'), GENERATOR_TOKEN);
   await writeFile(join(dir, 'viewer'), VIEWER_TOKEN);
   await writeFile(join(dir, 'proxy'), PROXY_SECRET);
@@ -63,6 +68,6 @@ export async function startLive(t: TestContext): Promise<Live> {
     },
   }));
   const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger() });
-  t.after(() => service.close());
+  started.service = service;
   return { service, reg, url: service.url, pushWeb: (tag) => pushWeb(tag) };
 }
