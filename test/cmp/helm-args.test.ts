@@ -81,7 +81,37 @@ test('values files reached through a symlink or ../ that leave the repository ar
     assert.match(r.stderr, /CMP_OUTSIDE_REPOSITORY\): values file ".*" leaves the repository/, file);
   }
   assert.deepEqual(calls(), [], 'helm never ran');
+  rmSync(join(app, 'linked.yaml')); // the chart itself must not link outside either (next test)
   const inside = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'values-files', array: ['../../inside.yaml'] }]) });
   assert.equal(inside.exitCode, 0, inside.stderr);
   assert.ok(calls()[0]!.args.includes('--values=../../inside.yaml'));
+});
+
+test('a chart whose files or directories link outside the repository is refused before helm runs', async (t) => {
+  const { bin, record, calls } = standIn(t);
+  const secret = mkdtempSync(join(tmpdir(), 'outside-'));
+  t.after(() => rmSync(secret, { recursive: true, force: true }));
+  writeFileSync(join(secret, 'token'), 'hunter2\n');
+  const arrange: Array<[string, (root: string, app: string) => void]> = [
+    ['a file linked outside', (_root, app) => symlinkSync(join(secret, 'token'), join(app, 'files', 'token'))],
+    ['a directory linked outside', (_root, app) => symlinkSync(secret, join(app, 'files', 'more'))],
+    ['an inside directory holding an outside link', (root, app) => {
+      mkdirSync(join(root, 'shared'));
+      symlinkSync(join(secret, 'token'), join(root, 'shared', 'token'));
+      symlinkSync(join(root, 'shared'), join(app, 'files', 'shared'));
+    }],
+  ];
+  for (const [name, link] of arrange) {
+    const { root, app } = repository(t, { 'Chart.yaml': CHART, 'files/readme.txt': 'x\n' });
+    link(root, app);
+    const r = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record });
+    assert.equal(r.exitCode, 1, name);
+    assert.match(r.stderr, /CMP_OUTSIDE_REPOSITORY\): chart: .*(?:files\/|shared\/).* leaves the repository/, `${name}: ${r.stderr}`);
+  }
+  assert.deepEqual(calls(), [], 'helm never ran');
+  const { root, app } = repository(t, { 'Chart.yaml': CHART, 'files/readme.txt': 'x\n' });
+  writeFileSync(join(root, 'shared.txt'), 'inside\n');
+  symlinkSync(join(root, 'shared.txt'), join(app, 'files', 'shared.txt'));
+  const ok = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record });
+  assert.equal(ok.exitCode, 0, ok.stderr);
 });

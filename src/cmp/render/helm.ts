@@ -2,7 +2,9 @@
 // parameters, plus the destination cluster's version and API list as Argo CD passes them (the
 // command line itself: helm-args.ts). Values files must be files inside the repository by their
 // real path (no absolute paths, no `..` or symlink out of it, no URLs: the CMP fetches nothing the
-// repository names). `cmp init` builds chart dependencies only when the chart
+// repository names). Every symlink in the chart directory must stay inside the repository too:
+// helm follows them when it loads the chart, and `.Files.Get` would hand their content to a
+// template. `cmp init` builds chart dependencies only when the chart
 // declares some that are not already vendored under charts/.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { parse } from 'yaml';
 import { cmpError } from '../errors.ts';
 import { runRenderer, which } from './exec.ts';
 import { checkValuesFileName, helmTemplateArgs } from './helm-args.ts';
-import { realInside, realRepositoryRoot } from './repo.ts';
+import { checkSymlinksInside, realInside, realRepositoryRoot } from './repo.ts';
 import type { RenderContext } from './types.ts';
 
 export function isHelmChart(dir: string): boolean {
@@ -36,7 +38,9 @@ export function checkValuesFiles(files: readonly string[], cwd: string, root: st
 }
 
 export async function renderHelm(ctx: RenderContext): Promise<string> {
-  const valuesFiles = checkValuesFiles(ctx.options.helm.valuesFiles, ctx.cwd, realRepositoryRoot(ctx.cwd, ctx.options.sourcePath));
+  const root = realRepositoryRoot(ctx.cwd, ctx.options.sourcePath);
+  const valuesFiles = checkValuesFiles(ctx.options.helm.valuesFiles, ctx.cwd, root);
+  checkSymlinksInside(ctx.cwd, root, 'chart', () => ctx.deadline.check('checking the chart\'s files'));
   return runRenderer({ what: 'helm template', file: helmBinary(ctx.env), args: helmTemplateArgs(ctx.options.helm, valuesFiles), cwd: ctx.cwd, timeoutMs: ctx.deadline.remainingMs('starting helm template'), maxBytes: ctx.options.maxBytes, env: ctx.env });
 }
 

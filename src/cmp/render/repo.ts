@@ -3,8 +3,8 @@
 // below the root, which it passes as ARGOCD_APP_SOURCE_PATH (argocd-protocols.md B.6/B.7). A path a
 // renderer will read is judged by its real path (every symlink resolved), never by its text: a
 // symlinked directory inside the repository may point anywhere.
-import { realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { cmpError } from '../errors.ts';
 
 /** The repository root: the working directory minus `spec.source.path`. */
@@ -47,4 +47,34 @@ export function realInside(path: string, base: string, root: string, what: strin
   }
   if (!inside(real, root)) throw outside(what);
   return real;
+}
+
+const MAX_TREE_ENTRIES = 20_000;
+
+/**
+ * Every symlink under `dir` (helm reads a chart's whole directory and follows its symlinks) must
+ * resolve inside the repository; symlinked directories are followed once. Throws
+ * CMP_OUTSIDE_REPOSITORY naming the link, CMP_INPUT_TOO_LARGE past 20 000 entries.
+ */
+export function checkSymlinksInside(dir: string, root: string, what: string, check: () => void): void {
+  const seen = new Set<string>([realpathSync(dir)]);
+  let entries = 0;
+  const walk = (path: string): void => {
+    for (const name of readdirSync(path)) {
+      check();
+      if (++entries > MAX_TREE_ENTRIES) throw cmpError('CMP_INPUT_TOO_LARGE', `${what} holds more than ${MAX_TREE_ENTRIES} files`);
+      const child = join(path, name);
+      const st = lstatSync(child);
+      let real = child;
+      if (st.isSymbolicLink()) {
+        const shown = `${what}: ${relative(dir, child)}`;
+        real = realInside(child, path, root, shown) ?? child; // a dangling link reads nothing
+        if (real === child) continue;
+      }
+      if (!(st.isSymbolicLink() ? statSync(real).isDirectory() : st.isDirectory()) || seen.has(real)) continue;
+      seen.add(real);
+      walk(real);
+    }
+  };
+  walk(dir);
 }
