@@ -1,7 +1,8 @@
 // `policy:` (one of semver / newestBuild / lexical / numerical / digest), `platforms:` and `pin:`.
 // Semver ranges are validated and compiled here, once (node-semver, the `semver` package).
 import semver from 'semver';
-import type { PinMode, Platform, PolicySpec, SortOrder } from './types.ts';
+import type { Platform } from '../image/platform.ts';
+import type { PinMode, PolicySpec, SortOrder } from './types.ts';
 import { child, describe, isMapping, readBoolean, readList, readMapping, readString, report, type IssueSink } from './reader.ts';
 
 export const POLICY_KINDS = ['semver', 'newestBuild', 'lexical', 'numerical', 'digest'] as const;

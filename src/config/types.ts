@@ -2,6 +2,10 @@
 // every other module reads only these. Names here are the names users write in config.yaml
 // (see README, "Configuration reference"), so keep them stable.
 import type { Range } from 'semver';
+import type { Platform } from '../image/platform.ts';
+import type { SecretSource } from '../shared/secret-source.ts';
+
+export type { SecretSource };
 
 export type PinMode = 'tag' | 'digest' | 'tag+digest';
 
@@ -41,12 +45,6 @@ export interface FilterSpec {
   readonly extract?: string;
 }
 
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
-
 /** Everything that decides one resolution: a watch's defaults, or those merged with one environment's override. */
 export interface SelectionRule {
   readonly policy: PolicySpec;
@@ -79,8 +77,6 @@ export interface Watch {
   /** ApplicationSet name patterns allowed to request this watch (globs); empty = any. */
   readonly allowedApplicationSets: readonly string[];
 }
-
-export type SecretSource = { readonly file: string } | { readonly env: string };
 
 export type RegistryAuth =
   | { readonly kind: 'none' }

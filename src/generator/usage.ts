@@ -4,8 +4,13 @@
 // `input.parameters.images` lists it, or has no `images` (= every watch it may request), or when
 // `images` is not a plain list (templated in a matrix: we cannot know, so we assume yes). Pure.
 import type { Watch } from '../config/types.ts';
-import type { ApplicationSetObject } from '../kube/types.ts';
 import { mayRequest } from './access.ts';
+
+/** The slice of an argoproj.io/v1alpha1 ApplicationSet this module reads. */
+export interface ApplicationSetObject {
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
+  readonly spec?: { readonly generators?: readonly unknown[] };
+}
 
 function pluginGenerators(generators: readonly unknown[] | undefined, configMapName: string, out: Record<string, unknown>[]): void {
   for (const g of generators ?? []) {

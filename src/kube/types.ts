@@ -1,13 +1,10 @@
 // The Kubernetes API calls the service makes, and the object shapes it reads. Only the fields we
-// use are typed; everything else passes through untouched.
+// use are typed; everything else passes through untouched. The shapes belong to the pure code that
+// reads them (clusters/, generator/); this adapter layer depends on them, never the reverse.
 import type { SecretObject } from '../clusters/secrets.ts';
+import type { ApplicationSetObject } from '../generator/usage.ts';
 
-export type { SecretObject };
-
-export interface ApplicationSetObject {
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
-  readonly spec?: { readonly generators?: readonly unknown[] };
-}
+export type { ApplicationSetObject, SecretObject };
 
 export interface KubeClient {
   /** All Secrets in a namespace matching a label selector (every page read). */

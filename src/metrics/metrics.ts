@@ -7,7 +7,7 @@ import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
 import type { RegistryStats } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
-import { isStale } from '../server/images.ts';
+import { isStale } from '../cache/staleness.ts';
 
 const P = 'argocd_image_plugins_';
 

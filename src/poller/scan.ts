@@ -10,7 +10,7 @@ import type { MetadataStore } from '../cache/metadata.ts';
 import type { RecordedError, Resolution } from '../cache/types.ts';
 import type { ImageDetails, RegistryClient, TagListing } from '../registry/types.ts';
 import { formatPlatform, platformMatches } from '../registry/manifest.ts';
-import type { Platform } from '../config/types.ts';
+import type { Platform } from '../image/platform.ts';
 import { selectTag, tagsNeedingMetadata } from '../policy/select.ts';
 import type { Selection, TagVerdict } from '../policy/types.ts';
 import type { SelectionRule } from '../config/types.ts';

@@ -1,7 +1,7 @@
 // Guards for the registry payloads we read (OCI image-spec manifest.md, image-index.md, config.md;
 // Docker image manifest v2 schema 2 and manifest list). Only the fields we use are checked; extra fields
 // are ignored and malformed index entries are skipped. Pure: no I/O.
-import type { Platform } from '../config/types.ts';
+import type { Platform } from '../image/platform.ts';
 import type { PlatformImage } from './types.ts';
 import { baseMediaType, isIndexType, isManifestType, OCI_INDEX, OCI_MANIFEST, IMAGE_TYPES } from './media-types.ts';
 import { isDigest } from './digest.ts';

@@ -2,17 +2,11 @@
 // (last scan summary, history, hold, error, staleness). The CMP's fallback reads `ref` from here;
 // operators read the rest. Never-resolved entries answer null tag/digest/ref.
 import type { FastifyInstance } from 'fastify';
-import type { CacheEntry, CacheReader } from '../cache/types.ts';
+import type { CacheReader } from '../cache/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
 import type { Config, PolicySpec } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
-
-/** Stale: the last scan failed, or no scan finished within three poll intervals. */
-export function isStale(entry: CacheEntry | undefined, now: number, intervalSeconds: number): boolean {
-  if (!entry?.current || entry.lastError) return true;
-  const checked = entry.lastCheckedAt ? Date.parse(entry.lastCheckedAt) : Number.NaN;
-  return !(now - checked <= 3 * intervalSeconds * 1000);
-}
+import { isStale } from '../cache/staleness.ts';
 
 export function describePolicy(p: PolicySpec): string {
   switch (p.kind) {

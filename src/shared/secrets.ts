@@ -2,12 +2,10 @@
 // Files are read on every call (they are small), so a rotated Kubernetes Secret takes effect
 // without a restart; the value is trimmed of surrounding white space, as Argo CD trims its tokens.
 import { readFileSync } from 'node:fs';
-import type { SecretSource } from '../config/types.ts';
 import { AppError } from './errors.ts';
+import { describeSecretSource, type SecretSource } from './secret-source.ts';
 
-export function describeSecretSource(source: SecretSource): string {
-  return 'file' in source ? `file ${source.file}` : `environment variable ${source.env}`;
-}
+export { describeSecretSource, type SecretSource };
 
 /** The current value of a secret; throws SECRET_UNREADABLE naming the source (never the value). */
 export function readSecret(source: SecretSource, env: NodeJS.ProcessEnv = process.env): string {
