@@ -20,6 +20,8 @@ export default tseslint.config(
   },
   // The stand-in Argo CD page runs in the browser.
   { files: ['test/ui/host/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', URLSearchParams: 'readonly' } } },
+  // dependency-cruiser loads its rule file as CommonJS
+  { files: ['dependency-cruiser.config.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   // eslint itself loads this file through its default export
   { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
 );
