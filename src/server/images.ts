@@ -4,23 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { CacheReader } from '../cache/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
-import type { Config, PolicySpec } from '../config/types.ts';
+import type { Config } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isStale } from '../cache/staleness.ts';
-
-export function describePolicy(p: PolicySpec): string {
-  switch (p.kind) {
-    case 'semver':
-      return `semver ${p.range}${p.includePrerelease ? ' (prereleases included)' : ''}`;
-    case 'newestBuild':
-      return 'newest build (image created time)';
-    case 'lexical':
-    case 'numerical':
-      return `${p.kind} ${p.order}`;
-    case 'digest':
-      return `digest of tag ${p.tag}`;
-  }
-}
+import { describePolicy } from '../policy/describe.ts';
 
 export function describeImages(config: Config, cache: CacheReader, now: number): { revision: number; images: Record<string, unknown>[] } {
   const images: Record<string, unknown>[] = [];

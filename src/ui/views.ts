@@ -5,7 +5,7 @@ import type { CacheEntry, CacheReader } from '../cache/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
 import type { Config, Watch } from '../config/types.ts';
 import { isStale } from '../cache/staleness.ts';
-import { describePolicy } from '../server/images.ts';
+import { describePolicy } from '../policy/describe.ts';
 import type { Badge, EnvironmentView, WatchView } from './types.ts';
 
 function badges(entry: CacheEntry | undefined, now: number, intervalSeconds: number): Badge[] {
