@@ -16,7 +16,7 @@ import { createServiceMetrics, type ServiceMetrics } from '../metrics/metrics.ts
 import { registerWebhooks } from '../webhooks/routes.ts';
 import { createTokenCheck } from './auth.ts';
 import { installErrorHandler } from './errors-handler.ts';
-import { serverError } from './errors.ts';
+import { serverError } from '../shared/http-errors.ts';
 import { registerHealth } from './health.ts';
 import { registerImages } from './images.ts';
 import { refuseRepeatedParameters } from './query.ts';

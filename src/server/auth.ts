@@ -7,7 +7,7 @@ import type { SecretSource } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
 import { readSecret } from '../shared/secrets.ts';
-import { serverError } from './errors.ts';
+import { serverError } from '../shared/http-errors.ts';
 import type { AppError } from '../shared/errors.ts';
 
 export interface TokenCheckOptions {

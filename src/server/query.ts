@@ -2,7 +2,7 @@
 // and which copy a route then reads (the first, the last, the array coerced to "a,b") would be a
 // parser's choice, not ours: a secret check must never depend on it. Refused before any route runs.
 import type { FastifyInstance } from 'fastify';
-import { serverError } from './errors.ts';
+import { serverError } from '../shared/http-errors.ts';
 
 export function refuseRepeatedParameters(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {

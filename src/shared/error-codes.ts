@@ -9,7 +9,7 @@ import type { GeneratorErrorCode } from '../generator/errors.ts';
 import type { KubeErrorCode } from '../kube/errors.ts';
 import type { PolicyErrorCode } from '../policy/errors.ts';
 import type { RegistryErrorCode } from '../registry/errors.ts';
-import type { ServerErrorCode } from '../server/errors.ts';
+import type { ServerErrorCode } from './http-errors.ts';
 import type { UiErrorCode } from '../ui/errors.ts';
 import type { WebhookErrorCode } from '../webhooks/errors.ts';
 

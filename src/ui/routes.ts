@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config, Watch } from '../config/types.ts';
-import { serverError } from '../server/errors.ts';
+import { serverError } from '../shared/http-errors.ts';
 import type { Clock } from '../shared/clock.ts';
 import { findCluster, servedTo, servedToAll } from './clusters.ts';
 import { uiError } from './errors.ts';

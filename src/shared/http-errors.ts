@@ -1,5 +1,6 @@
-// Error codes of the HTTP surface (see docs/errors.md).
-import { AppError } from '../shared/errors.ts';
+// Error codes of the HTTP surface (see docs/errors.md): the service's routes and the status page
+// both answer with them, so they sit below both.
+import { AppError } from './errors.ts';
 
 export type ServerErrorCode = 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_UNAVAILABLE' | 'REQUEST_INVALID' | 'REQUEST_REPEATED_PARAMETER' | 'NOT_READY' | 'INTERNAL';
 
