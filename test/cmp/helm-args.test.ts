@@ -41,6 +41,9 @@ test('namespaces, --set paths and cluster facts outside their grammar are refuse
     [{ KUBE_VERSION: '--debug' }, /KUBE_VERSION="--debug" is not a Kubernetes version/],
     [{ KUBE_API_VERSIONS: 'v1,--dry-run=server' }, /KUBE_API_VERSIONS entry "--dry-run=server" is not an API version/],
     [{ ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'values-files', array: ['file:///etc/passwd'] }]) }, /values file "file:\/\/\/etc\/passwd" is a URL/],
+    // helm splits --values at commas: one checked name must not become several unchecked ones
+    [{ ARGOCD_ENV_HELM_VALUES_FILES: 'x,../../../../../etc/passwd' }, /values file "x" does not exist/],
+    [{ ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'values-files', array: ['values.yaml,../../../../../etc/passwd'] }]) }, /values file ".*" has a comma, quote or line break/],
   ];
   for (const [env, message] of cases) {
     const r = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ...env });
@@ -54,13 +57,14 @@ test('namespaces, --set paths and cluster facts outside their grammar are refuse
 test('values that look like flags stay values: a file named -x.yaml and a --set value starting with --', async (t) => {
   const { bin, record, calls } = standIn(t);
   const { app } = repository(t, { 'Chart.yaml': CHART, '-x.yaml': 'a: 1\n' });
-  const params = JSON.stringify([{ name: 'values-files', array: ['-x.yaml'] }, { name: 'helm-parameters', map: { 'podAnnotations.prometheus\\.io/scrape': '--post-renderer=/bin/sh' } }]);
+  const params = JSON.stringify([{ name: 'values-files', array: ['-x.yaml'] }, { name: 'helm-parameters', map: { 'podAnnotations.prometheus\\.io/scrape': '--post-renderer=/bin/sh', note: 'a,,b=c' } }]);
   const r = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_PARAMETERS: params });
   assert.equal(r.exitCode, 0, r.stderr);
   const args = calls()[0]!.args;
   assert.deepEqual(args.slice(-3), ['--', 'web', '.']);
   assert.ok(args.includes('--values=-x.yaml'));
   assert.ok(args.includes('--set=podAnnotations.prometheus\\.io/scrape=--post-renderer=/bin/sh'));
+  assert.ok(args.includes('--set=note=a\\,\\,b=c'), 'every unescaped comma is escaped, so no value sets another key');
   for (const arg of args.slice(1, -3)) assert.match(arg, /^--[a-z-]+(?:=|$)/, `${arg} is one --name=value word`);
 });
 

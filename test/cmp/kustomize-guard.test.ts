@@ -38,6 +38,7 @@ test('remote kustomize entries are refused before kustomize runs, and nothing co
     ['strategic merge patch', { 'kustomization.yaml': `resources:\n- cm.yaml\npatchesStrategicMerge:\n- http://${h}/patch.yaml\n`, 'cm.yaml': CM }],
     ['generator file', { 'kustomization.yaml': `configMapGenerator:\n- name: x\n  files:\n  - cfg=http://${h}/cfg\n` }],
     ['transformer', { 'kustomization.yaml': `resources:\n- cm.yaml\ntransformers:\n- http://${h}/t.yaml\n`, 'cm.yaml': CM }],
+    ['merge key', { 'kustomization.yaml': `<<: {resources: [http://${h}/merged.yaml]}\n` }],
     ['helm chart', { 'kustomization.yaml': `helmCharts:\n- name: web\n  repo: http://${h}/charts\n  version: 1.0.0\n` }],
   ];
   const bin = sidecarBin(t);

@@ -44,6 +44,9 @@ export function checkNamespace(namespace: string, from: string): string {
 export function checkValuesFileName(file: string): string {
   const shown = JSON.stringify(file.slice(0, 200));
   if (file === '' || file.length > 4096 || file.includes('\0')) refuse(`values file ${shown} is not a file name`);
+  // helm's --values is a comma-separated list (pflag StringSlice, read as CSV): a comma or a quote
+  // would make one checked name into other, unchecked ones.
+  if (/[,"\r\n]/.test(file)) refuse(`values file ${shown} has a comma, quote or line break, which helm would read as a list of other files`);
   if (/^[a-z][a-z0-9+.-]*:/i.test(file)) refuse(`values file ${shown} is a URL; the plugin reads values files from the repository only`);
   if (isAbsolute(file)) refuse(`values file ${shown} is an absolute path; give a path relative to the application directory`);
   return file;
@@ -51,7 +54,7 @@ export function checkValuesFileName(file: string): string {
 
 /** Escape unescaped commas, which `--set` would otherwise read as separators (as Argo CD does). */
 function setValue(value: string): string {
-  return value.replace(/(^|[^\\]),/g, '$1\\,');
+  return value.replace(/(?<!\\),/g, '\\,');
 }
 
 function checkValuePath(key: string): string {

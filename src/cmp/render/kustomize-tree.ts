@@ -75,7 +75,8 @@ function readKustomization(file: string, shown: string): Record<string, unknown>
   if (statSync(file).size > MAX_KUSTOMIZATION_BYTES) throw cmpError('CMP_INPUT_TOO_LARGE', `${shown} is larger than ${MAX_KUSTOMIZATION_BYTES} bytes`);
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'), { maxAliasCount: 100 });
+    // Merge keys on, as kustomize reads them (go-yaml): `<<: {resources: [...]}` names resources too.
+    data = parse(readFileSync(file, 'utf8'), { maxAliasCount: 100, merge: true });
   } catch (cause) {
     throw cmpError('CMP_RENDER_FAILED', `${shown} is not valid YAML (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
