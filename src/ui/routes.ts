@@ -52,8 +52,9 @@ function historyOf(deps: DataDeps, watch: Watch): HistoryItem[] {
 export function registerDataRoutes(app: FastifyInstance, deps: DataDeps): void {
   app.get('/ui/api/state', async (request, reply) => {
     const answer = deps.state(needConfig(deps));
-    reply.header('etag', answer.etag).type('application/json; charset=utf-8');
+    reply.header('etag', answer.etag).header('vary', 'Accept-Encoding').type('application/json; charset=utf-8');
     if (request.headers['if-none-match'] === answer.etag) return reply.code(304).send();
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(answer.gzipped());
     return reply.send(answer.body);
   });
 

@@ -2,6 +2,7 @@
 // budget sample, 5-second bucket for staleness). Twenty open pages polling every two seconds then
 // cost a string comparison each, and a 304 when nothing moved.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
@@ -21,6 +22,13 @@ export interface StateDeps {
 export interface StateAnswer {
   readonly body: string;
   readonly etag: string;
+  /** The body gzip-coded, made on first ask and kept with the answer (200 watches: ~220 KiB → ~15 KiB). */
+  gzipped(): Buffer;
+}
+
+function answerOf(body: string, etag: string): StateAnswer {
+  let coded: Buffer | undefined;
+  return { body, etag, gzipped: () => (coded ??= gzipSync(body)) };
 }
 
 const BUCKET_MS = 5000;
@@ -45,7 +53,7 @@ export function createStateBook(deps: StateDeps): (config: Config) => StateAnswe
     // The ETag covers the content without the generation time, so an unchanged state stays a 304.
     const { generatedAt: _, ...content } = view;
     const etag = `"${createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 22)}"`;
-    last = { stamp, answer: { body: JSON.stringify(view), etag } };
+    last = { stamp, answer: answerOf(JSON.stringify(view), etag) };
     return last.answer;
   };
 }

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseConfig, record, startFixture, TOKEN, type Fixture } from '../generator/fixture.ts';
-import { send } from '../generator/socket.ts';
+import { gunzipSync } from 'node:zlib';
+import { request } from 'undici';
+import { listenOnce, send } from '../generator/socket.ts';
 import type { TestContext } from 'node:test';
 
 const VIEWER = 'viewer-token-3b9d';
@@ -125,4 +127,15 @@ test('Argo CD proxy requests are trusted only with the shared secret; the cluste
   assert.match(view.watches[0]!.served.ref, /:1\.3\.0-rc\.1@/);
   const byServer = await send(fx.app, { method: 'GET', url: '/ui/api/extension?server=https%3A%2F%2Fprod-eu%3A6443', headers: { ...argo, 'x-image-plugins-proxy-secret': PROXY } });
   assert.equal((byServer.json() as { cluster: string }).cluster, 'prod-eu_1');
+});
+
+test('the state is gzip-coded for clients that accept it, and the coding is the same JSON', async (t) => {
+  const fx = await fixture(t);
+  const cookie = (await signIn(fx)).cookie.split(';')[0]!;
+  const plain = await send(fx.app, { method: 'GET', url: '/ui/api/state', headers: { cookie } });
+  const res = await request(`${await listenOnce(fx.app)}/ui/api/state`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+  assert.equal(res.headers['content-encoding'], 'gzip');
+  assert.equal(res.headers.vary, 'Accept-Encoding');
+  const body = JSON.parse(gunzipSync(Buffer.from(await res.body.arrayBuffer())).toString()) as { watches: unknown };
+  assert.deepEqual(body.watches, (plain.json() as { watches: unknown }).watches);
 });

@@ -1,0 +1,199 @@
+// The status page under load, in Debian's headless Chromium (playwright-core):
+// 1. page load with 200 watches (x2 environments) and 100 clusters: first contentful paint, the
+//    moment the watch rows are on screen (first meaningful paint: the page's purpose is those rows),
+//    largest contentful paint, and bytes transferred, cold (fresh browser context each load); the
+//    baseline is the same page with 3 watches and 3 clusters, loaded in the same run.
+// 2. getparams p99 (500 clusters' worth is bench/getparams.ts; here the 100-cluster service above)
+//    with no page open and with 20 pages open and polling, alternating rounds, ratio of the medians.
+// Run: node bench/ui.ts [--loads 5] [--seconds 3] [--rounds 3]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { Pool } from 'undici';
+import { createResolutionCache } from '../src/cache/store.ts';
+import { createClusterSource } from '../src/clusters/source.ts';
+import { parseConfig } from '../src/config/parse.ts';
+import { buildApp } from '../src/server/app.ts';
+import { systemClock } from '../src/shared/clock.ts';
+import { createLogger } from '../src/shared/log.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const LOADS = arg('loads', 5);
+const SECONDS = arg('seconds', 3);
+const ROUNDS = arg('rounds', 3);
+const TOKEN = 'bench-generator-token-01';
+const VIEWER = 'bench-viewer-token-02';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Service {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly stateAnswers: Record<string, number>;
+}
+
+async function startService(dir: string, watchCount: number, clusterCount: number): Promise<Service> {
+  writeFileSync(join(dir, 'token'), TOKEN);
+  writeFileSync(join(dir, 'viewer'), VIEWER);
+  const watches = Array.from({ length: watchCount }, (_, i) => ({ name: `svc${String(i).padStart(3, '0')}`, image: `registry.bench:5000/acme/svc${i}`, policy: { semver: { range: '>=1.0.0' } }, environments: { staging: { policy: { semver: { range: '>=1.0.0-0' } } } } }));
+  const clusters = Array.from({ length: clusterCount }, (_, i) => ({ name: `cluster-${String(i).padStart(3, '0')}`, server: `https://10.0.0.${i}:6443`, labels: { environment: i % 5 === 0 ? 'staging' : 'prod' }, annotations: i % 4 === 0 ? { 'argocd-image-plugins/platforms': 'linux/arm64' } : {} }));
+  const r = parseConfig({ server: { tokenFile: join(dir, 'token'), viewerTokenFile: join(dir, 'viewer') }, registries: [{ host: 'registry.bench:5000', url: 'http://127.0.0.1:1', insecure: true }], watches, clusters: { platformsAnnotation: 'argocd-image-plugins/platforms', static: clusters } });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const cfg = r.config;
+  const cache = createResolutionCache();
+  const now = Date.now();
+  for (const w of cfg.watches) {
+    for (const env of ['default', 'staging']) {
+      for (const [n, tag] of [[1, '1.0.0'], [2, '1.1.0'], [3, env === 'staging' ? '1.2.0-rc.1' : '1.2.0']] as const) {
+        const digest = `sha256:${String(n).repeat(64)}`;
+        const at = new Date(now - (4 - n) * 86_400_000).toISOString();
+        cache.record(w.name, env, w.image, { kind: 'resolved', resolution: { tag, digest, ref: `${w.image}:${tag}@${digest}`, platforms: ['linux/amd64', 'linux/arm64'], resolvedAt: at }, summary: { tags: 40, candidates: 12, complete: true }, at: new Date(now).toISOString() });
+      }
+    }
+  }
+  const logger = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const clusterSource = createClusterSource({ config: () => cfg.clusters, logger, clock: systemClock });
+  const app = await buildApp({ logger, config: () => cfg, configError: () => undefined, cache, clusters: clusterSource, clock: systemClock, poller: { isReady: () => true, rescan: async () => undefined } });
+  const stateAnswers: Record<string, number> = {};
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url === '/ui/api/state') stateAnswers[reply.statusCode] = (stateAnswers[reply.statusCode] ?? 0) + 1;
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, app, stateAnswers };
+}
+
+interface LoadFigures { fcp: number; rows: number; lcp: number; bytes: number }
+
+/** One cold load: a fresh context (no cache, no cookie but the session), timings from the page itself. */
+async function coldLoad(browser: Browser, url: string): Promise<LoadFigures> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.request.post(`${url}/ui/api/login`, { data: { token: VIEWER } });
+  // Evaluated over CDP before the page's own script (not subject to the page's CSP): stamps the
+  // moment the first watch row is in the document.
+  await context.addInitScript({ content: `new MutationObserver((_m, observer) => {
+    if (document.querySelector('#watches tbody tr')) { window.__rows = performance.now(); observer.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });` });
+  const page = await context.newPage();
+  await page.goto(`${url}/ui/`);
+  await page.waitForSelector('#watches tbody tr', { timeout: 60_000 });
+  // Let the paint after the rows happen, then read the paint and resource timing entries.
+  await page.waitForFunction('performance.getEntriesByType("paint").length >= 2', undefined, { timeout: 10_000 }).catch(() => undefined);
+  const figures = (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+    const paint = Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
+    const lcps = [];
+    new PerformanceObserver((l) => lcps.push(...l.getEntries())).observe({ type: 'largest-contentful-paint', buffered: true });
+    setTimeout(() => {
+      const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+      resolve({ fcp: paint['first-contentful-paint'] ?? -1, rows: window.__rows ?? -1, lcp: lcps.length ? lcps[lcps.length - 1].startTime : -1, bytes: entries.reduce((s, e) => s + e.transferSize, 0) });
+    }, 50);
+  }, 0)))`)) as LoadFigures;
+  await context.close();
+  return figures;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function p99(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] ?? 0;
+}
+
+async function getparamsLatencies(url: string, seconds: number): Promise<number[]> {
+  const pool = new Pool(url, { connections: 2, pipelining: 1 });
+  const body = `${JSON.stringify({ applicationSetName: 'bench', input: {} })}\n`;
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const res = await pool.request({ method: 'POST', path: '/api/v1/getparams.execute', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'gzip' }, body });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`getparams answered ${res.statusCode}`);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  await pool.close();
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
+  const big = await startService(mkdtempSync(join(dir, 'big-')), 200, 100);
+  const small = await startService(mkdtempSync(join(dir, 'small-')), 3, 3);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
+  try {
+    const loads: Record<'small' | 'big', LoadFigures[]> = { small: [], big: [] };
+    await coldLoad(browser, small.url); // warm the browser binary and the service's first answers
+    await coldLoad(browser, big.url);
+    for (let i = 0; i < LOADS; i++) {
+      for (const which of i % 2 === 0 ? (['small', 'big'] as const) : (['big', 'small'] as const)) loads[which].push(await coldLoad(browser, which === 'big' ? big.url : small.url));
+    }
+    const med = (which: 'small' | 'big', key: keyof LoadFigures) => median(loads[which].map((l) => l[key]));
+    const lines = [
+      `page load, cold, median of ${LOADS} (Chromium headless, 1280x800):`,
+      `  3 watches, 3 clusters (baseline):     first paint ${med('small', 'fcp').toFixed(0)} ms, rows on screen ${med('small', 'rows').toFixed(0)} ms, LCP ${med('small', 'lcp').toFixed(0)} ms, ${(med('small', 'bytes') / 1024).toFixed(1)} KiB transferred`,
+      `  200 watches x 2 environments, 100 clusters: first paint ${med('big', 'fcp').toFixed(0)} ms, rows on screen ${med('big', 'rows').toFixed(0)} ms, LCP ${med('big', 'lcp').toFixed(0)} ms, ${(med('big', 'bytes') / 1024).toFixed(1)} KiB transferred`,
+      `  ratio 200/3: rows on screen ${(med('big', 'rows') / med('small', 'rows')).toFixed(2)}, bytes ${(med('big', 'bytes') / med('small', 'bytes')).toFixed(2)}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    // getparams with and without 20 open pages, alternating rounds.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.request.post(`${big.url}/ui/api/login`, { data: { token: VIEWER } });
+    // Warm: the first answer is built, then its gzip coding is made in the background; wait for it.
+    for (const until = performance.now() + 60_000; performance.now() < until; ) {
+      const res = await fetch(`${big.url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'gzip' }, body: `${JSON.stringify({ applicationSetName: 'bench', input: {} })}\n` });
+      await res.arrayBuffer();
+      if (res.headers.get('content-encoding') === 'gzip') break;
+    }
+    await getparamsLatencies(big.url, 1);
+    const without: number[] = [];
+    const withPages: number[] = [];
+    const p99s: { none: number[]; pages: number[] } = { none: [], pages: [] };
+    let pollsBefore = 0;
+    let pollSeconds = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const open of r % 2 === 0 ? [false, true] : [true, false]) {
+        const pages = open ? await Promise.all(Array.from({ length: 20 }, () => context.newPage())) : [];
+        if (open) {
+          await Promise.all(pages.map((p) => p.goto(`${big.url}/ui/`).then(() => p.waitForSelector('#watches tbody tr', { timeout: 60_000 }))));
+          pollsBefore = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0);
+        }
+        const lat = await getparamsLatencies(big.url, SECONDS);
+        (open ? withPages : without).push(...lat);
+        p99s[open ? 'pages' : 'none'].push(p99(lat));
+        if (open) pollSeconds += SECONDS;
+        if (open) pollsBefore = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0) - pollsBefore;
+        await Promise.all(pages.map((p) => p.close()));
+        if (open) process.stdout.write(`  round ${r + 1}: ${pollsBefore} state polls answered while 20 pages were open (${(pollsBefore / SECONDS).toFixed(1)}/s)\n`);
+      }
+    }
+    await context.close();
+    const all = Object.entries(big.stateAnswers).map(([s, n]) => `${n} x ${s}`).join(', ');
+    process.stdout.write([
+      `getparams (100 clusters x 200 watches, 2 connections, gzip), ${ROUNDS} alternating rounds of ${SECONDS}s:`,
+      `  no page open:   p99 ${p99(without).toFixed(1)} ms over ${without.length} answers (rounds ${p99s.none.map((x) => x.toFixed(1)).join(' ')})`,
+      `  20 pages open:  p99 ${p99(withPages).toFixed(1)} ms over ${withPages.length} answers (rounds ${p99s.pages.map((x) => x.toFixed(1)).join(' ')})`,
+      `  p99 ratio 20 pages / none: ${(p99(withPages) / p99(without)).toFixed(2)} overall, median of rounds ${(median(p99s.pages) / median(p99s.none)).toFixed(2)} (goal: about 1; the pages' own Chromium shares the 2 cores)`,
+      `  state answers over the whole run: ${all} (${pollSeconds}s with pages open)`,
+      '',
+    ].join('\n'));
+  } finally {
+    await browser.close();
+    await big.app.close();
+    await small.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
