@@ -84,6 +84,11 @@ test('values files reached through a symlink or ../ that leave the repository ar
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /CMP_OUTSIDE_REPOSITORY\): values file ".*" leaves the repository/, file);
   }
+  // A source path with `..` in it must not move the root above the repository.
+  const dotted = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_SOURCE_PATH: 'apps/web/x/..', ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'values-files', array: ['linked.yaml'] }]) });
+  assert.match(dotted.stderr, /CMP_OUTSIDE_REPOSITORY\): values file "linked\.yaml" leaves the repository/);
+  const escaping = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_SOURCE_PATH: 'apps/../../web' });
+  assert.match(escaping.stderr, /CMP_OUTSIDE_REPOSITORY\): ARGOCD_APP_SOURCE_PATH "apps\/\.\.\/\.\.\/web" leaves the repository/);
   assert.deepEqual(calls(), [], 'helm never ran');
   rmSync(join(app, 'linked.yaml')); // the chart itself must not link outside either (next test)
   const inside = await runPhase('generate', app, bin, { HELM_STANDIN_RECORD: record, ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'values-files', array: ['../../inside.yaml'] }]) });

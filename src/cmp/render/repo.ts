@@ -4,14 +4,19 @@
 // renderer will read is judged by its real path (every symlink resolved), never by its text: a
 // symlinked directory inside the repository may point anywhere.
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { cmpError } from '../errors.ts';
 
-/** The repository root: the working directory minus `spec.source.path`. */
+/**
+ * The repository root: the working directory minus `spec.source.path`, counted after normalising
+ * the path (`apps/web/x/..` is two levels, not four: counting its text would put the root above
+ * the repository). A path that leaves the repository is refused.
+ */
 export function repositoryRoot(cwd: string, sourcePath: string | undefined): string {
-  if (!sourcePath || sourcePath === '.' || sourcePath === '/') return cwd;
-  const depth = sourcePath.split('/').filter((s) => s !== '' && s !== '.').length;
-  return resolve(cwd, ...Array<string>(depth).fill('..'));
+  const normal = posix.normalize(sourcePath || '.').replace(/^\/+|\/+$/g, '');
+  if (normal === '' || normal === '.') return cwd;
+  if (normal.split('/').includes('..')) throw outside(`ARGOCD_APP_SOURCE_PATH "${(sourcePath ?? '').slice(0, 200)}"`);
+  return resolve(cwd, ...Array<string>(normal.split('/').length).fill('..'));
 }
 
 /** The real path of the repository root. */
