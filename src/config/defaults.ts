@@ -4,6 +4,11 @@ export const DEFAULTS = {
   listen: '0.0.0.0:8080',
   tokenFile: '/var/run/secrets/argocd-image-plugins/token',
   refreshApplicationSets: true,
+  /** A client must send its request headers within this, and the whole request within the next. */
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 30,
+  /** Connections open at once that have not yet carried an authenticated request. */
+  maxUnauthenticatedConnections: 64,
   intervalSeconds: 300,
   jitter: 0.1,
   /** Backoff after failures grows up to this (or the interval, when that is longer). */

@@ -20,9 +20,17 @@ function readWebhooks(sink: IssueSink, value: unknown, path: string): WebhookCon
   return secret === undefined ? {} : { secret };
 }
 
+function readClientLimits(sink: IssueSink, m: Record<string, unknown>, path: string): Pick<ServerConfig, 'headersTimeoutSeconds' | 'requestTimeoutSeconds' | 'maxUnauthenticatedConnections'> {
+  const headersTimeoutSeconds = readNumber(sink, m.headersTimeoutSeconds, child(path, 'headersTimeoutSeconds'), DEFAULTS.headersTimeoutSeconds, { min: 1, max: 600, integer: true });
+  const requestTimeoutSeconds = readNumber(sink, m.requestTimeoutSeconds, child(path, 'requestTimeoutSeconds'), Math.max(DEFAULTS.requestTimeoutSeconds, headersTimeoutSeconds), { min: 1, max: 600, integer: true });
+  if (requestTimeoutSeconds < headersTimeoutSeconds) report(sink, child(path, 'requestTimeoutSeconds'), `must be at least headersTimeoutSeconds (${headersTimeoutSeconds}), got ${requestTimeoutSeconds}`);
+  const maxUnauthenticatedConnections = readNumber(sink, m.maxUnauthenticatedConnections, child(path, 'maxUnauthenticatedConnections'), DEFAULTS.maxUnauthenticatedConnections, { min: 1, max: 100_000, integer: true });
+  return { headersTimeoutSeconds, requestTimeoutSeconds, maxUnauthenticatedConnections };
+}
+
 export function readServer(sink: IssueSink, value: unknown): ServerConfig {
   const path = 'server';
-  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'viewerToken', 'viewerTokenFile', 'proxySecret', 'proxySecretFile', 'webhooks', 'refreshApplicationSets']) ?? {};
+  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'viewerToken', 'viewerTokenFile', 'proxySecret', 'proxySecretFile', 'webhooks', 'refreshApplicationSets', 'headersTimeoutSeconds', 'requestTimeoutSeconds', 'maxUnauthenticatedConnections']) ?? {};
   let listen = parseListen(DEFAULTS.listen)!;
   if (m.listen !== undefined) {
     const text = readString(sink, m.listen, child(path, 'listen'));
@@ -42,6 +50,7 @@ export function readServer(sink: IssueSink, value: unknown): ServerConfig {
     ...(proxySecret && { proxySecret }),
     webhooks: readWebhooks(sink, m.webhooks, child(path, 'webhooks')),
     refreshApplicationSets: readBoolean(sink, m.refreshApplicationSets, child(path, 'refreshApplicationSets'), DEFAULTS.refreshApplicationSets),
+    ...readClientLimits(sink, m, path),
   };
 }
 

@@ -143,6 +143,12 @@ export interface ServerConfig {
   readonly webhooks: WebhookConfig;
   /** Refresh ApplicationSets that use a watch when its resolution changes. */
   readonly refreshApplicationSets: boolean;
+  /** Time a client has to send its request headers (read at start). */
+  readonly headersTimeoutSeconds: number;
+  /** Time a client has to send its whole request (read at start). */
+  readonly requestTimeoutSeconds: number;
+  /** Connections open at once before one of their requests was authenticated (read at start). */
+  readonly maxUnauthenticatedConnections: number;
 }
 
 export interface PollingConfig {

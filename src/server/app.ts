@@ -20,6 +20,8 @@ import { serverError } from '../shared/http-errors.ts';
 import { registerHealth } from './health.ts';
 import { registerImages } from './images.ts';
 import { refuseRepeatedParameters } from './query.ts';
+import { limitConnections, timeoutOptions } from './connections.ts';
+import { DEFAULTS } from '../config/defaults.ts';
 import { registerUi } from '../ui/plugin.ts';
 import type { Explainer } from '../ui/explain.ts';
 
@@ -72,13 +74,17 @@ export async function buildService(deps: AppDeps): Promise<App> {
   // are logged by the error handler, and /metrics carries the latencies.
   // Fastify's Ajv coerces types by default (a number becomes a string): a malformed request must be a
   // 400 naming the field, never silently reinterpreted.
+  const server = deps.config()?.server;
+  const limits = { headersTimeoutMs: (server?.headersTimeoutSeconds ?? DEFAULTS.headersTimeoutSeconds) * 1000, requestTimeoutMs: (server?.requestTimeoutSeconds ?? DEFAULTS.requestTimeoutSeconds) * 1000, maxUnauthenticated: server?.maxUnauthenticatedConnections ?? DEFAULTS.maxUnauthenticatedConnections };
   const app = Fastify({
     loggerInstance: deps.logger.child({ module: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     ajv: { customOptions: { coerceTypes: false } },
+    ...timeoutOptions(limits),
   }) as unknown as FastifyInstance;
+  limitConnections(app, limits, deps.logger.child({ module: 'http' }));
   installErrorHandler(app);
   refuseRepeatedParameters(app);
   const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }) });

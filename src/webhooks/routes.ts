@@ -26,6 +26,13 @@ const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
   harbor: harborFormat,
 };
 
+/**
+ * Largest push event read (413 beyond): real events are a few KiB (a Distribution notification batches
+ * a handful of events; GitHub `package` and Harbor events name one artifact). Anyone can reach this
+ * route before proving the secret, so it gets a quarter of the 1 MiB other routes accept.
+ */
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
+
 export interface WebhookDeps {
   readonly config: () => Config | undefined;
   readonly poller: Pick<PollerHandle, 'rescan'>;
@@ -70,7 +77,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     // Raw bytes for every content type: signatures are computed over the exact body.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    scope.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/api/v1/webhooks/:source', async (request, reply) => {
+    scope.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/api/v1/webhooks/:source', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
       const arrivedAt = deps.clock.now();
       const source = request.params.source as WebhookSource;
       // own keys only: `__proto__`, `constructor` … are names of no source
