@@ -80,8 +80,11 @@ export function rewriteManifests(text: string, options: RewriteOptions): Rewrite
   const found: Found[] = [];
   const documents: DocumentInfo[] = [];
   const lines = lineIndex(text);
+  // A stream repeats the same few images in many documents: parse each distinct value once.
+  const refs = new Map<string, ReturnType<typeof parseImageRef>>();
   const visit: Visit = (offset, value, edit) => {
-    const ref = parseImageRef(value);
+    let ref = refs.get(value);
+    if (!ref) refs.set(value, (ref = parseImageRef(value)));
     if (!ref.ok) return; // ko://…, $(params.x), {{ templates }}: not an image, left alone
     const override = options.overrides.get(ref.ref.name);
     const change = override && override.ref !== value ? edit(override.ref) : undefined;

@@ -29,7 +29,8 @@ export interface ScannedDocument {
 // controls, BOM, non-characters), and document-end or directive lines.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSUPPORTED = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]|^(?:\.\.\.|%)/m;
-const KEY = /^(?:([A-Za-z0-9_$][A-Za-z0-9_$./+-]*)|"([A-Za-z0-9_$./+ -]*)"|'([A-Za-z0-9_$./+ -]*)'):(?: +|$)/;
+// Matched in place (sticky, no slice per line); no class holds a line break, so a match ends on its line.
+const KEY = /(?:([A-Za-z0-9_$][A-Za-z0-9_$./+-]*)|"([A-Za-z0-9_$./+ -]*)"|'([A-Za-z0-9_$./+ -]*)'):(?: +|(?=\n)|$)/y;
 // Plain scalars the core schema resolves to something other than a string (YAML 1.2 §10.3.2).
 const NOT_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const BLOCK_HEADER = /^[|>][+-]?(?: +#.*)? *$/;
@@ -50,6 +51,11 @@ interface Frame {
 interface Pending {
   readonly indent: number;
   readonly seqAtSameIndent: boolean;
+}
+
+function keyAt(doc: string, at: number): RegExpExecArray | null {
+  KEY.lastIndex = at;
+  return KEY.exec(doc);
 }
 
 class Unsupported extends Error {}
@@ -237,7 +243,7 @@ class Scanner {
         return;
       }
       if (this.isSeqEntry(valueAt, end)) bail();
-      if (KEY.test(this.doc.slice(valueAt, end))) {
+      if (keyAt(this.doc, valueAt)) {
         this.open(false, valueAt - (at - indent));
         this.entry(this.frames[this.frames.length - 1]!, valueAt, end);
         return;
@@ -250,7 +256,7 @@ class Scanner {
 
   /** A `key: value` line of the mapping `frame`, the key starting at `at`. */
   private entry(frame: Frame, at: number, end: number): void {
-    const m = KEY.exec(this.doc.slice(at, end)) ?? bail();
+    const m = keyAt(this.doc, at) ?? bail();
     const key = m![1] ?? m![2] ?? m![3]!;
     if (m![1] !== undefined && NOT_STRING.test(key)) bail();
     if (key.length > 1000 || frame.keys.has(key)) bail();
@@ -269,7 +275,7 @@ class Scanner {
   private value(indent: number, at: number, end: number): void {
     const { doc } = this;
     const text = doc.slice(at, end);
-    if (BLOCK_HEADER.test(text)) {
+    if ((doc[at] === '|' || doc[at] === '>') && BLOCK_HEADER.test(text)) {
       if (this.atImage()) bail();
       this.pos = skipBlockScalar(doc, end + 1, indent);
       return;
