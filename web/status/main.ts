@@ -17,6 +17,7 @@ let state: StateView | undefined;
 let filter = '';
 let shownRoute = '';
 let timer: ReturnType<typeof setTimeout> | undefined;
+let candidatesShown: { name: string; element: HTMLElement } | undefined;
 
 function watchFromRoute(): string | undefined {
   const m = /^#\/watch\/(.+)$/.exec(location.hash);
@@ -48,12 +49,16 @@ function listView(s: StateView): HTMLElement {
 async function detailView(name: string): Promise<HTMLElement> {
   const detail = await getWatch(name);
   if (detail.kind !== 'ok') return h('p', { class: 'error' }, detail.kind === 'error' ? detail.message : 'not available');
-  const candidates = h('div', { id: 'candidates', 'aria-busy': 'true' }, renderCandidates('asking the registry…'));
-  void getCandidates(name).then((c) => {
-    candidates.replaceChildren(renderCandidates(c.kind === 'ok' ? c.value : c.kind === 'error' ? c.message : 'not available'));
-    candidates.removeAttribute('aria-busy');
-  });
-  return renderDetail(detail.value, candidates, Date.now());
+  // Candidates read the registry: asked once per visit of the detail, not on every state change.
+  if (candidatesShown?.name !== name) {
+    const element = h('div', { id: 'candidates', 'aria-busy': 'true' }, renderCandidates('asking the registry…'));
+    candidatesShown = { name, element };
+    void getCandidates(name).then((c) => {
+      element.replaceChildren(renderCandidates(c.kind === 'ok' ? c.value : c.kind === 'error' ? c.message : 'not available'));
+      element.removeAttribute('aria-busy');
+    });
+  }
+  return renderDetail(detail.value, candidatesShown.element, Date.now());
 }
 
 function render(): void {
@@ -90,6 +95,7 @@ async function poll(): Promise<void> {
 window.addEventListener('hashchange', () => {
   if (location.hash === shownRoute) return;
   shownRoute = location.hash;
+  candidatesShown = undefined;
   render();
   main.focus();
 });
