@@ -1,4 +1,10 @@
 // Writes the cache snapshot soon after changes, one write at a time, and once more at shutdown.
+//
+// "Never downgraded silently" under ENOSPC / EROFS: a resolution is served only once the snapshot
+// holding it is on disk. When a write fails, readers keep the last durable state (nothing newer is
+// published), the failure is logged, and the write is retried every `retryMs` until it succeeds.
+// So a restart after a failed write restores exactly what was being served, never an older answer
+// than one already given; the cost is that a full disk delays new resolutions until it has room.
 import type { Logger } from '../shared/log.ts';
 import { saveSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../cache/snapshot.ts';
 
@@ -16,10 +22,13 @@ export interface PersisterOptions {
   readonly now: () => number;
   readonly logger: Logger;
   readonly delayMs?: number;
+  /** Wait before retrying a failed write (default 5 s). */
+  readonly retryMs?: number;
 }
 
 export function createPersister(options: PersisterOptions): Persister {
   const delayMs = options.delayMs ?? 250;
+  const retryMs = options.retryMs ?? 5_000;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
 
@@ -30,23 +39,27 @@ export function createPersister(options: PersisterOptions): Persister {
       try {
         await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...data });
       } catch (err) {
-        // Fresh resolutions are still served (freshness over a full disk), but a crash before the
-        // next good write may bring back older ones: say so loudly.
-        options.logger.error({ err, path: options.path() }, 'cache snapshot write failed; serving unpersisted resolutions');
+        options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
+        schedule(retryMs);
+        return;
       }
       written();
     });
     return chain;
   }
 
+  function schedule(ms: number): void {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void write();
+    }, ms);
+    timer.unref();
+  }
+
   return {
     soon() {
-      if (timer) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        void write();
-      }, delayMs);
-      timer.unref();
+      schedule(delayMs);
     },
     flush() {
       if (timer) clearTimeout(timer);
