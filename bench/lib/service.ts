@@ -19,7 +19,7 @@ export interface StartOptions {
   /** Command prefix, e.g. ['setpriv', '--reuid=65534', …]; the node binary and CLI follow it. */
   readonly wrap?: readonly string[];
   readonly cwd?: string;
-  /** How long to wait for the "listening" line (default 20 s). */
+  /** How long to wait for the "listening" line (default 60 s). */
   readonly startTimeoutMs?: number;
 }
 
@@ -85,7 +85,12 @@ export async function startService(options: StartOptions): Promise<ServiceProces
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.stderr?.on('data', (c: Buffer) => void (err += c.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${lines.join('\n')}\n${err}`)), options.startTimeoutMs ?? 20_000);
+    // A deadline, not a speed test: a busy machine may take a while. A service that never listens is
+    // killed, so the test file can end.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start:\n${lines.join('\n')}\n${err}`));
+    }, options.startTimeoutMs ?? 60_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       let i;

@@ -13,7 +13,9 @@ test('getparams under 50 concurrent connections while resolutions keep changing:
   t.after(() => cli.remove());
   const r = await runLoad({ cli: cli.cli, token: FAKE.serviceToken, webhookSecret: FAKE.webhookSecret, connections: 50, seconds: 5 });
   t.diagnostic(JSON.stringify({ getparams: r.getparams, healthz: r.healthz, changes: r.changes, rss: r.rss }));
-  assert.ok(r.getparams.requests > 500, `too few requests to mean anything (${r.getparams.requests})`);
+  // No throughput floor here (a busy machine answers fewer): that figure is bench/load.ts's. Every
+  // connection must have been answered at least once for the run to mean anything.
+  assert.ok(r.getparams.requests >= 50, `fewer requests than connections (${r.getparams.requests})`);
   assert.equal(r.getparams.errors, 0, 'socket errors');
   assert.equal(r.getparams.timeouts, 0, 'timeouts');
   assert.equal(r.getparams.non2xx, 0, 'non-2xx answers');

@@ -84,8 +84,9 @@ test('no credential or token appears in any log line, error, metric or HTTP answ
     await keep(`webhook ${source} wrong`, postRaw(s.url, `/api/v1/webhooks/${source}?secret=${FAKE.serviceToken}`, '{"events":[]}', { authorization: `Bearer ${FAKE.serviceToken}`, 'x-hub-signature-256': `sha256=${FAKE.serviceToken}` }));
   }
   await keep('webhook good', postRaw(s.url, '/api/v1/webhooks/distribution', JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/api', tag: '1.0.0' }, request: { host: tokenReg.host } }] }), { authorization: `Bearer ${FAKE.webhookSecret}` }));
-  // Let tokens expire and be renewed a few times, and the wrong credentials fail a few times.
-  await new Promise((r) => setTimeout(r, 3500));
+  // Tokens expire (2 s) and are renewed, and the wrong credentials fail more than once: wait for both.
+  const refusals = (): number => s.lines().filter((l) => l.includes('"denied"') || l.includes('REG_AUTH')).length;
+  await waitFor('tokens renewed and wrong credentials refused twice', () => ((tokenReg.token?.issuer.requests().length ?? 0) >= 3 && refusals() >= 2 ? true : undefined), 30_000);
   // An invalid config change that writes a secret inline: the refusal must not echo it.
   await writeFile(config, configText(base).replace(`tokenFile: ${join(dir, 'token')}`, `token: "${FAKE.serviceToken}"`));
   await waitFor('config refused', () => (s.lines().some((l) => l.includes('config change refused')) ? true : undefined), 10_000);

@@ -145,11 +145,14 @@ test('malformed getparams bodies, webhook payloads and registry replies: clear e
   assert.equal((await hook(event('1.1.0'))).status, 202);
   await waitFor('1.1.0 served', async () => (paramSets(await ask())[0]?.images.web?.tag === '1.1.0' ? true : undefined));
   const before = odd.paths().filter((p) => p.endsWith('/tags/list')).length;
+  const rescansDone = (): number => s.lines().filter((l) => l.includes('push event re-scan f')).length;
+  const rescansBefore = rescansDone();
   for (let i = 0; i < 30; i++) {
     assert.equal((await hook(event('1.0.0'))).status, 202);
     tally.webhooks++;
   }
-  await new Promise((r) => setTimeout(r, 500));
+  // Every replay's re-scan has finished (or failed) before its cost is counted.
+  await waitFor('the 30 replays re-scanned', () => (rescansDone() >= rescansBefore + 30 ? true : undefined), 30_000);
   const scans = odd.paths().filter((p) => p.endsWith('/tags/list')).length - before;
   assert.ok(scans <= 31, `30 replays caused ${scans} tag listings`);
   const afterReplays = await ask();

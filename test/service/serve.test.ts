@@ -71,7 +71,13 @@ test('serve answers getparams per cluster from the real registry, persists its c
   const v1 = await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
   const v2 = await pushImage(reg, 'acme/web', '1.1.0-rc.1', { created: '2026-01-02T00:00:00Z', label: 'b' });
   const dir = await mkdtemp(join(tmpdir(), 'aip-serve-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // After hooks run in the order they were added: stop the service (it writes its cache into dir on
+  // SIGTERM) before removing dir.
+  let stop = async (): Promise<void> => {};
+  t.after(async () => {
+    await stop();
+    await rm(dir, { recursive: true, force: true });
+  });
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   const configFile = join(dir, 'config.yaml');
   await writeFile(
@@ -124,10 +130,10 @@ test('serve answers getparams per cluster from the real registry, persists its c
 
   peer.resetCounts();
   const second = await startServe(configFile);
-  t.after(async () => {
+  stop = async () => {
     second.child.kill('SIGTERM');
     await second.child;
-  });
+  };
   await waitReady(second.url);
   const again = await getParams(second.url, { applicationSetName: 'web', input: {} });
   assert.equal(again.text, answer.text, 'the same answer, byte for byte, from the restored cache');
