@@ -70,7 +70,7 @@ test('a full or read-only disk holds new resolutions back until they are durable
     path: () => path,
     snapshot: () => {
       const c = cache.checkpoint();
-      return { data: { entries: c.entries, metadata: {}, scans: {} }, written: c.commit };
+      return { data: { entries: c.entries, metadata: { images: {}, tags: {} }, scans: {} }, written: c.commit };
     },
     now: () => Date.now(),
     logger: capturingLogger(logs),
