@@ -4,10 +4,11 @@
 import type { Hold, SelectionRule } from './types.ts';
 import { readFilter } from './parse-filter.ts';
 import { readPin, readPlatforms, readPolicy, TAG_PATTERN } from './parse-policy.ts';
+import { readVerify } from './parse-verify.ts';
 import { child, describe, isMapping, readMapping, readOptionalMapping, readString, report, type IssueSink } from './reader.ts';
 import { DEFAULT_ENVIRONMENT } from './types.ts';
 
-const RULE_KEYS = ['policy', 'filter', 'platforms', 'pin'];
+const RULE_KEYS = ['policy', 'filter', 'platforms', 'pin', 'verify'];
 /** Kubernetes label value syntax: environments are cluster label values. */
 const ENVIRONMENT = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
@@ -19,8 +20,11 @@ function readOverride(sink: IssueSink, value: unknown, path: string, base: Selec
   const filter = m.filter === undefined ? base?.filter : readFilter(sink, m.filter, child(path, 'filter'));
   const platforms = m.platforms === undefined ? base?.platforms : readPlatforms(sink, m.platforms, child(path, 'platforms'));
   const pin = m.pin === undefined ? base?.pin : readPin(sink, m.pin, child(path, 'pin'));
+  // `verify: null` turns the gate off for this environment; absent inherits the watch's.
+  const verify = m.verify === undefined ? base?.verify : readVerify(sink, m.verify, child(path, 'verify'));
   if (policy === undefined || filter === undefined || platforms === undefined || pin === undefined) return undefined;
-  return { policy, filter, platforms, pin };
+  if (verify === undefined && m.verify !== undefined && m.verify !== null) return undefined;
+  return { policy, filter, platforms, pin, ...(verify && { verify }) };
 }
 
 export function readEnvironments(sink: IssueSink, value: unknown, path: string, base: SelectionRule | undefined): Record<string, SelectionRule> {

@@ -7,9 +7,10 @@ import { DEFAULTS } from './defaults.ts';
 import { defaultFilter, readFilter } from './parse-filter.ts';
 import { readEnvironments, readHolds } from './parse-environments.ts';
 import { readPin, readPlatforms, readPolicy } from './parse-policy.ts';
+import { readVerify } from './parse-verify.ts';
 import { child, isMapping, readList, readMapping, readString, report, type IssueSink } from './reader.ts';
 
-const WATCH_KEYS = ['name', 'image', 'policy', 'filter', 'platforms', 'pin', 'environments', 'holds', 'allowedApplicationSets'];
+const WATCH_KEYS = ['name', 'image', 'policy', 'filter', 'platforms', 'pin', 'environments', 'holds', 'allowedApplicationSets', 'verify'];
 // A watch name is a field in goTemplate's `{{ .images.<name>.tag }}`. Go's text/template lexes a field
 // as '.' followed by letters, digits and '_', and '.1web' as the number .1, so a name must start with
 // a letter or '_' (text/template/parse/lex.go, lexField and lexNumber).
@@ -49,7 +50,9 @@ function readRule(sink: IssueSink, m: Record<string, unknown>, path: string): Se
   const filter = m.filter === undefined ? defaultFilter() : readFilter(sink, m.filter, child(path, 'filter'));
   const platforms = readPlatforms(sink, m.platforms, child(path, 'platforms'));
   const pin = readPin(sink, m.pin, child(path, 'pin')) ?? DEFAULTS.pin;
-  return policy === undefined ? undefined : { policy, filter, platforms, pin };
+  const verify = m.verify === undefined ? undefined : readVerify(sink, m.verify, child(path, 'verify'));
+  if (policy === undefined || verify === undefined && m.verify !== undefined) return undefined;
+  return { policy, filter, platforms, pin, ...(verify && { verify }) };
 }
 
 function readGlobs(sink: IssueSink, value: unknown, path: string): string[] {

@@ -45,6 +45,24 @@ export interface FilterSpec {
   readonly extract?: string;
 }
 
+/** Keyless cosign verification: who signed (certificate identity) under which trust root. */
+export interface KeylessSpec {
+  /** The OIDC issuer in the signing certificate (Fulcio extension 1.3.6.1.4.1.57264.1.8). */
+  readonly issuer: string;
+  readonly subject?: string;
+  readonly subjectRegExp?: RegExp;
+  /** A Sigstore `trusted_root.json` the operator supplies; nothing is fetched at run time. */
+  readonly trustedRoot: SecretSource;
+}
+
+/** The supply-chain gate: a candidate is selectable only with a signature that verifies. */
+export interface VerifySpec {
+  readonly cosign: {
+    /** PEM public keys (SubjectPublicKeyInfo, as `cosign generate-key-pair` writes `cosign.pub`). */
+    readonly publicKeys: readonly SecretSource[];
+  };
+}
+
 /** Everything that decides one resolution: a watch's defaults, or those merged with one environment's override. */
 export interface SelectionRule {
   readonly policy: PolicySpec;
@@ -52,6 +70,8 @@ export interface SelectionRule {
   /** Platforms every selected image must provide; empty = no platform check. */
   readonly platforms: readonly Platform[];
   readonly pin: PinMode;
+  /** Signature verification; absent = every candidate is selectable. */
+  readonly verify?: VerifySpec;
 }
 
 export interface Hold {

@@ -53,7 +53,7 @@ test('messages name the problem and the fix', () => {
 
 test('an unknown key far from every allowed key lists the allowed keys', () => {
   const issues = issuesOf({ watches: [{ name: 'a', image: 'acme/a', policy: { lexical: {} }, colour: 'blue' }] });
-  assert.deepEqual(issues, [{ path: 'watches[0].colour', message: 'unknown key (allowed keys: name, image, policy, filter, platforms, pin, environments, holds, allowedApplicationSets)' }]);
+  assert.deepEqual(issues, [{ path: 'watches[0].colour', message: 'unknown key (allowed keys: name, image, policy, filter, platforms, pin, environments, holds, allowedApplicationSets, verify)' }]);
 });
 
 test('every problem is reported at once, across sections', () => {
