@@ -49,9 +49,16 @@ export function limitConnections(app: FastifyInstance, limits: ConnectionLimits,
       if (!raw.complete && !raw.socket.destroyed) raw.socket.destroy();
     }, limits.requestTimeoutMs);
     timer.unref();
-    const stop = (): void => clearTimeout(timer);
+    // A keep-alive socket carries many requests: each request's listeners go when it ends, or a
+    // connection Argo CD keeps open would gather one more 'close' listener per request.
+    const socket = raw.socket;
+    const stop = (): void => {
+      clearTimeout(timer);
+      reply.raw.off('finish', stop);
+      socket.off('close', stop);
+    };
     reply.raw.once('finish', stop);
-    raw.socket.once('close', stop);
+    socket.once('close', stop);
   });
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode < 400 && (request.routeOptions.url ?? '').startsWith('/api/')) unauthenticated.delete(request.raw.socket);

@@ -94,3 +94,26 @@ test('a webhook body over 256 KiB is refused with 413', async (t) => {
   assert.equal(res.statusCode, 413);
   await res.body.text();
 });
+
+test('a keep-alive connection carrying many requests gathers no listeners: each request takes its own away when it ends', async (t) => {
+  const fx = await startFixture(t);
+  const base = await listenOnce(fx.app);
+  const sockets = new Set<Socket>();
+  fx.app.server.on('connection', (s: Socket) => sockets.add(s));
+  // one connection, as the ApplicationSet controller's Go client keeps one per host
+  const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
+  t.after(() => agent.close());
+  const ask = async (): Promise<void> => {
+    const req = controllerRequest('apps');
+    const res = await request(`${base}${req.url}`, { method: 'POST', headers: req.headers, body: req.payload, dispatcher: agent });
+    await res.body.text();
+    assert.equal(res.statusCode, 200);
+  };
+  await ask();
+  assert.equal(sockets.size, 1);
+  const [socket] = [...sockets];
+  const before = socket!.listenerCount('close');
+  for (let i = 0; i < 30; i++) await ask();
+  assert.equal(sockets.size, 1, 'every request went over the one keep-alive connection');
+  assert.equal(socket!.listenerCount('close'), before, 'no close listener is left behind per request');
+});
