@@ -77,22 +77,45 @@ async function getParams(url: string, appSet: ApplicationSetDoc): Promise<ParamS
   return (JSON.parse(text) as { output: { parameters: ParamSet[] } }).output.parameters;
 }
 
-async function startService(dir: string, port: number): Promise<{ url: string; child: ResultPromise }> {
+/** How long the service may take to become ready: generous, since a busy machine starts it slowly. */
+const READY_DEADLINE_MS = 120_000;
+/** How long a pushed tag may take to reach the parameter sets; it normally takes well under a second. */
+const PUSH_DEADLINE_MS = 60_000;
+/** How much of the service's log the demo keeps, to show when a step fails. */
+const SERVICE_LOG_LIMIT = 64 * 1024;
+
+async function startService(dir: string, port: number): Promise<{ url: string; child: ResultPromise; log: () => string }> {
   const child = execa(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], { reject: false, env: { LOG_LEVEL: 'info' }, stdout: ['pipe'], stderr: 'inherit' });
+  let serviceLog = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    serviceLog = (serviceLog + chunk.toString('utf8')).slice(-SERVICE_LOG_LIMIT);
+  });
+  const log = (): string => serviceLog;
   cleanups.push(async () => {
     child.kill('SIGTERM');
     await child;
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200 && !stopping; i++) {
+  const deadline = performance.now() + READY_DEADLINE_MS;
+  while (performance.now() < deadline && !stopping) {
     const res = await request(`${url}/readyz`).catch(() => undefined);
     if (res) {
       await res.body.dump();
-      if (res.statusCode === 200) return { url, child };
+      if (res.statusCode === 200) return { url, child, log };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('the service did not become ready');
+  throw new Error(`the service did not become ready within ${READY_DEADLINE_MS / 1000} s; its log:\n${tail(log())}`);
+}
+
+/** The last lines of a log, for an error message. */
+function tail(text: string, lines = 30): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** The registry's log lines about delivering notifications (retries, failures). */
+function notificationLines(text: string): string {
+  return text.split('\n').filter((l) => /notif|webhook|retrying|sink/i.test(l)).join('\n');
 }
 
 function table(sets: readonly ParamSet[]): void {
@@ -234,13 +257,15 @@ clusters:
   await pushImage(reg, 'demo/web', '1.3.0', { created: '2026-01-10T00:00:00Z', label: 'web-1.3.0' });
   const pushedAt = performance.now();
   let after: ParamSet[] = before;
-  while (!stopping && performance.now() - pushedAt < 15_000) {
+  while (!stopping && performance.now() - pushedAt < PUSH_DEADLINE_MS) {
     after = await getParams(service.url, appSet);
     if (after.find((s) => s.name === 'prod-eu')?.images.web?.tag === '1.3.0') break;
     await new Promise((r) => setTimeout(r, 25));
   }
   const newProd = after.find((s) => s.name === 'prod-eu');
-  if (newProd?.images.web?.tag !== '1.3.0') throw new Error('the new tag did not arrive');
+  if (newProd?.images.web?.tag !== '1.3.0') {
+    throw new Error(`the new tag did not arrive within ${PUSH_DEADLINE_MS / 1000} s.\nThe registry's notification log:\n${tail(notificationLines(reg.log()))}\nThe service's log:\n${tail(service.log())}`);
+  }
   line(`the new tag is in the parameter sets ${(performance.now() - pushedAt).toFixed(0)} ms after the push finished (push took ${(pushedAt - t0).toFixed(0)} ms)`);
   table(after);
   const newApplication = applicationFor(appSet, newProd as unknown as Record<string, unknown>);
