@@ -20,7 +20,7 @@ const PURE_CORE = [
   '^src/cmp/(aliases|announce|documents|options|overrides|parameters|paths|rewrite|scalar|walk)[.]ts$',
   '^src/clusters/(secrets|selector|normalize)[.]ts$',
   '^src/webhooks/(distribution|dockerhub|ghcr|harbor|match)[.]ts$',
-  '^src/cache/staleness[.]ts$',
+  '^src/cache/(staleness|outcome)[.]ts$',
   '^src/shared/(secret-source|errors|clock)[.]ts$',
 ];
 

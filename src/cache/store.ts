@@ -1,19 +1,11 @@
 // The in-memory resolved-tag cache. One entry per (watch, environment): the current resolution,
 // a bounded history, and what the last scan said. Writers are the poller and the snapshot loader;
 // readers (generator, images API) subscribe to changes instead of polling it.
-import type { CacheEntry, CacheReader, RecordedError, Resolution, ScanSummary } from './types.ts';
+import type { CacheEntry, CacheReader } from './types.ts';
 import { entryKey } from './types.ts';
+import { applyOutcome, type RecordOutcome } from './outcome.ts';
 
-export type RecordOutcome =
-  | {
-      readonly kind: 'resolved';
-      /** The resolution to serve; `resolvedAt` is kept from the current one when nothing changed. */
-      readonly resolution: Resolution;
-      readonly held?: { readonly tag: string; readonly reason: string };
-      readonly summary: ScanSummary;
-      readonly at: string;
-    }
-  | { readonly kind: 'failed'; readonly error: RecordedError; readonly summary?: ScanSummary };
+export type { RecordOutcome };
 
 export interface ResolutionCache extends CacheReader {
   /**
@@ -49,120 +41,98 @@ export interface ResolutionCacheOptions {
   readonly autoCommit?: boolean;
 }
 
-function sameTarget(a: Resolution | undefined, b: Resolution): boolean {
-  return a !== undefined && a.tag === b.tag && a.digest === b.digest && a.ref === b.ref;
+/** How many earlier resolutions an entry keeps unless told otherwise: enough to roll back a few releases. */
+const DEFAULT_HISTORY_LIMIT = 10;
+
+/**
+ * Two views of the entries: what readers see (`committed`) and the latest state, ahead of it by the
+ * keys in `dirty`. Publishing copies captured keys across and tells the listeners.
+ */
+interface Staged {
+  readonly committed: Map<string, CacheEntry>;
+  readonly latest: Map<string, CacheEntry>;
+  readonly dirty: Set<string>;
+  readonly listeners: Set<(changed: readonly CacheEntry[]) => void>;
+  revision: number;
+}
+
+function publish(state: Staged, changed: readonly CacheEntry[]): void {
+  state.revision += 1;
+  for (const listener of state.listeners) listener(changed);
+}
+
+/** Publishes the given keys' entries (undefined = removed). */
+function publishKeys(state: Staged, captured: ReadonlyMap<string, CacheEntry | undefined>): void {
+  const changed: CacheEntry[] = [];
+  for (const [key, entry] of captured) {
+    if (entry) {
+      state.committed.set(key, entry);
+      changed.push(entry);
+    } else state.committed.delete(key);
+    if (state.latest.get(key) === entry) state.dirty.delete(key);
+  }
+  if (captured.size > 0) publish(state, changed);
+}
+
+function capture(state: Staged, keys: Iterable<string>): Map<string, CacheEntry | undefined> {
+  return new Map([...keys].map((key) => [key, state.latest.get(key)]));
+}
+
+function loadEntries(state: Staged, list: readonly CacheEntry[]): void {
+  state.committed.clear();
+  state.latest.clear();
+  state.dirty.clear();
+  for (const e of list) {
+    const entry = Object.freeze({ ...e });
+    state.committed.set(entryKey(e.watch, e.environment), entry);
+    state.latest.set(entryKey(e.watch, e.environment), entry);
+  }
+  publish(state, [...state.committed.values()]);
+}
+
+function retainKeys(state: Staged, keep: ReadonlySet<string>): void {
+  const removed: string[] = [];
+  for (const key of state.latest.keys()) {
+    if (!keep.has(key)) {
+      state.latest.delete(key);
+      removed.push(key);
+    }
+  }
+  // Dropping a removed watch's entries loses nothing a restart could bring back: publish at once.
+  publishKeys(state, capture(state, removed));
 }
 
 export function createResolutionCache(options: ResolutionCacheOptions = {}): ResolutionCache {
-  const historyLimit = options.historyLimit ?? 10;
+  const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const autoCommit = options.autoCommit ?? true;
-  /** What readers see. */
-  const committed = new Map<string, CacheEntry>();
-  /** Latest state, ahead of `committed` by the keys in `dirty`. */
-  const latest = new Map<string, CacheEntry>();
-  const dirty = new Set<string>();
-  const listeners = new Set<(changed: readonly CacheEntry[]) => void>();
-  let revision = 0;
-
-  function publish(changed: readonly CacheEntry[]): void {
-    revision += 1;
-    for (const listener of listeners) listener(changed);
-  }
-
-  function applyResolved(prev: CacheEntry | undefined, base: CacheEntry, o: Extract<RecordOutcome, { kind: 'resolved' }>): { entry: CacheEntry; moved: boolean } {
-    const current = prev?.current;
-    const moved = !sameTarget(current, o.resolution);
-    const resolution = moved || current === undefined ? o.resolution : { ...o.resolution, resolvedAt: current.resolvedAt };
-    const history = moved && current ? [current, ...(prev?.history ?? [])].slice(0, historyLimit) : (prev?.history ?? []);
-    const entry: CacheEntry = {
-      watch: base.watch,
-      environment: base.environment,
-      image: base.image,
-      current: resolution,
-      history,
-      lastCheckedAt: o.at,
-      lastScan: o.summary,
-      ...(o.held && { held: o.held }),
-    };
-    return { entry, moved };
-  }
-
-  /** Publishes the given keys' entries (undefined = removed). */
-  function publishKeys(captured: ReadonlyMap<string, CacheEntry | undefined>): void {
-    const changed: CacheEntry[] = [];
-    for (const [key, entry] of captured) {
-      if (entry) {
-        committed.set(key, entry);
-        changed.push(entry);
-      } else committed.delete(key);
-      if (latest.get(key) === entry) dirty.delete(key);
-    }
-    if (captured.size > 0) publish(changed);
-  }
-
-  function capture(keys: Iterable<string>): Map<string, CacheEntry | undefined> {
-    return new Map([...keys].map((key) => [key, latest.get(key)]));
-  }
-
-  function commit(): void {
-    publishKeys(capture(dirty));
-  }
-
+  const state: Staged = { committed: new Map(), latest: new Map(), dirty: new Set(), listeners: new Set(), revision: 0 };
+  const commit = (): void => publishKeys(state, capture(state, state.dirty));
   return {
-    get: (watch, environment) => committed.get(entryKey(watch, environment)),
-    entries: () => [...committed.values()],
-    latest: (watch, environment) => latest.get(entryKey(watch, environment)),
-    latestEntries: () => [...latest.values()],
+    get: (watch, environment) => state.committed.get(entryKey(watch, environment)),
+    entries: () => [...state.committed.values()],
+    latest: (watch, environment) => state.latest.get(entryKey(watch, environment)),
+    latestEntries: () => [...state.latest.values()],
     get revision() {
-      return revision;
+      return state.revision;
     },
     onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      state.listeners.add(listener);
+      return () => state.listeners.delete(listener);
     },
     record(watch, environment, image, outcome) {
       const key = entryKey(watch, environment);
-      const prev = latest.get(key);
-      const base: CacheEntry = prev ?? { watch, environment, image, history: [] };
-      let entry: CacheEntry;
-      let moved = false;
-      if (outcome.kind === 'resolved') {
-        ({ entry, moved } = applyResolved(prev, base, outcome));
-      } else {
-        // Last known good: the current resolution stays; only the error and check time change.
-        entry = { ...base, image, lastCheckedAt: outcome.error.at, lastError: outcome.error, ...(outcome.summary && { lastScan: outcome.summary }) };
-      }
-      latest.set(key, Object.freeze(entry));
-      dirty.add(key);
+      const { entry, moved } = applyOutcome(state.latest.get(key), { watch, environment, image }, outcome, historyLimit);
+      state.latest.set(key, Object.freeze(entry));
+      state.dirty.add(key);
       if (autoCommit) commit();
       return moved;
     },
     commit,
     checkpoint() {
-      const captured = capture(dirty);
-      return { entries: [...latest.values()], commit: () => publishKeys(captured) };
+      const captured = capture(state, state.dirty);
+      return { entries: [...state.latest.values()], commit: () => publishKeys(state, captured) };
     },
-    load(list) {
-      committed.clear();
-      latest.clear();
-      dirty.clear();
-      for (const e of list) {
-        const entry = Object.freeze({ ...e });
-        committed.set(entryKey(e.watch, e.environment), entry);
-        latest.set(entryKey(e.watch, e.environment), entry);
-      }
-      publish([...committed.values()]);
-    },
-    retain(keep) {
-      const removed: string[] = [];
-      for (const key of latest.keys()) {
-        if (!keep.has(key)) {
-          latest.delete(key);
-          removed.push(key);
-        }
-      }
-      // Dropping a removed watch's entries loses nothing a restart could bring back: publish at once.
-      publishKeys(capture(removed));
-    },
+    load: (list) => loadEntries(state, list),
+    retain: (keep) => retainKeys(state, keep),
   };
 }
