@@ -2,6 +2,7 @@
 // temporary file in the same directory, are fsynced, then renamed over the old file (rename is
 // atomic on POSIX file systems) and the directory is fsynced, so a crash at any moment leaves
 // either the old snapshot or the new one, never a torn file.
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { CacheEntry } from './types.ts';
@@ -19,8 +20,6 @@ export interface Snapshot {
   readonly scans: Readonly<Record<string, string>>;
 }
 
-let sequence = 0;
-
 function tempPrefix(path: string): string {
   return `.${basename(path)}.`;
 }
@@ -28,8 +27,10 @@ function tempPrefix(path: string): string {
 export async function saveSnapshot(path: string, snapshot: Snapshot): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `${tempPrefix(path)}${process.pid}.${++sequence}.tmp`);
-  const handle = await open(tmp, 'w', 0o600);
+  // Created exclusively under an unpredictable name: a file or symlink planted at a guessable name
+  // (the directory may be shared) is never followed or overwritten; `wx` fails instead.
+  const tmp = join(dir, `${tempPrefix(path)}${randomBytes(12).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', 0o600);
   try {
     await handle.writeFile(JSON.stringify(snapshot));
     await handle.sync();
@@ -96,7 +97,7 @@ export async function loadSnapshot(path: string): Promise<Snapshot | undefined> 
   };
 }
 
-/** Moves a corrupt cache file aside (kept for inspection) so the service can start empty. */
+/** Moves a corrupt or untrusted cache path aside (kept for inspection) so the service can start empty. */
 export async function setAside(path: string, now: number): Promise<string> {
   const target = `${path}.corrupt-${now}`;
   await rename(path, target);
