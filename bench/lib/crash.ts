@@ -55,6 +55,10 @@ async function readSnapshot(path: string): Promise<SnapshotView | undefined> {
   return { savedAt: data.savedAt, tags: Object.fromEntries(data.entries.map((e) => [e.watch, e.current?.tag ?? ''])) };
 }
 
+function byWatch(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function tagsOf(text: string): Record<string, string> {
   const set = paramSets({ status: 200, text, headers: {} })[0];
   return Object.fromEntries(Object.entries(set?.images ?? {}).map(([k, v]) => [k, v.tag]));
@@ -118,7 +122,8 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
         // A kill between the snapshot write and the first answer from it leaves a state on disk that
         // was never served: newer than anything served (checked below), so counted, not a fault.
         if (!seen.has(first)) writtenNotServed++;
-        if (JSON.stringify(tagsOf(first)) !== JSON.stringify(onDisk.tags)) fail(`round ${round}: first answer ${JSON.stringify(tagsOf(first))} differs from the snapshot ${JSON.stringify(onDisk.tags)}`);
+        // Compared as maps: the snapshot lists entries in the order scans finished, the answer in config order.
+        if (JSON.stringify(byWatch(tagsOf(first))) !== JSON.stringify(byWatch(onDisk.tags))) fail(`round ${round}: first answer ${JSON.stringify(tagsOf(first))} differs from the snapshot ${JSON.stringify(onDisk.tags)}`);
       }
       if (first !== undefined && lastServed !== undefined) {
         const was = tagsOf(lastServed);

@@ -7,16 +7,17 @@ import { configPathFrom } from '../config/load.ts';
 import { parseListen } from '../config/parse-server.ts';
 import { createLogger } from '../shared/log.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
+import { haSettingsFrom } from '../ha/settings.ts';
 import { startService } from '../service/start.ts';
 import { tuneHeapForService } from '../service/heap.ts';
 
-const USAGE = 'usage: argocd-image-plugins serve [--config FILE] [--listen HOST:PORT]\n';
+const USAGE = 'usage: argocd-image-plugins serve [--config FILE] [--listen HOST:PORT] [--ha]\n';
 
 export async function run(argv: readonly string[]): Promise<number> {
   tuneHeapForService();
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, listen: { type: 'string' } } }));
+    ({ values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, listen: { type: 'string' }, ha: { type: 'boolean' } } }));
   } catch (err) {
     process.stderr.write(`serve: ${describeError(err)}\n${USAGE}`);
     return 2;
@@ -25,7 +26,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const listen = values.listen === undefined ? undefined : parseListen(values.listen);
     if (values.listen !== undefined && !listen) throw new Error(`--listen "${values.listen}" is not HOST:PORT`);
-    const service = await startService({ configPath: configPathFrom(argv, process.env), logger, ...(listen && { listen }) });
+    const ha = values.ha ? haSettingsFrom(process.env) : undefined;
+    const service = await startService({ configPath: configPathFrom(argv, process.env), logger, ...(listen && { listen }), ...(ha && { ha }) });
     const signal = await Promise.race([once(process, 'SIGTERM').then(() => 'SIGTERM'), once(process, 'SIGINT').then(() => 'SIGINT')]);
     logger.info({ signal }, 'shutting down');
     await service.close();

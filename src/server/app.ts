@@ -45,9 +45,21 @@ export interface AppDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** Problems found in the config's files and variables, listed by /readyz. */
   readonly problems?: () => readonly { readonly field: string; readonly message: string }[];
+  /** The revision of the state answers are computed from (default: the cache's own revision). */
+  readonly stateRevision?: () => number | undefined;
+  /**
+   * Set when this replica serves a state shared by several (`serve --ha`): until it has one, getparams
+   * and images answer 503, never an empty or older list.
+   */
+  readonly shared?: boolean;
   /** Candidate tags with verdicts for the status page (reads the registry; the running service only). */
   readonly explain?: Explainer;
 }
+
+/** The response header naming the state revision an answer was computed from. */
+export const STATE_REVISION_HEADER = 'x-state-revision';
+
+const NO_SHARED_STATE = 'this replica has not received the shared state from the leader yet; Argo CD retries, or ask another replica';
 
 /**
  * How long an idle keep-alive connection stays open. Argo CD's ApplicationSet controller calls us
@@ -100,9 +112,12 @@ export async function buildService(deps: AppDeps): Promise<App> {
   };
 
   await app.register(async (scope) => {
-    scope.addHook('onRequest', async (request) => {
+    scope.addHook('onRequest', async (request, reply) => {
       const refused = checkToken(request.headers.authorization);
       if (refused) throw refused;
+      const revision = deps.stateRevision ? deps.stateRevision() : deps.cache.revision;
+      if (deps.shared && revision === undefined) throw serverError('NOT_READY', NO_SHARED_STATE);
+      if (revision !== undefined) void reply.header(STATE_REVISION_HEADER, String(revision));
     });
     registerGetParams(scope, createAnswerBook(deps), (outcome) => metrics.getParams.inc({ outcome }));
     registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem });

@@ -24,6 +24,12 @@ export interface PersisterOptions {
   readonly delayMs?: number;
   /** Wait before retrying a failed write (default 5 s). */
   readonly retryMs?: number;
+  /**
+   * The shared state of several replicas (ha/leader-role.ts): runs first; when it resolves false
+   * nothing is written or published to readers. Once it succeeded the state is durable in the
+   * Kubernetes API, so the file is only a warm start and a failed file write holds nothing back.
+   */
+  readonly publish?: (data: Omit<Snapshot, 'version' | 'savedAt'>) => Promise<boolean>;
 }
 
 export function createPersister(options: PersisterOptions): Persister {
@@ -36,12 +42,16 @@ export function createPersister(options: PersisterOptions): Persister {
     chain = chain.then(async () => {
       const started = options.now();
       const { data, written } = options.snapshot();
+      if (options.publish && !(await options.publish(data))) return;
       try {
         await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...data });
       } catch (err) {
-        options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
-        schedule(retryMs);
-        return;
+        if (options.publish) options.logger.warn({ err, path: options.path() }, 'warm-start snapshot write failed; the shared state holds the resolutions');
+        else {
+          options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
+          schedule(retryMs);
+          return;
+        }
       }
       written();
     });

@@ -4,20 +4,29 @@
 import { createMetadataStore, type MetadataStore } from '../cache/metadata.ts';
 import { createResolutionCache } from '../cache/store.ts';
 import type { ResolutionCache } from '../cache/store.ts';
+import type { Config } from '../config/types.ts';
 import type { ClientPool } from '../poller/clients.ts';
+import type { PollerHandle } from '../poller/types.ts';
 import { createPoller } from '../poller/poller.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ConfigState } from './config-state.ts';
-import { createPersister, type Persister } from './persist.ts';
+import { createPersister } from './persist.ts';
 import { restoreSnapshot } from './restore.ts';
 
+/** The resolved state as the service uses it, for one replica alone or one of several (ha/open.ts). */
 export interface ResolutionState {
   readonly cache: ResolutionCache;
-  readonly poller: ReturnType<typeof createPoller>;
-  readonly persister: Persister;
+  readonly poller: Pick<PollerHandle, 'rescan' | 'isReady'>;
   /** Facts that never change for a digest (platforms, created), shared with the status page's explanations. */
   readonly metadata: MetadataStore;
+  /** Starts polling (or, with several replicas, election and following). */
+  start(): void;
+  /** Stops polling and writes the state a last time. */
+  stop(): Promise<void>;
+  updateConfig(config: Config): void;
+  /** The revision of the state being served, sent with every answer (undefined before there is one). */
+  revision(): number | undefined;
 }
 
 export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {
@@ -47,5 +56,16 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;
-  return { cache, poller, persister, metadata };
+  return {
+    cache,
+    poller,
+    metadata,
+    start: () => poller.start(),
+    async stop() {
+      await poller.stop();
+      await persister.flush();
+    },
+    updateConfig: (next) => poller.updateConfig(next),
+    revision: () => cache.revision,
+  };
 }

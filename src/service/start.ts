@@ -14,6 +14,8 @@ import { createClientPool, type ClientPool } from '../poller/clients.ts';
 import { buildService } from '../server/app.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
+import { openReplicaState } from '../ha/open.ts';
+import type { HaSettings } from '../ha/settings.ts';
 import { openConfigState, type ConfigState } from './config-state.ts';
 import { openResolutionState, type ResolutionState } from './resolution-state.ts';
 import { createStartupChecks, type StartupChecks } from './startup-checks.ts';
@@ -28,6 +30,8 @@ export interface ServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Makes the Kubernetes client (tests bind it to a loopback API peer). */
   readonly connectKube?: (kubeconfig: string | undefined) => KubeClient;
+  /** Run as one of several replicas sharing their state through the Kubernetes API (`serve --ha`). */
+  readonly ha?: HaSettings;
 }
 
 export interface ServiceHandle {
@@ -55,14 +59,14 @@ async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
   const checks = createStartupChecks(logger, options.env);
   checks.check(config.current());
   const pool = createClientPool(config.current(), { logger, clock, ...(options.env && { env: options.env }) });
-  const state = await openResolutionState({ config, pool, logger, clock });
+  const state = options.ha ? await openReplicaState({ config, pool, logger, clock, settings: options.ha, ...(options.env && { env: options.env }) }) : await openResolutionState({ config, pool, logger, clock });
   const kube = createKubeAccess({ config: config.current, logger, ...(options.connectKube && { connect: options.connectKube }) });
   kube.unavailable();
   const clusters = createClusterSource({ config: () => config.current().clusters, readSecrets: clusterSecretReader(kube, logger), logger, clock });
   config.onChange((next) => {
     checks.check(next);
     pool.update(next);
-    state.poller.updateConfig(next);
+    state.updateConfig(next);
     kube.unavailable();
     void clusters.refresh();
   });
@@ -71,10 +75,9 @@ async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
 
 async function stopParts(parts: Parts, app: FastifyInstance): Promise<void> {
   await app.close();
-  await parts.state.poller.stop();
+  await parts.state.stop();
   parts.clusters.stop();
   parts.config.close();
-  await parts.state.persister.flush();
   await Promise.all([parts.pool.close(), parts.kube.close()]);
 }
 
@@ -92,6 +95,8 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     kube: parts.kube,
     clock,
     problems: parts.checks.problems,
+    stateRevision: state.revision,
+    ...(options.ha && { shared: true }),
     registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
     explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),
     ...(options.env && { env: options.env }),
@@ -105,7 +110,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     throw err;
   }
   clusters.start();
-  state.poller.start();
+  state.start();
   options.logger.info({ url, watches: config.current().watches.length, clusters: clusters.inventory().clusters.length }, 'listening');
   let closing: Promise<void> | undefined;
   return { url, app, config, close: () => (closing ??= stopParts(parts, app)) };

@@ -6,6 +6,7 @@ import type { ClustersErrorCode } from '../clusters/errors.ts';
 import type { CmpErrorCode } from '../cmp/errors.ts';
 import type { ConfigErrorCode } from '../config/errors.ts';
 import type { GeneratorErrorCode } from '../generator/errors.ts';
+import type { ReplicasErrorCode } from '../ha/errors.ts';
 import type { KubeErrorCode } from '../kube/errors.ts';
 import type { PolicyErrorCode } from '../policy/errors.ts';
 import type { RegistryErrorCode } from '../registry/errors.ts';
@@ -22,6 +23,7 @@ export type ErrorCode =
   | CmpErrorCode
   | ConfigErrorCode
   | GeneratorErrorCode
+  | ReplicasErrorCode
   | KubeErrorCode
   | PolicyErrorCode
   | RegistryErrorCode

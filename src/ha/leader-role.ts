@@ -1,0 +1,89 @@
+// What a replica does while it leads: poll the registries into the shared cache, publish every
+// change as the next revision of the shared state (fenced; only what was published is then served),
+// keep the local snapshot file as a warm start, and act on the rescan requests followers record.
+// Everything stops when leadership ends.
+import type { MetadataStore } from '../cache/metadata.ts';
+import type { ResolutionCache } from '../cache/store.ts';
+import type { Config } from '../config/types.ts';
+import type { ClientPool } from '../poller/clients.ts';
+import { createPoller } from '../poller/poller.ts';
+import type { Clock } from '../shared/clock.ts';
+import { describeError } from '../shared/errors.ts';
+import type { Logger } from '../shared/log.ts';
+import { createPersister, type Persister } from '../service/persist.ts';
+import type { RequestChannel } from './requests.ts';
+import { stateText, type StateData } from './state-data.ts';
+import type { StateStore } from './state-store.ts';
+
+export interface LeaderRoleDeps {
+  readonly config: () => Config;
+  readonly pool: ClientPool;
+  readonly cache: ResolutionCache;
+  /** Already holding `base`'s metadata. */
+  readonly metadata: MetadataStore;
+  readonly store: StateStore;
+  readonly requests: RequestChannel;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly isLeader: () => boolean;
+  /** Called with the revision once a published state is served. */
+  readonly onPublished: (revision: number) => void;
+}
+
+export interface LeaderRole {
+  readonly poller: ReturnType<typeof createPoller>;
+  readonly persister: Persister;
+  stop(): Promise<void>;
+}
+
+/** Starts leading from `base`, the newest state known (shared, else the local warm start). */
+export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefined, publishAtOnce: boolean): LeaderRole {
+  const { metadata } = deps;
+  const live: { poller?: ReturnType<typeof createPoller> } = {};
+  let published = 0;
+  const persister = createPersister({
+    path: () => deps.config().cache.path,
+    snapshot: () => {
+      const checkpoint = deps.cache.checkpoint();
+      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {} }, written: () => (checkpoint.commit(), deps.onPublished(published)) };
+    },
+    publish: async (data) => {
+      const revision = await deps.store.publish(stateText(data));
+      if (revision === undefined) {
+        // Still leading: the API was unreachable, try again soon. Otherwise the new leader publishes.
+        if (deps.isLeader()) persister.soon();
+        return false;
+      }
+      published = revision;
+      return true;
+    },
+    now: () => deps.clock.now(),
+    logger: deps.logger,
+  });
+  const poller = createPoller({
+    config: deps.config(),
+    clientFor: (host) => deps.pool.clientFor(host),
+    cache: deps.cache,
+    metadata,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(base && { restoredScans: base.scans }),
+    onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
+  });
+  live.poller = poller;
+  const abort = new AbortController();
+  const receiving = deps.requests.receive((r) => {
+    void poller.rescan(r.image, r.reason, { tags: r.tags }).catch((err: unknown) => deps.logger.warn({ err: describeError(err), image: r.image }, 'requested rescan failed'));
+  }, abort.signal);
+  poller.start();
+  if (publishAtOnce) void persister.flush();
+  return {
+    poller,
+    persister,
+    async stop() {
+      abort.abort();
+      await poller.stop();
+      await receiving;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The resolved state of one replica among several (`serve --ha`): the shared state in ConfigMaps,
+// the Lease election, the rescan requests, all through one Kubernetes client made from the pod's
+// service account (or KUBECONFIG outside a cluster). The local snapshot file is read as a warm start.
+import { createResolutionCache } from '../cache/store.ts';
+import type { ClientPool } from '../poller/clients.ts';
+import { createObjectClient } from '../kube/objects.ts';
+import { resolveConnection } from '../kube/connection.ts';
+import { createTransport } from '../kube/transport.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/log.ts';
+import type { ConfigState } from '../service/config-state.ts';
+import type { ResolutionState } from '../service/resolution-state.ts';
+import { restoreSnapshot } from '../service/restore.ts';
+import { createElection } from './election.ts';
+import { createReplica } from './replica.ts';
+import { createRequestChannel } from './requests.ts';
+import type { HaSettings } from './settings.ts';
+import { createStateStore } from './state-store.ts';
+
+export const STATE_LABELS = { 'app.kubernetes.io/name': 'argocd-image-plugins', 'app.kubernetes.io/component': 'state' } as const;
+
+export async function openReplicaState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock; settings: HaSettings; env?: NodeJS.ProcessEnv }): Promise<ResolutionState> {
+  const { config, settings, clock, logger } = deps;
+  // Requests must end well within the renew deadline, so a hung call cannot keep a leader in place.
+  const transport = createTransport(resolveConnection({ ...(deps.env && { env: deps.env }) }), Math.max(500, Math.floor(settings.renewDeadlineMs / 3)));
+  const objects = createObjectClient(transport);
+  const election = createElection({ objects, namespace: settings.namespace, name: settings.leaseName, identity: settings.identity, leaseDurationMs: settings.leaseDurationMs, renewDeadlineMs: settings.renewDeadlineMs, retryPeriodMs: settings.retryPeriodMs, clock, logger });
+  const store = createStateStore({ objects, namespace: settings.namespace, name: settings.stateName, labels: STATE_LABELS, logger, isLeader: election.isLeader });
+  const requests = createRequestChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
+  const warm = await restoreSnapshot(config.current().cache.path, logger, clock.now());
+  const cache = createResolutionCache({ autoCommit: false });
+  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, ...(warm && { warm }) });
+  logger.info({ identity: settings.identity, lease: `${settings.namespace}/${settings.leaseName}`, state: `${settings.namespace}/${settings.stateName}` }, 'running as one of several replicas');
+  return {
+    cache,
+    poller: replica,
+    metadata: replica.metadata,
+    start: () => replica.start(),
+    async stop() {
+      await replica.stop();
+      await transport.close();
+    },
+    updateConfig: (next) => replica.updateConfig(next),
+    revision: () => replica.revision(),
+  };
+}

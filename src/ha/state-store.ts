@@ -1,0 +1,116 @@
+// The shared resolved state in ConfigMaps (state-codec.ts lays it out). The leader publishes each
+// new state as the next revision: shards first, then the head, the head's update fenced by the
+// resourceVersion this replica last read or wrote, so a leader that lost its Lease and missed a
+// newer write gets 409 KUBE_CONFLICT and can never overwrite it. Every replica follows the head
+// with a watch and hands on each newer, consistent revision; an older or torn one is ignored, so
+// what a replica serves never goes backwards.
+import { isAppError, describeError } from '../shared/errors.ts';
+import type { Logger } from '../shared/log.ts';
+import type { KubeObject, ObjectClient, ObjectMeta } from '../kube/objects.ts';
+import { assemble, encodeState, headFromData, headToData, type HeadData } from './state-codec.ts';
+
+export interface SharedState {
+  readonly revision: number;
+  readonly text: string;
+}
+
+export interface StateStoreOptions {
+  readonly objects: ObjectClient;
+  readonly namespace: string;
+  /** The head ConfigMap's name; shards are `<name>-<i>`. */
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly logger: Logger;
+  /** Checked before every write: only the leader writes. */
+  readonly isLeader: () => boolean;
+  readonly shardBytes?: number;
+}
+
+export interface StateStore {
+  /** Writes `text` as the next revision; undefined when fenced out (not leader, or someone wrote first). */
+  publish(text: string): Promise<number | undefined>;
+  /** The current consistent state in the API (undefined when there is none yet). */
+  read(): Promise<SharedState | undefined>;
+  /** Hands on every newer consistent revision until `signal` aborts. */
+  follow(onState: (state: SharedState) => void, signal: AbortSignal): Promise<void>;
+  /** The highest revision read, followed or published (0 before any). */
+  revision(): number;
+}
+
+export function createStateStore(options: StateStoreOptions): StateStore {
+  const { objects, namespace, name } = options;
+  const log = options.logger.child({ module: 'state', configMap: `${namespace}/${name}` });
+  let head: ObjectMeta | undefined;
+  let seen = 0;
+  const shardMeta = new Map<number, ObjectMeta>();
+  const shardName = (i: number): string => `${name}-${i}`;
+
+  async function load(object: KubeObject, parsed: HeadData): Promise<SharedState | undefined> {
+    const shards = [];
+    for (let i = 0; i < parsed.shards; i++) shards.push((await objects.get('configmaps', namespace, shardName(i)))?.data);
+    const text = assemble(parsed, shards);
+    if (text === undefined) {
+      log.warn({ revision: parsed.revision }, 'state shards do not match their head (a write in progress); keeping the last good state');
+      return undefined;
+    }
+    head = object.metadata;
+    seen = Math.max(seen, parsed.revision);
+    return { revision: parsed.revision, text };
+  }
+
+  async function writeShard(i: number, revision: number, chunk: string): Promise<void> {
+    const data = { revision: String(revision), chunk };
+    const meta = shardMeta.get(i) ?? (await objects.get('configmaps', namespace, shardName(i)))?.metadata;
+    const written = meta ? await objects.update('configmaps', namespace, { metadata: meta, data }) : await objects.create('configmaps', namespace, { metadata: { name: shardName(i), labels: options.labels }, data });
+    shardMeta.set(i, written.metadata);
+  }
+
+  async function publish(text: string): Promise<number | undefined> {
+    if (!options.isLeader()) return undefined;
+    if (!head) await read();
+    const revision = seen + 1;
+    const encoded = encodeState(text, revision, options.shardBytes);
+    try {
+      for (const [i, chunk] of encoded.shards.entries()) await writeShard(i, revision, chunk);
+      if (!options.isLeader()) return undefined;
+      const data = headToData(encoded.head);
+      const written = head ? await objects.update('configmaps', namespace, { metadata: head, data }) : await objects.create('configmaps', namespace, { metadata: { name, labels: options.labels }, data });
+      head = written.metadata;
+      seen = revision;
+      return revision;
+    } catch (err) {
+      shardMeta.clear();
+      if (isAppError(err) && err.code === 'KUBE_CONFLICT') {
+        log.warn({ revision }, 'state write fenced out: another writer changed it first');
+        head = undefined;
+      } else log.warn({ err: describeError(err), revision }, 'state write failed');
+      return undefined;
+    }
+  }
+
+  async function read(): Promise<SharedState | undefined> {
+    const object = await objects.get('configmaps', namespace, name);
+    const parsed = object && headFromData(object.data);
+    if (!object || !parsed) return undefined;
+    // The writer fences on this head even when its shards are torn (a stale leader's half write).
+    head = object.metadata;
+    seen = Math.max(seen, parsed.revision);
+    return load(object, parsed);
+  }
+
+  async function follow(onState: (state: SharedState) => void, signal: AbortSignal): Promise<void> {
+    let chain: Promise<void> = Promise.resolve();
+    await objects.watch('configmaps', namespace, name, (type, object) => {
+      const parsed = type === 'DELETED' ? undefined : headFromData(object.data);
+      if (!parsed) return;
+      chain = chain.then(async () => {
+        if (parsed.revision <= seen) return;
+        const state = await load(object, parsed).catch((err: unknown) => void log.warn({ err: describeError(err) }, 'state shards unreadable'));
+        if (state) onState(state);
+      });
+    }, { signal, retryMs: 500, onError: (err) => log.warn({ err: describeError(err) }, 'state watch broke; reconnecting') });
+    await chain;
+  }
+
+  return { publish, read, follow, revision: () => seen };
+}

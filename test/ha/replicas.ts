@@ -1,0 +1,123 @@
+// Several real `serve --ha` processes against the loopback Kubernetes API peer and a real registry:
+// each with its own token (so the peer can cut one off), its own cache file, short Lease timings.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { execa, type ResultPromise } from 'execa';
+import { request } from 'undici';
+import { stringify } from 'yaml';
+import { startKubeApi, type KubeApiPeer } from '../helpers/kube-api.ts';
+
+const CLI = new URL('../../dist/cli.mjs', import.meta.url).pathname;
+export const TOKEN = 'ha-test-token-5d1e';
+export const WEBHOOK_SECRET = 'ha-webhook-secret-9b2c';
+export const TIMING = { lease: 2, renew: 1.5, retry: 0.25 };
+
+export interface ReplicaProcess {
+  readonly id: string;
+  readonly child: ResultPromise;
+  url: string;
+  readonly lines: string[];
+  exited: boolean;
+}
+
+export interface Cluster {
+  readonly api: KubeApiPeer;
+  readonly dir: string;
+  readonly replicas: ReplicaProcess[];
+  start(id: string): Promise<ReplicaProcess>;
+  leader(): string;
+}
+
+export async function startCluster(t: TestContext, registry: { host: string; url: string }, ids: readonly string[]): Promise<Cluster> {
+  const all = [{ verbs: ['*'], resources: ['*'] }];
+  const api = await startKubeApi(t, { tokens: Object.fromEntries(ids.map((id) => [`sa-${id}`, all])), bookmarkMs: 500 });
+  const dir = await mkdtemp(join(tmpdir(), 'aip-ha-'));
+  await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+  await writeFile(join(dir, 'webhook'), `${WEBHOOK_SECRET}\n`);
+  const replicas: ReplicaProcess[] = [];
+  t.after(async () => {
+    for (const r of replicas) r.child.kill('SIGKILL');
+    await Promise.allSettled(replicas.map((r) => r.child));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function start(id: string): Promise<ReplicaProcess> {
+    const kubeconfig = join(dir, `kubeconfig-${id}`);
+    await writeFile(kubeconfig, stringify({ 'current-context': 'peer', contexts: [{ name: 'peer', context: { cluster: 'peer', user: 'u' } }], clusters: [{ name: 'peer', cluster: { server: api.url } }], users: [{ name: 'u', user: { token: `sa-${id}` } }] }));
+    const config = join(dir, `config-${id}.yaml`);
+    await writeFile(config, stringify({
+      server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false, webhooks: { secretFile: join(dir, 'webhook') } },
+      polling: { intervalSeconds: 3600 },
+      cache: { path: join(dir, `cache-${id}.json`) },
+      registries: [{ host: registry.host, url: registry.url, insecure: true }],
+      watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
+      clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
+    }));
+    const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(TIMING.lease), HA_RENEW_DEADLINE_SECONDS: String(TIMING.renew), HA_RETRY_PERIOD_SECONDS: String(TIMING.retry) };
+    const child = execa(process.execPath, [CLI, 'serve', '--ha', '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
+    const replica: ReplicaProcess = { id, child, url: '', lines: [], exited: false };
+    void child.then(() => (replica.exited = true));
+    replicas.push(replica);
+    replica.url = await new Promise<string>((resolve, reject) => {
+      let buffer = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffer += String(chunk);
+        let i;
+        while ((i = buffer.indexOf('\n')) !== -1) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 1);
+          replica.lines.push(line);
+          const m = /"url":"([^"]+)".*"msg":"listening"/.exec(line);
+          if (m) resolve(m[1]!);
+        }
+      });
+      void child.then((r) => reject(new Error(`replica ${id} exited ${r.exitCode}: ${String(r.stderr)}\n${replica.lines.join('\n')}`)));
+    });
+    return replica;
+  }
+
+  for (const id of ids) await start(id);
+  return {
+    api,
+    dir,
+    replicas,
+    start,
+    leader: () => String((api.objects.get('leases', 'argocd', 'argocd-image-plugins')?.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? ''),
+  };
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly revision: number | undefined;
+  readonly text: string;
+}
+
+export async function ask(url: string): Promise<Answer> {
+  try {
+    const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
+    const header = res.headers['x-state-revision'];
+    return { status: res.statusCode, revision: header === undefined ? undefined : Number(header), text: await res.body.text() };
+  } catch (err) {
+    return { status: 0, revision: undefined, text: String(err) };
+  }
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 30_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function tagOf(text: string): string | undefined {
+  try {
+    return (JSON.parse(text) as { output: { parameters: Array<{ images: { web: { tag: string } } }> } }).output.parameters[0]?.images.web.tag;
+  } catch {
+    return undefined;
+  }
+}
