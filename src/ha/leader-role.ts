@@ -10,7 +10,7 @@ import { createPoller } from '../poller/poller.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
-import { createPersister, type Persister } from '../service/persist.ts';
+import { createPersister, type Persister } from '../cache/persist.ts';
 import type { RequestChannel } from './requests.ts';
 import { stateText, type StateData } from './state-data.ts';
 import type { StateStore } from './state-store.ts';

@@ -11,7 +11,7 @@ import { createPoller } from '../poller/poller.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ConfigState } from './config-state.ts';
-import { createPersister } from './persist.ts';
+import { createPersister } from '../cache/persist.ts';
 import { restoreSnapshot } from './restore.ts';
 
 /** The resolved state as the service uses it, for one replica alone or one of several (ha/open.ts). */

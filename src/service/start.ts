@@ -14,7 +14,7 @@ import { createClientPool, type ClientPool } from '../poller/clients.ts';
 import { buildService } from '../server/app.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
-import { openReplicaState } from '../ha/open.ts';
+import { openReplicaState } from './replica-state.ts';
 import type { HaSettings } from '../ha/settings.ts';
 import { openConfigState, type ConfigState } from './config-state.ts';
 import { openResolutionState, type ResolutionState } from './resolution-state.ts';

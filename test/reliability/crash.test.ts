@@ -21,7 +21,7 @@ test('SIGKILL at random moments while resolutions change: the cache always loads
 
 // Safety rule "never downgrade silently" across a crash: once getparams has served a resolution,
 // Argo CD has it in the Application spec; a restart must not answer an older one. Today the change
-// is written 250 ms after the scan (src/service/persist.ts debounce) and published to getparams at
+// is written 250 ms after the scan (src/cache/persist.ts debounce) and published to getparams at
 // once (src/cache/store.ts record → answer book), and a restart inside the poll interval does not
 // re-scan (src/poller/poller.ts restoredScans), so a crash in that window serves the older tag for
 // up to one interval.

@@ -8,14 +8,14 @@ import { resolveConnection } from '../kube/connection.ts';
 import { createTransport } from '../kube/transport.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
-import type { ConfigState } from '../service/config-state.ts';
-import type { ResolutionState } from '../service/resolution-state.ts';
-import { restoreSnapshot } from '../service/restore.ts';
-import { createElection } from './election.ts';
-import { createReplica } from './replica.ts';
-import { createRequestChannel } from './requests.ts';
-import type { HaSettings } from './settings.ts';
-import { createStateStore } from './state-store.ts';
+import { createElection } from '../ha/election.ts';
+import { createReplica } from '../ha/replica.ts';
+import { createRequestChannel } from '../ha/requests.ts';
+import type { HaSettings } from '../ha/settings.ts';
+import { createStateStore } from '../ha/state-store.ts';
+import type { ConfigState } from './config-state.ts';
+import type { ResolutionState } from './resolution-state.ts';
+import { restoreSnapshot } from './restore.ts';
 
 export const STATE_LABELS = { 'app.kubernetes.io/name': 'argocd-image-plugins', 'app.kubernetes.io/component': 'state' } as const;
 
