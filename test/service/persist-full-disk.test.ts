@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createResolutionCache } from '../../src/cache/store.ts';
 import { loadSnapshot } from '../../src/cache/snapshot.ts';
-import { createPersister } from '../../src/service/persist.ts';
+import { createPersister } from '../../src/cache/persist.ts';
 import { capturingLogger, record } from '../generator/fixture.ts';
 
 const run = promisify(execFile);
