@@ -1,6 +1,6 @@
 // Watches a running service from outside, as Argo CD would: getparams for each watch on a short
 // period, /api/v1/images for the staleness flags, and checks on every answer the safety rules of
-// architecture.md: never 2xx with an empty list, never a digest the registry did not give for that
+// The invariants: never 2xx with an empty list, never a digest the registry did not give for that
 // tag, never a resolution that moves backwards, and (once a last good exists) never an error.
 import semver from 'semver';
 import { getParams, imageStates, paramSets } from './service.ts';

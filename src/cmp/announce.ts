@@ -1,5 +1,5 @@
 // `cmp parameters`: the dynamic parameter announcement Argo CD shows in the Application's UI
-// (argocd-protocols.md B.3): a JSON array of {name, title, tooltip, collectionType, map|array}.
+// (Argo CD's config-management-plugins.md): a JSON array of {name, title, tooltip, collectionType, map|array}.
 // The `images` map lists every image the app uses with what it currently resolves to: the override
 // when one is given, otherwise the reference written in the manifests. Pure.
 import type { ImageUse } from './rewrite.ts';

@@ -1,5 +1,5 @@
 // Error codes of the CMP sidecar. Each one ends the command with a non-zero exit and a one-paragraph
-// reason on stderr, which Argo CD shows on the Application (argocd-protocols.md B.6), so every
+// reason on stderr, which Argo CD shows on the Application (Argo CD's config-management-plugins.md), so every
 // message names the input at fault and how to fix it. Never put a secret in a message.
 import { AppError, type AppErrorOptions } from '../shared/errors.ts';
 

@@ -1,7 +1,7 @@
 // The opt-in fallback for Applications that no ApplicationSet generates: with no overrides in the
 // spec and ARGOCD_IMAGE_PLUGINS_URL set on the sidecar, ask the service for its current resolutions
 // (`GET /api/v1/images`, Bearer token). Any failure is an error: rendering with stale tags would be
-// a silent lie. Note the price (argocd-protocols.md Part C): the result is not in Argo CD's cache key,
+// a silent lie. Note the price (Argo CD's config-management-plugins.md): the result is not in Argo CD's cache key,
 // so the service marks such Applications for a hard refresh when a resolution changes.
 import { readFileSync } from 'node:fs';
 import { cmpError } from './errors.ts';

@@ -1,6 +1,6 @@
 // `cmp generate`: render the source, rewrite image references in place, print the manifests.
 // stdout carries manifests only and is written once, at the very end, after every check passed;
-// on any doubt the command fails with stdout empty (architecture.md, safety rules).
+// on any doubt the command fails with stdout empty (a safety rule).
 import { loadOptions, type CmpIo } from './context.ts';
 import { startDeadline } from './deadline.ts';
 import { cmpError } from './errors.ts';

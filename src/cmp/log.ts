@@ -1,7 +1,7 @@
 // The CMP's stderr. A render must start fast (the sidecar runs it for every render of every app), and
 // it writes one summary line, so instead of loading pino it writes the same record shape pino would
 // (numeric level, time, name, msg) through this small writer. The failure reason is plain text:
-// Argo CD shows stderr verbatim on the Application when the command fails (argocd-protocols.md B.6).
+// Argo CD shows stderr verbatim on the Application when the command fails (Argo CD's config-management-plugins.md).
 import type { Clock } from '../shared/clock.ts';
 import { isAppError } from '../shared/errors.ts';
 

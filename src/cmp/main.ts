@@ -1,6 +1,6 @@
 // `argocd-image-plugins cmp <init|generate|parameters>`: the commands plugin.yaml gives
 // argocd-cmp-server, which runs them without a shell in a fresh copy of the repository, in the
-// application's directory (argocd-protocols.md B.6). Exit codes: 0 success, 1 failure (the reason
+// application's directory (Argo CD's config-management-plugins.md). Exit codes: 0 success, 1 failure (the reason
 // on stderr, stdout empty), 2 usage.
 import { writeSync } from 'node:fs';
 import { systemClock } from '../shared/clock.ts';

@@ -1,6 +1,6 @@
 // Everything a CMP command needs to know, read from its environment. Two kinds of settings:
 // - per Application, from `spec.source.plugin.env` (arriving as ARGOCD_ENV_<name>, name case kept)
-//   and `spec.source.plugin.parameters` (ARGOCD_APP_PARAMETERS), argocd-protocols.md B.7/B.8;
+//   and `spec.source.plugin.parameters` (ARGOCD_APP_PARAMETERS), Argo CD's config-management-plugins.md;
 // - per sidecar, from the sidecar container's own env (ARGOCD_IMAGE_PLUGINS_*). An Application
 //   cannot set those: Argo CD only passes ARGOCD_ENV_-prefixed names from the spec.
 // Pure: the environment is an argument.

@@ -1,5 +1,5 @@
 // ARGOCD_APP_PARAMETERS: the Application's `spec.source.plugin.parameters`, as a compact JSON array
-// (argocd-protocols.md B.8). Absent when the Application has no plugin section, the text `null` when
+// (Argo CD's config-management-plugins.md). Absent when the Application has no plugin section, the text `null` when
 // it has no parameters; otherwise one object per parameter with any of `string` / `array` / `map`.
 // Pure: parse, then pick the parameters this plugin announces.
 import { cmpError } from './errors.ts';

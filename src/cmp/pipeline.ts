@@ -1,6 +1,6 @@
 // From rendered sources to the one manifest stream Argo CD reads: rewrite each source, apply the
 // directory rules for files that are not manifests, and join the texts with document separators
-// (argocd-protocols.md B.9: a YAML stream, or a stream of JSON objects when the output starts with
+// (Argo CD's config-management-plugins.md: a YAML stream, or a stream of JSON objects when the output starts with
 // `{`, so a JSON file followed by YAML needs a leading `---`). Pure.
 import { looksLikeObject, makeProbe } from './documents.ts';
 import { cmpError } from './errors.ts';

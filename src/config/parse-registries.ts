@@ -1,6 +1,6 @@
 // `registries[]`: where each registry host's Distribution API lives and how to reach it.
 // Hosts that watches use but the list does not name get an anonymous entry with the defaults, so
-// the poller never has to guess a URL (architecture.md: no request goes anywhere the config does not name).
+// the poller never has to guess a URL (no request goes anywhere the config does not name).
 import { DOCKER_HUB, parseImageRef } from '../image/reference.ts';
 import type { RegistryAuth, RegistryConfig } from './types.ts';
 import { DEFAULTS, DOCKER_HUB_URL } from './defaults.ts';

@@ -1,5 +1,5 @@
 // Secret references: `{ file: PATH }` or `{ env: NAME }`, plus the `xxxFile: PATH` shorthand.
-// The config never holds a secret value itself (architecture.md, "Secrets stay secret").
+// The config never holds a secret value itself ("Secrets stay secret").
 import type { SecretSource } from './types.ts';
 import { child, describe, isMapping, readMapping, readString, report, type IssueSink } from './reader.ts';
 

@@ -1,5 +1,5 @@
 // Which watches an ApplicationSet may request. A watch's `allowedApplicationSets` holds name
-// globs; empty means any. `applicationSetName` carries no namespace (argocd-protocols.md A.5), so
+// globs; empty means any. `applicationSetName` carries no namespace (Argo CD's applicationset/services/plugin), so
 // two ApplicationSets with the same name in different namespaces cannot be told apart: the
 // patterns restrict by name only (docs/generator.md says so). Pure.
 import picomatch from 'picomatch';

@@ -1,6 +1,6 @@
 // Error codes of the plugin generator (see docs/errors.md). Every one is a non-2xx answer: the
 // ApplicationSet controller then keeps the existing Applications and retries in 3 minutes
-// (argocd-protocols.md A.8), which is the whole point of answering an error rather than guessing.
+// (Argo CD's applicationset/services/plugin), which is the whole point of answering an error rather than guessing.
 import { AppError } from '../shared/errors.ts';
 
 export type GeneratorErrorCode =

@@ -1,8 +1,8 @@
 // `input.parameters` of the plugin generator, parsed: which watches, which clusters, and whether an
-// empty answer is intended. The controller sends the raw JSON (argocd-protocols.md A.5); in a
+// empty answer is intended. The controller sends the raw JSON (Argo CD's applicationset/services/plugin); in a
 // matrix every templated value arrives as a string, so booleans are also accepted as "true"/"false".
 // The input only *selects* among configured watches and clusters; it never carries a registry,
-// URL or pattern (architecture.md, "No request goes anywhere the config does not name"). Pure.
+// URL or pattern ("No request goes anywhere the config does not name"). Pure.
 import type { LabelSelector, SelectorOperator, SelectorRequirement } from '../clusters/selector.ts';
 import { EVERYTHING } from '../clusters/selector.ts';
 import type { AppError } from '../shared/errors.ts';

@@ -1,5 +1,5 @@
 // The parameter sets: one per selected cluster, with the keys Argo CD's cluster generator emits
-// (argocd-protocols.md Part E) plus the resolved images. Every leaf is a string, because the
+// (Argo CD's cluster generator parameters) plus the resolved images. Every leaf is a string, because the
 // controller prints numbers as `1e+06` (A.6). Pure: config, cache and clusters in, sets out.
 import { createHash } from 'node:crypto';
 import type { CacheReader, Resolution } from '../cache/types.ts';

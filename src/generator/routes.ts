@@ -1,5 +1,5 @@
 // POST /api/v1/getparams.execute, the ApplicationSet plugin generator protocol
-// (argocd-protocols.md A.5–A.8). The Bearer token is checked by the server's auth hook before
+// (Argo CD's applicationset/services/plugin). The Bearer token is checked by the server's auth hook before
 // this handler runs. Answers are byte strings from the answer book, serialised once by this
 // route's response schema. A client that accepts gzip (Argo CD's does) gets the answer's cached gzip
 // coding once it is ready; `Vary` tells caches the representation depends on Accept-Encoding.

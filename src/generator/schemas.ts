@@ -1,6 +1,6 @@
-// JSON Schemas of the getparams exchange (argocd-protocols.md A.5, A.6). The response schema names
-// every key: Fastify serialises with fast-json-stringify, which silently drops undeclared keys
-// (style.md §2), so a vague `{ type: 'object' }` would answer `[{}]`. test/generator/routes.test.ts
+// JSON Schemas of the getparams exchange (Argo CD's applicationset/services/plugin). The response schema names
+// every key: Fastify serialises with fast-json-stringify, which silently drops undeclared keys,
+// so a vague `{ type: 'object' }` would answer `[{}]`. test/generator/routes.test.ts
 // reads the bytes on the wire to keep this honest.
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;

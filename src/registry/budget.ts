@@ -1,6 +1,6 @@
 // Per-registry request budget (how many requests one poll cycle may send) and requests-per-second
 // pacing (requests are spaced 1/rps apart). Registries meter by client, not by repository (Docker Hub
-// pull limits, GHCR per-organisation throttling, anchors.md §d), so one budget serves every
+// pull limits, GHCR per-organisation throttling), so one budget serves every
 // repository of a registry. Time comes from the injected clock; waiting from the injected sleep.
 import type { Clock } from '../shared/clock.ts';
 

@@ -1,5 +1,5 @@
 // Manifest media types and the Accept list sent on every manifest request.
-// Always all four (testbed.md §5.2, verified on Distribution 2.8): without the OCI types an OCI
+// Always all four (verified on Distribution 2.8): without the OCI types an OCI
 // manifest or index answers 404 MANIFEST_UNKNOWN (even by digest); without Docker v2 a Docker image is
 // silently rewritten to schema 1 with a different digest; with Docker v2 only, a manifest list
 // resolves to its linux/amd64 child. Any of these would make us record a wrong digest.

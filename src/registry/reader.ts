@@ -1,6 +1,6 @@
 // Manifest and blob reads. Every body we hold is hashed and checked against `Docker-Content-Digest`
 // and against the digest we asked for; a HEAD without that header (some proxies drop it) falls back to
-// a GET and the sha256 of the body (anchors.md §d).
+// a GET and the sha256 of the body.
 import type { Logger } from '../shared/log.ts';
 import type { ImageDetails, ManifestHead, PlatformImage } from './types.ts';
 import type { HttpReply } from './transport.ts';

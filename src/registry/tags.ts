@@ -1,6 +1,6 @@
 // The tags-list walk (distribution-spec "Listing Tags"): every page, following `Link: rel="next"`
 // within the registry's origin, up to `maxPages`. No `n` is sent: every registry accepts its own
-// default page size, while ECR rejects n > 1000 and Quay briefly failed on n > 100 (anchors.md §d).
+// default page size, while ECR rejects n > 1000 and Quay briefly failed on n > 100.
 // Tag order is the registry's (GHCR is oldest first, Distribution 2.8 unsorted): callers sort.
 //
 // The work one listing may cost is bounded across all its pages, not per page: at most `maxTags`

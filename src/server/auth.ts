@@ -1,4 +1,4 @@
-// Bearer token check for the ApplicationSet controller's calls (argocd-protocols.md A.4/A.5).
+// Bearer token check for the ApplicationSet controller's calls (Argo CD's applicationset/services/plugin).
 // The expected token comes from a mounted file (or env) and is re-read after `ttlMs`, so a rotated
 // Secret takes effect without a restart; both sides are hashed to equal-length digests and
 // compared with timingSafeEqual, so neither the content nor the length leaks through timing.

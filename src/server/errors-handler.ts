@@ -1,5 +1,5 @@
 // One error shape for every route: `{ code, message, details? }` with the error's status. Argo CD
-// shows the body's `message` in the ApplicationSet's conditions (argocd-protocols.md A.7), so the
+// shows the body's `message` in the ApplicationSet's conditions (Argo CD's applicationset/services/plugin), so the
 // message is the whole story; 5xx without a code are logged and answered with a generic message.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isAppError } from '../shared/errors.ts';

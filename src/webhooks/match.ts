@@ -1,5 +1,5 @@
 // Which configured images a push event names. A webhook can only *trigger* a re-scan of an image
-// the config already watches; it never adds a repository or host (architecture.md, "No request
+// the config already watches; it never adds a repository or host ("No request
 // goes anywhere the config does not name"). The sender's host may be the registry's API address
 // rather than the host in image references, so a registry whose `url` has that host counts too.
 import type { Config } from '../config/types.ts';

@@ -1,5 +1,5 @@
 // Reading the CMP's inputs: ARGOCD_APP_PARAMETERS in every form Argo CD sends (absent, `null`, a
-// JSON array; argocd-protocols.md B.8), overrides from env and parameters, and option values.
+// JSON array; Argo CD's config-management-plugins.md), overrides from env and parameters, and option values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readOptions } from '../../src/cmp/options.ts';

@@ -1,5 +1,5 @@
 // POST /api/v1/getparams.execute over a real socket, with requests built as the ApplicationSet
-// controller builds them (argocd-protocols.md A.5) and the bytes on the wire checked.
+// controller builds them (Argo CD's applicationset/services/plugin) and the bytes on the wire checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

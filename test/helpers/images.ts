@@ -167,7 +167,7 @@ export async function deleteManifest(reg: PushTarget, repo: string, digest: stri
   if (res.statusCode !== 202) throw new Error(`DELETE ${repo}@${digest}: ${res.statusCode} ${text}`);
 }
 
-/** Seeds the testbed.md §4.4 table and returns the ground truth, one entry per tag. */
+/** Seeds the standard test images and returns the ground truth, one entry per tag. */
 export async function seedStandard(reg: PushTarget): Promise<SeedEntry[]> {
   const app: Array<[string, string]> = [
     ['1.2.3', '2026-01-01T00:00:00Z'],

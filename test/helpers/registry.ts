@@ -19,7 +19,7 @@ export type TestRegistryAuth = 'none' | 'basic' | 'token';
 
 export interface StartRegistryOptions {
   readonly auth?: TestRegistryAuth;
-  /** Push/delete events are POSTed here (Distribution `notifications.endpoints`, testbed.md §8). */
+  /** Push/delete events are POSTed here (Distribution `notifications.endpoints`). */
   readonly notifications?: { readonly url: string; readonly headers?: Record<string, string[]> };
 }
 

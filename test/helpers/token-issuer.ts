@@ -4,7 +4,7 @@
 //   GET  /token?service=S&scope=repository:NAME:ACTIONS[&scope=…][&account=U]   (optional Basic credentials)
 //   POST /token   form: grant_type=password|refresh_token, service, scope (space separated), username, password
 // Tokens are RS256 JWTs whose header carries `x5c` (standard base64 of the DER certificate that is also
-// the registry's `rootcertbundle`). Distribution 2.8 needs `aud` as a STRING and `exp` set (testbed.md §7.2).
+// the registry's `rootcertbundle`). Distribution 2.8 needs `aud` as a STRING and `exp` set.
 // Policy: valid Basic credentials get every requested action; anonymous callers get `pull` except on
 // `private/*` and on `registry:catalog:*` (denied entries come back with `actions: []`, as Docker Hub does);
 // a wrong password gets 401. Every request is recorded so tests can assert which scopes were asked for.

@@ -1,6 +1,6 @@
 // The config shipped in the ConfigMap is valid for the real parser (`check-config`), and its paths and
 // port agree with the Deployment that mounts it; the plugin ConfigMap Argo CD reads points at the
-// Service and the token Secret that exist, in the form Argo CD accepts (design argocd-protocols.md A.3).
+// Service and the token Secret that exist, in the form Argo CD accepts (Argo CD's Generators-Plugin.md).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';

@@ -1,5 +1,5 @@
 // The repo-server component, applied to the argocd-repo-server Deployment of Argo CD's real install.yaml: the CMP sidecar exactly as Argo
-// CD requires it (docs/operator-manual/config-management-plugins.md; design argocd-protocols.md B.4),
+// CD requires it (docs/operator-manual/config-management-plugins.md; its plugin.yaml section),
 // and nothing else of argocd-repo-server changed.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

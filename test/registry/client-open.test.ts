@@ -1,5 +1,5 @@
 // The client against the real CNCF Distribution 2.8 registry (Debian docker-registry) on loopback,
-// seeded with the testbed.md §4.4 images through the real push protocol.
+// seeded with the standard test images (test/helpers/images.ts) through the real push protocol.
 import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';

@@ -1,5 +1,5 @@
 // Bad input to the CMP, run as argocd-cmp-server runs it: `cmp generate` in the source directory
-// with ARGOCD_ENV_* variables (argocd-protocols.md; Argo CD config-management-plugins.md). Each
+// with ARGOCD_ENV_* variables (Argo CD's config-management-plugins.md). Each
 // hazard — invalid YAML, alias bombs, a 100 MB stream, invalid UTF-8, BOMs, NUL bytes, deep nesting,
 // bad override JSON — must end with a non-zero exit, nothing on stdout (Argo CD would apply partial
 // output) and a reason on stderr; never a signal or an uncaught stack trace. A BOM-prefixed valid

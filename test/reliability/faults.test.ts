@@ -1,7 +1,7 @@
 // Registry faults × phases against the real service process: the reduced run of `node bench/chaos.ts
 // faults` (1 s interval). The registry is CNCF Distribution on loopback; faults come from the spec
 // peer in front of it (test/helpers/protocol-registry.ts, OCI distribution-spec v1.1) and from the
-// real token issuer (Docker token auth spec). What must hold for every fault (architecture.md,
+// real token issuer (Docker token auth spec). What must hold for every fault (the
 // safety rules): last known good keeps being served and is flagged stale; never 2xx with an empty
 // list; never a digest the registry did not give; never a move backwards; the newest tag is served
 // again once the fault clears. (The request budget has its own test: budget.test.ts.)

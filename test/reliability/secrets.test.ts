@@ -1,4 +1,4 @@
-// Secrets stay secret (architecture.md): recognisable fake credentials go in everywhere — the
+// Secrets stay secret: recognisable fake credentials go in everywhere — the
 // service token, the webhook secret, Basic registry credentials (right ones and wrong ones), token
 // auth with JWTs from the real token issuer — then every log line, every error message, every
 // metric and every HTTP answer (bodies and headers) is searched for them: zero hits. Registries are

@@ -4,7 +4,7 @@
 // CNCF Distribution (OCI distribution-spec v1.1 "Listing Tags"; Link syntax RFC 8288). Each case:
 // a clear JSON error (never a 5xx crash, never a 2xx empty list), and afterwards the process is
 // healthy and gives the same answer as before. A tripwire listener named in inputs, webhooks and
-// Link headers must never be contacted (architecture.md: no request goes anywhere the config does
+// Link headers must never be contacted (no request goes anywhere the config does
 // not name).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

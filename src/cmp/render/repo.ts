@@ -1,6 +1,6 @@
 // The repository root and the rule "nothing outside it". argocd-cmp-server unpacks the repository
 // into a fresh directory and runs the command in the application's directory, `spec.source.path`
-// below the root, which it passes as ARGOCD_APP_SOURCE_PATH (argocd-protocols.md B.6/B.7). A path a
+// below the root, which it passes as ARGOCD_APP_SOURCE_PATH (Argo CD's config-management-plugins.md). A path a
 // renderer will read is judged by its real path (every symlink resolved), never by its text: a
 // symlinked directory inside the repository may point anywhere.
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';

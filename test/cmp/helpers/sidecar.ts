@@ -1,4 +1,4 @@
-// Runs the plugin the way argocd-cmp-server does (argocd-protocols.md B.6/B.7): the command line
+// Runs the plugin the way argocd-cmp-server does (Argo CD's config-management-plugins.md): the command line
 // from plugin.yaml exec'd without a shell, in the application's directory of a fresh repository
 // copy whose files are mode 0644, with the sidecar's env plus the request's ARGOCD_APP_*,
 // ARGOCD_ENV_* and ARGOCD_APP_PARAMETERS variables.
