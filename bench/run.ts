@@ -8,6 +8,7 @@ const quick = process.argv.includes('--quick');
 const RUNS: Array<[string, string[]]> = [
   ['scripts/build.ts', []],
   ['bench/poller.ts', []],
+  ['bench/cache-memory.ts', [quick ? '50000' : '200000']],
   ['bench/cmp.ts', [quick ? '3' : '9']],
   ['bench/cmp-stream.ts', [quick ? '1' : '3']],
   ['bench/getparams.ts', quick ? ['--seconds', '1'] : []],

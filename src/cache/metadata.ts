@@ -1,6 +1,8 @@
 // Facts about images that never change for a digest (platforms, `created`), cached forever, and
 // the last digest seen per tag, so a steady-state cycle needs no manifest requests for tags whose
-// selection did not change. A push event for a tag forgets that tag's digest.
+// selection did not change. A push event for a tag forgets that tag's digest. Details are kept for
+// the most recently used digests only (a bounded LRU): a forgotten digest costs one request again.
+import { LRUCache } from 'lru-cache';
 import type { ImageDetails } from '../registry/types.ts';
 
 export interface MetadataStore {
@@ -21,8 +23,20 @@ export interface MetadataSnapshot {
   readonly tags: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-export function createMetadataStore(initial?: MetadataSnapshot): MetadataStore {
-  const images = new Map<string, ImageDetails>(Object.entries(initial?.images ?? {}));
+/**
+ * Digests whose details stay in memory. A steady state needs the details of the tags a policy
+ * considers in every watched repository; 20 000 covers e.g. 400 repositories × 50 candidate tags at
+ * well under 1 KiB each (docs/reliability.md has the measured figure under churn).
+ */
+export const MAX_IMAGE_DETAILS = 20_000;
+
+export interface MetadataStoreOptions {
+  readonly maxImageDetails?: number;
+}
+
+export function createMetadataStore(initial?: MetadataSnapshot, options: MetadataStoreOptions = {}): MetadataStore {
+  const images = new LRUCache<string, ImageDetails>({ max: options.maxImageDetails ?? MAX_IMAGE_DETAILS });
+  for (const [digest, details] of Object.entries(initial?.images ?? {})) images.set(digest, details);
   const tags = new Map<string, Map<string, string>>();
   for (const [image, byTag] of Object.entries(initial?.tags ?? {})) tags.set(image, new Map(Object.entries(byTag)));
 
@@ -57,7 +71,7 @@ export function createMetadataStore(initial?: MetadataSnapshot): MetadataStore {
       }
       // Keep details of digests still named by a tag, plus everything when nothing names them yet.
       const imagesOut: Record<string, ImageDetails> = {};
-      for (const [d, v] of images) if (referenced.size === 0 || referenced.has(d)) imagesOut[d] = v;
+      for (const [d, v] of images.entries()) if (referenced.size === 0 || referenced.has(d)) imagesOut[d] = v;
       return { images: imagesOut, tags: tagsOut };
     },
   };

@@ -1,6 +1,7 @@
 // Answers to getparams, built once per state and reused: the state is (config, cache revision,
 // inventory revision). While it holds, identical inputs get the identical bytes from memory; when
 // it moves, the next request for each input rebuilds. Nothing here is per request but the lookup.
+import { LRUCache } from 'lru-cache';
 import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
@@ -26,13 +27,23 @@ export interface AnswerBook {
   answer(applicationSetName: string, input: GeneratorInput, serialize: (body: { output: { parameters: ParameterSet[] } }) => string): Answer;
 }
 
+/**
+ * Distinct inputs remembered per state: an ApplicationSet asks with one input, so this covers 256
+ * ApplicationSets; beyond that the least recently asked input is rebuilt on its next request.
+ */
 const MAX_ANSWERS = 256;
+/** Answer bytes remembered per state (the gzip copy comes on top, about a tenth of it). */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+function createBook(): LRUCache<string, Answer> {
+  return new LRUCache<string, Answer>({ max: MAX_ANSWERS, maxSize: MAX_ANSWER_BYTES, sizeCalculation: (a) => (a.ok ? Math.max(1, a.bytes.length) : 1) });
+}
 
 export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
   const configIds = new WeakMap<Config, number>();
   let nextConfigId = 1;
   let stamp = '';
-  let book = new Map<string, Answer>();
+  const book = createBook();
 
   function stampOf(config: Config, inventoryRevision: number): string {
     let id = configIds.get(config);
@@ -54,9 +65,9 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
       if (!watches.ok) return watches;
 
       const now = stampOf(config, inventory.revision);
-      if (now !== stamp || book.size >= MAX_ANSWERS) {
+      if (now !== stamp) {
         stamp = now;
-        book = new Map();
+        book.clear();
       }
       const key = JSON.stringify([watches.value.map((w) => w.name), input.clusterSelector, input.allowEmpty]);
       const known = book.get(key);
