@@ -28,7 +28,7 @@ describe('manifests/ kustomizations', () => {
   const dirs = kustomizationDirs(MANIFESTS);
 
   it('finds the main kustomization and every component', () => {
-    assert.deepEqual(dirs.map((d) => relative(REPO, d)).sort(), ['manifests', 'manifests/components/argocd-ui-extension', 'manifests/components/persistent-cache', 'manifests/components/repo-server-sidecar']);
+    assert.deepEqual(dirs.map((d) => relative(REPO, d)).sort(), ['manifests', 'manifests/components/argocd-ui-extension', 'manifests/components/persistent-cache', 'manifests/components/repo-server-sidecar', 'manifests/components/single-replica']);
   });
 
   for (const dir of dirs) {
@@ -54,6 +54,7 @@ describe('manifests/ kustomizations', () => {
       'ConfigMap/argocd-image-plugins',
       'ConfigMap/argocd-image-plugins-config-<hash>',
       'Deployment/argocd-image-plugins',
+      'PodDisruptionBudget/argocd-image-plugins',
       'Role/argocd-image-plugins',
       'RoleBinding/argocd-image-plugins',
       'Secret/argocd-image-plugins-token',

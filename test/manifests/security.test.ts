@@ -49,15 +49,19 @@ describe('generator Deployment', async () => {
 describe('RBAC', async () => {
   const objects = await build(MANIFESTS);
 
-  it('grants exactly what the service calls: list Secrets, list and patch ApplicationSets, in one namespace', () => {
+  it('grants exactly what the service calls: list Secrets, list and patch ApplicationSets, its Lease and state ConfigMaps, in one namespace', () => {
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind), [], 'no cluster-wide RBAC');
     const roles = objects.filter((o) => o.kind === 'Role');
     assert.equal(roles.length, 1);
     const rules = (roles[0] as KubeObject & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }> }).rules;
     // One entry per (group, resource): verbs sorted, so the comparison is about permissions, not layout.
-    const grants = rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g || 'core'}/${res}: ${[...r.verbs].sort().join(',')}`))).sort();
+    const grants = rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g || 'core'}/${res}: ${[...r.verbs].sort().join(',')}${r.resourceNames ? ` (${r.resourceNames.length} names)` : ''}`))).sort();
     assert.deepEqual(grants, [
       'argoproj.io/applicationsets: list,patch',
+      'coordination.k8s.io/leases: create',
+      'coordination.k8s.io/leases: get,update (1 names)',
+      'core/configmaps: create,list,watch',
+      'core/configmaps: get,patch,update (10 names)',
       'core/secrets: list',
     ]);
   });
