@@ -60,9 +60,9 @@ export function createTokenCheck(options: TokenCheckOptions): TokenCheck {
 // For `token: $<secret>:<key>` Argo CD reads Secret <secret> and resolves "$<key>"; for `token: $<key>`
 // it reads argocd-secret and resolves "$<key>". When the key is missing it sends that "$<key>" text
 // itself as the token (applicationset/services/plugin/utils.go: ParseSecretKey, ReplaceStringSecret).
-// The text is a key name, not a secret, so naming it in the answer is safe.
+// The hint never repeats what was presented: a token that begins with "$" may still be a secret
+// (a real token with a stray "$" in front), and answers and logs carry no secret.
 function missingKeyHint(presented: string): string {
-  const key = /^\$([-._a-zA-Z0-9]{1,253})$/.exec(presented)?.[1];
-  if (key === undefined) return '';
-  return `: the controller sent "$${key}", the reference itself, which Argo CD does when the Secret named in the plugin ConfigMap's token ("$<secret>:${key}", or argocd-secret for "$${key}") has no key "${key}" in its data; add the key to that Secret`;
+  if (!/^\$[-._a-zA-Z0-9]{1,253}$/.test(presented)) return '';
+  return ': it begins with "$", which is what the controller sends when the Secret key that the plugin ConfigMap\'s token names is missing (it sends the reference "$<key>" itself; "$<secret>:<key>" reads Secret <secret>, "$<key>" reads argocd-secret); add the key to that Secret';
 }
