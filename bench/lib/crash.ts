@@ -64,7 +64,15 @@ function tagsOf(text: string): Record<string, string> {
   return Object.fromEntries(Object.entries(set?.images ?? {}).map(([k, v]) => [k, v.tag]));
 }
 
-export async function runCrashLoop(options: { cli: string; token: string; webhookSecret: string; kills: number; seed?: number; log?: (line: string) => void }): Promise<CrashResult> {
+/** How long a settled round waits for its change to be served before it counts as a violation. */
+const SETTLE_DEADLINE_MS = 60_000;
+
+/**
+ * `settleEvery: n` makes every n-th round wait until the pushed change is served before its random
+ * delay and kill, so a run on a slow machine still kills processes that served changes (the other
+ * rounds kill at any moment, mid-scan and mid-write included).
+ */
+export async function runCrashLoop(options: { cli: string; token: string; webhookSecret: string; kills: number; seed?: number; settleEvery?: number; log?: (line: string) => void }): Promise<CrashResult> {
   const random = prng(options.seed ?? 20260301);
   const log = options.log ?? (() => undefined);
   const dir = await mkdtemp(join(tmpdir(), 'aip-crash-'));
@@ -159,6 +167,12 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
         'content-type': 'application/vnd.docker.distribution.events.v1+json',
       });
       if (hook.status !== 202) fail(`round ${round}: webhook answered ${hook.status} ${hook.text}`);
+      const served = (): boolean => [...seen].some((text) => tagsOf(text)[`app${round % REPOS.length}`] === tag);
+      if (options.settleEvery !== undefined && round % options.settleEvery === 0) {
+        const deadline = Date.now() + SETTLE_DEADLINE_MS;
+        while (!served() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 15));
+        if (!served()) fail(`round ${round}: ${repo}:${tag} was not served within ${SETTLE_DEADLINE_MS / 1000} s of its push event`);
+      }
       await new Promise((r) => setTimeout(r, Math.floor(random() * 700)));
       before = await readSnapshot(cachePath).catch((err: unknown) => {
         fail(`round ${round}: snapshot unreadable while running: ${String(err)}`);
@@ -170,7 +184,7 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
       await poller;
       logLines.push(...s.lines());
       service = undefined;
-      if ([...seen].some((text) => tagsOf(text)[`app${round % REPOS.length}`] === tag)) changes++;
+      if (served()) changes++;
 
       const after = await readSnapshot(cachePath).catch((err: unknown) => {
         fail(`round ${round}: snapshot unreadable after SIGKILL: ${String(err)}`);

@@ -13,10 +13,11 @@ import { FAKE } from './lib/secrets.ts';
 test('SIGKILL at random moments while resolutions change: the cache always loads, never goes back, and the first answers equal the pre-crash ones', async (t) => {
   const cli = await snapshotCli();
   t.after(() => cli.remove());
-  const r = await runCrashLoop({ cli: cli.cli, token: FAKE.serviceToken, webhookSecret: FAKE.webhookSecret, kills: 12, seed: 7 });
+  // every third round kills only after its change was served, so the run means something on a slow machine too
+  const r = await runCrashLoop({ cli: cli.cli, token: FAKE.serviceToken, webhookSecret: FAKE.webhookSecret, kills: 12, seed: 7, settleEvery: 3 });
   t.diagnostic(JSON.stringify({ kills: r.kills, changesServed: r.changesServed, writesLanded: r.writesLandedDuringKillWindow, leftoverTempFiles: r.leftoverTempFiles, servedThenLost: r.servedThenLost, writtenNotServed: r.writtenNotServed, restartMs: r.restartMs }));
   assert.deepEqual(r.violations, []);
-  assert.ok(r.changesServed >= r.kills / 4, `resolutions must actually change during the run (${r.changesServed} of ${r.kills} rounds)`);
+  assert.ok(r.changesServed >= r.kills / 3, `resolutions must actually change during the run (${r.changesServed} of ${r.kills} rounds)`);
 });
 
 // Safety rule "never downgrade silently" across a crash: once getparams has served a resolution,
