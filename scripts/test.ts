@@ -50,6 +50,9 @@ const status = step('tests', process.execPath, [
   '--test-reporter=spec',
   '--test-concurrency=2',
   '--test-timeout=120000',
+  // A file whose tests are done ends even if a failed test left a child process or socket open
+  // (those helpers kill their children on exit), so one failure cannot hang the run.
+  '--test-force-exit',
   ...(files.length > 0 ? files : ['test/**/*.test.ts']),
 ], { ...process.env, TMPDIR: tmp });
 const left = readdirSync(tmp);

@@ -79,6 +79,10 @@ export async function startService(options: StartOptions): Promise<ServiceProces
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // However the caller ends (a failed assertion skips its stop()), the service does not outlive it.
+  const reap = (): void => void child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   const lines: string[] = [];
   let err = '';
   let buffer = '';
