@@ -4,14 +4,15 @@
 //    largest contentful paint, and bytes transferred, cold (fresh browser context each load); the
 //    baseline is the same page with 3 watches and 3 clusters, loaded in the same run.
 // 2. getparams p99 (500 clusters' worth is bench/getparams.ts; here the 100-cluster service above)
-//    with no page open and with 20 pages open and polling, alternating rounds, ratio of the medians.
+//    with no page open, with 20 pages open and polling, and with the same polls sent by 20 plain HTTP
+//    clients (the service's share without twenty Chromium renderers on the same cores); rotating rounds.
 // Run: node bench/ui.ts [--loads 5] [--seconds 3] [--rounds 3]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Pool } from 'undici';
 import { createResolutionCache } from '../src/cache/store.ts';
 import { createClusterSource } from '../src/clusters/source.ts';
@@ -126,71 +127,108 @@ async function getparamsLatencies(url: string, seconds: number): Promise<number[
   return latencies;
 }
 
+/** Part 1: cold loads of both pages, alternating which goes first. */
+async function measureLoads(browser: Browser, big: Service, small: Service): Promise<void> {
+  const loads: Record<'small' | 'big', LoadFigures[]> = { small: [], big: [] };
+  await coldLoad(browser, small.url); // warm the browser binary and the service's first answers
+  await coldLoad(browser, big.url);
+  for (let i = 0; i < LOADS; i++) {
+    for (const which of i % 2 === 0 ? (['small', 'big'] as const) : (['big', 'small'] as const)) loads[which].push(await coldLoad(browser, which === 'big' ? big.url : small.url));
+  }
+  const med = (which: 'small' | 'big', key: keyof LoadFigures) => median(loads[which].map((l) => l[key]));
+  const lines = [
+    `page load, cold, median of ${LOADS} (Chromium headless, 1280x800):`,
+    `  3 watches, 3 clusters (baseline):     first paint ${med('small', 'fcp').toFixed(0)} ms, rows on screen ${med('small', 'rows').toFixed(0)} ms, LCP ${med('small', 'lcp').toFixed(0)} ms, ${(med('small', 'bytes') / 1024).toFixed(1)} KiB transferred`,
+    `  200 watches x 2 environments, 100 clusters: first paint ${med('big', 'fcp').toFixed(0)} ms, rows on screen ${med('big', 'rows').toFixed(0)} ms, LCP ${med('big', 'lcp').toFixed(0)} ms, ${(med('big', 'bytes') / 1024).toFixed(1)} KiB transferred`,
+    `  ratio 200/3: rows on screen ${(med('big', 'rows') / med('small', 'rows')).toFixed(2)}, bytes ${(med('big', 'bytes') / med('small', 'bytes')).toFixed(2)}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+}
+
+/** Part 2: getparams with no page, 20 open pages, and the pages' polls alone, rotating rounds. */
+async function measureGetparams(browser: Browser, big: Service): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.request.post(`${big.url}/ui/api/login`, { data: { token: VIEWER } });
+  // Warm: the first answer is built, then its gzip coding is made in the background; wait for it.
+  for (const until = performance.now() + 60_000; performance.now() < until; ) {
+    const res = await fetch(`${big.url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'gzip' }, body: `${JSON.stringify({ applicationSetName: 'bench', input: {} })}\n` });
+    await res.arrayBuffer();
+    if (res.headers.get('content-encoding') === 'gzip') break;
+  }
+  await getparamsLatencies(big.url, 1);
+  type Condition = 'none' | 'pages' | 'polls';
+  const lat: Record<Condition, number[]> = { none: [], pages: [], polls: [] };
+  const p99s: Record<Condition, number[]> = { none: [], pages: [], polls: [] };
+  const conditions: Condition[] = ['none', 'pages', 'polls'];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const c of conditions.map((_, i) => conditions[(i + r) % conditions.length]!)) {
+      const pages = c === 'pages' ? await openPages(context, big.url) : [];
+      // 'polls': the same requests the twenty pages send (If-None-Match every 2 s), without browsers,
+      // to tell the service's cost from the cost of twenty Chromium renderers on the same two cores.
+      const pollers = c === 'polls' ? await startPollers(big.url, 20) : undefined;
+      const before = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0);
+      const l = await getparamsLatencies(big.url, SECONDS);
+      const polls = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0) - before;
+      lat[c].push(...l);
+      p99s[c].push(p99(l));
+      pollers?.stop();
+      await Promise.all(pages.map((p) => p.close()));
+      process.stdout.write(`  round ${r + 1}, ${c.padEnd(5)}: getparams p99 ${p99(l).toFixed(1)} ms over ${l.length} answers; ${polls} state polls answered (${(polls / SECONDS).toFixed(1)}/s)\n`);
+    }
+  }
+  await context.close();
+  const all = Object.entries(big.stateAnswers).map(([s, n]) => `${n} x ${s}`).join(', ');
+  const line = (c: Condition, label: string) => `  ${label}: p99 ${p99(lat[c]).toFixed(1)} ms over ${lat[c].length} answers (rounds ${p99s[c].map((x) => x.toFixed(1)).join(' ')})`;
+  const ratio = (c: Condition) => `${(p99(lat[c]) / p99(lat.none)).toFixed(2)} overall, median of rounds ${(median(p99s[c]) / median(p99s.none)).toFixed(2)}, answers ${(lat[c].length / lat.none.length).toFixed(2)}`;
+  process.stdout.write([
+    `getparams (100 clusters x 200 watches, 2 connections, gzip), ${ROUNDS} rotating rounds of ${SECONDS}s:`,
+    line('none', 'no page open           '),
+    line('pages', '20 Chromium pages open  '),
+    line('polls', '20 pages\' polls, no browser'),
+    `  p99 ratio vs none: 20 pages ${ratio('pages')}; their polls alone ${ratio('polls')} (goal: about 1)`,
+    `  state answers over the whole run: ${all}`,
+    '',
+  ].join('\n'));
+}
+
+/** Twenty status pages, opened five at a time, then left to settle so only their polling remains. */
+async function openPages(context: BrowserContext, url: string): Promise<Page[]> {
+  const pages = await Promise.all(Array.from({ length: 20 }, () => context.newPage()));
+  for (let i = 0; i < pages.length; i += 5) {
+    await Promise.all(pages.slice(i, i + 5).map((p) => p.goto(`${url}/ui/`).then(() => p.waitForSelector('#watches tbody tr', { state: 'attached', timeout: 180_000 }))));
+  }
+  await new Promise((r) => setTimeout(r, 3000));
+  return pages;
+}
+
+/** `count` clients polling the state as the page does: every 2 s, with the last ETag. */
+async function startPollers(url: string, count: number): Promise<{ stop(): void }> {
+  const login = await fetch(`${url}/ui/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: VIEWER }) });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const timers = Array.from({ length: count }, (_, i) => {
+    let etag = '';
+    const poll = async (): Promise<void> => {
+      const res = await fetch(`${url}/ui/api/state`, { headers: { cookie, 'accept-encoding': 'gzip', ...(etag && { 'if-none-match': etag }) } });
+      await res.arrayBuffer();
+      etag = res.headers.get('etag') ?? etag;
+    };
+    const start = setTimeout(() => void poll(), (2000 / count) * i);
+    const every = setInterval(() => void poll(), 2000);
+    return { start, every };
+  });
+  await new Promise((r) => setTimeout(r, 2000));
+  return { stop: () => timers.forEach((t) => (clearTimeout(t.start), clearInterval(t.every))) };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
   const big = await startService(mkdtempSync(join(dir, 'big-')), 200, 100);
   const small = await startService(mkdtempSync(join(dir, 'small-')), 3, 3);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
   try {
-    const loads: Record<'small' | 'big', LoadFigures[]> = { small: [], big: [] };
-    await coldLoad(browser, small.url); // warm the browser binary and the service's first answers
-    await coldLoad(browser, big.url);
-    for (let i = 0; i < LOADS; i++) {
-      for (const which of i % 2 === 0 ? (['small', 'big'] as const) : (['big', 'small'] as const)) loads[which].push(await coldLoad(browser, which === 'big' ? big.url : small.url));
-    }
-    const med = (which: 'small' | 'big', key: keyof LoadFigures) => median(loads[which].map((l) => l[key]));
-    const lines = [
-      `page load, cold, median of ${LOADS} (Chromium headless, 1280x800):`,
-      `  3 watches, 3 clusters (baseline):     first paint ${med('small', 'fcp').toFixed(0)} ms, rows on screen ${med('small', 'rows').toFixed(0)} ms, LCP ${med('small', 'lcp').toFixed(0)} ms, ${(med('small', 'bytes') / 1024).toFixed(1)} KiB transferred`,
-      `  200 watches x 2 environments, 100 clusters: first paint ${med('big', 'fcp').toFixed(0)} ms, rows on screen ${med('big', 'rows').toFixed(0)} ms, LCP ${med('big', 'lcp').toFixed(0)} ms, ${(med('big', 'bytes') / 1024).toFixed(1)} KiB transferred`,
-      `  ratio 200/3: rows on screen ${(med('big', 'rows') / med('small', 'rows')).toFixed(2)}, bytes ${(med('big', 'bytes') / med('small', 'bytes')).toFixed(2)}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-
-    // getparams with and without 20 open pages, alternating rounds.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.request.post(`${big.url}/ui/api/login`, { data: { token: VIEWER } });
-    // Warm: the first answer is built, then its gzip coding is made in the background; wait for it.
-    for (const until = performance.now() + 60_000; performance.now() < until; ) {
-      const res = await fetch(`${big.url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'gzip' }, body: `${JSON.stringify({ applicationSetName: 'bench', input: {} })}\n` });
-      await res.arrayBuffer();
-      if (res.headers.get('content-encoding') === 'gzip') break;
-    }
-    await getparamsLatencies(big.url, 1);
-    const without: number[] = [];
-    const withPages: number[] = [];
-    const p99s: { none: number[]; pages: number[] } = { none: [], pages: [] };
-    let pollsBefore = 0;
-    let pollSeconds = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const open of r % 2 === 0 ? [false, true] : [true, false]) {
-        const pages = open ? await Promise.all(Array.from({ length: 20 }, () => context.newPage())) : [];
-        if (open) {
-          // Five at a time: twenty 400-row pages loading at once swamp two shared cores.
-          for (let i = 0; i < pages.length; i += 5) {
-            await Promise.all(pages.slice(i, i + 5).map((p) => p.goto(`${big.url}/ui/`).then(() => p.waitForSelector('#watches tbody tr', { state: 'attached', timeout: 180_000 }))));
-          }
-          pollsBefore = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0);
-        }
-        const lat = await getparamsLatencies(big.url, SECONDS);
-        (open ? withPages : without).push(...lat);
-        p99s[open ? 'pages' : 'none'].push(p99(lat));
-        if (open) pollSeconds += SECONDS;
-        if (open) pollsBefore = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0) - pollsBefore;
-        await Promise.all(pages.map((p) => p.close()));
-        process.stdout.write(`  round ${r + 1}, ${open ? '20 pages open' : 'no page open '}: getparams p99 ${p99(lat).toFixed(1)} ms over ${lat.length} answers${open ? `; ${pollsBefore} state polls answered (${(pollsBefore / SECONDS).toFixed(1)}/s)` : ''}\n`);
-      }
-    }
-    await context.close();
-    const all = Object.entries(big.stateAnswers).map(([s, n]) => `${n} x ${s}`).join(', ');
-    process.stdout.write([
-      `getparams (100 clusters x 200 watches, 2 connections, gzip), ${ROUNDS} alternating rounds of ${SECONDS}s:`,
-      `  no page open:   p99 ${p99(without).toFixed(1)} ms over ${without.length} answers (rounds ${p99s.none.map((x) => x.toFixed(1)).join(' ')})`,
-      `  20 pages open:  p99 ${p99(withPages).toFixed(1)} ms over ${withPages.length} answers (rounds ${p99s.pages.map((x) => x.toFixed(1)).join(' ')})`,
-      `  p99 ratio 20 pages / none: ${(p99(withPages) / p99(without)).toFixed(2)} overall, median of rounds ${(median(p99s.pages) / median(p99s.none)).toFixed(2)} (goal: about 1; the pages' own Chromium shares the 2 cores)`,
-      `  state answers over the whole run: ${all} (${pollSeconds}s with pages open)`,
-      '',
-    ].join('\n'));
+    await measureLoads(browser, big, small);
+    await measureGetparams(browser, big);
   } finally {
     await browser.close();
     await big.app.close();
