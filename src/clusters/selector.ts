@@ -38,14 +38,3 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
   }
   return selector.matchExpressions.every((r) => matchesRequirement(labels, r));
 }
-
-/** The selector in the query-string form the Kubernetes API accepts (`?labelSelector=`). */
-export function formatLabelSelector(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
-  for (const r of selector.matchExpressions) {
-    if (r.operator === 'Exists') parts.push(r.key);
-    else if (r.operator === 'DoesNotExist') parts.push(`!${r.key}`);
-    else parts.push(`${r.key} ${r.operator === 'In' ? 'in' : 'notin'} (${r.values.join(',')})`);
-  }
-  return parts.join(',');
-}

@@ -25,12 +25,13 @@ const KEYS = ['images', 'clusterSelector', 'allowEmpty', 'unknownImages'];
 const UNKNOWN_IMAGES: readonly UnknownImages[] = ['refuse', 'ignore'];
 const SELECTOR_KEYS = ['matchLabels', 'matchExpressions'];
 const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-const P = 'input.parameters';
+/** Where the plugin input sits in the ApplicationSet, as messages name it. */
+const INPUT_PATH = 'input.parameters';
 
 class InputProblem extends Error {}
 
 function fail(path: string, message: string): never {
-  throw new InputProblem(`${P}.${path}: ${message}`);
+  throw new InputProblem(`${INPUT_PATH}.${path}: ${message}`);
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -101,7 +102,7 @@ export function parseGeneratorInput(parameters: unknown): InputResult {
     };
     return { ok: true, input };
   } catch (err) {
-    if (err instanceof InputProblem) return { ok: false, error: generatorError('GEN_INPUT_INVALID', err.message.replace(`${P}.: `, `${P}: `)) };
+    if (err instanceof InputProblem) return { ok: false, error: generatorError('GEN_INPUT_INVALID', err.message.replace(`${INPUT_PATH}.: `, `${INPUT_PATH}: `)) };
     throw err;
   }
 }

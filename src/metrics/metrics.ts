@@ -9,7 +9,8 @@ import type { RegistryStats } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isStale } from '../cache/staleness.ts';
 
-const P = 'argocd_image_plugins_';
+/** Every metric's name starts with the product's name (Prometheus naming: a prefix per exporter). */
+const METRIC_PREFIX = 'argocd_image_plugins_';
 
 export interface MetricsSources {
   readonly config: () => Config | undefined;
@@ -32,14 +33,14 @@ export interface ServiceMetrics {
 function resolutionGauges(registry: Registry, s: MetricsSources): void {
   // prom-client serialises metrics in registration order, so each one collects its own values.
   new Gauge({
-    name: `${P}resolution_info`, help: 'Current resolution per watch and environment (value 1; the tag is a label).', labelNames: ['watch', 'environment', 'image', 'tag'], registers: [registry],
+    name: `${METRIC_PREFIX}resolution_info`, help: 'Current resolution per watch and environment (value 1; the tag is a label).', labelNames: ['watch', 'environment', 'image', 'tag'], registers: [registry],
     collect() {
       this.reset();
       for (const e of s.cache.entries()) if (e.current) this.set({ watch: e.watch, environment: e.environment, image: e.image, tag: e.current.tag }, 1);
     },
   });
   new Gauge({
-    name: `${P}resolution_stale`, help: '1 when the resolution is stale (last scan failed, or none within three intervals).', labelNames: ['watch', 'environment'], registers: [registry],
+    name: `${METRIC_PREFIX}resolution_stale`, help: '1 when the resolution is stale (last scan failed, or none within three intervals).', labelNames: ['watch', 'environment'], registers: [registry],
     collect() {
       this.reset();
       const interval = s.config()?.polling.intervalSeconds ?? 300;
@@ -47,14 +48,14 @@ function resolutionGauges(registry: Registry, s: MetricsSources): void {
     },
   });
   new Gauge({
-    name: `${P}resolution_check_age_seconds`, help: 'Seconds since the last completed scan of this entry.', labelNames: ['watch', 'environment'], registers: [registry],
+    name: `${METRIC_PREFIX}resolution_check_age_seconds`, help: 'Seconds since the last completed scan of this entry.', labelNames: ['watch', 'environment'], registers: [registry],
     collect() {
       this.reset();
       for (const e of s.cache.entries()) if (e.lastCheckedAt) this.set({ watch: e.watch, environment: e.environment }, Math.max(0, (s.clock.now() - Date.parse(e.lastCheckedAt)) / 1000));
     },
   });
   new Gauge({
-    name: `${P}resolutions`, help: 'Entries by state.', labelNames: ['state'], registers: [registry],
+    name: `${METRIC_PREFIX}resolutions`, help: 'Entries by state.', labelNames: ['state'], registers: [registry],
     collect() {
       const all = s.cache.entries();
       const ok = all.filter((e) => e.current).length;
@@ -66,14 +67,14 @@ function resolutionGauges(registry: Registry, s: MetricsSources): void {
 
 function registryGauges(registry: Registry, s: MetricsSources): void {
   new Counter({
-    name: `${P}registry_requests_total`, help: 'Requests sent to each registry, by HTTP status ("error" for network failures).', labelNames: ['registry', 'status'], registers: [registry],
+    name: `${METRIC_PREFIX}registry_requests_total`, help: 'Requests sent to each registry, by HTTP status ("error" for network failures).', labelNames: ['registry', 'status'], registers: [registry],
     collect() {
       this.reset();
       for (const [host, stats] of s.registryStats?.() ?? []) for (const [status, n] of Object.entries(stats.requestsByStatus)) this.inc({ registry: host, status }, n);
     },
   });
   new Gauge({
-    name: `${P}registry_budget_left`, help: 'Requests left in the current budget window of each registry.', labelNames: ['registry'], registers: [registry],
+    name: `${METRIC_PREFIX}registry_budget_left`, help: 'Requests left in the current budget window of each registry.', labelNames: ['registry'], registers: [registry],
     collect() {
       this.reset();
       for (const [host, stats] of s.registryStats?.() ?? []) this.set({ registry: host }, stats.budgetLeft);
@@ -83,7 +84,7 @@ function registryGauges(registry: Registry, s: MetricsSources): void {
 
 function clusterGauges(registry: Registry, s: MetricsSources): void {
   new Gauge({
-    name: `${P}clusters`,
+    name: `${METRIC_PREFIX}clusters`,
     help: 'Clusters in the inventory.',
     registers: [registry],
     collect() {
@@ -91,7 +92,7 @@ function clusterGauges(registry: Registry, s: MetricsSources): void {
     },
   });
   new Gauge({
-    name: `${P}cluster_inventory_error`,
+    name: `${METRIC_PREFIX}cluster_inventory_error`,
     help: '1 while the last read of the cluster inventory failed.',
     registers: [registry],
     collect() {
@@ -107,10 +108,10 @@ export function createServiceMetrics(sources: MetricsSources): ServiceMetrics {
   clusterGauges(registry, sources);
   return {
     registry,
-    requestDuration: new Histogram({ name: `${P}http_request_duration_seconds`, help: 'HTTP request latency by route.', labelNames: ['method', 'route', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
-    getParams: new Counter({ name: `${P}getparams_total`, help: 'getparams answers by outcome ("ok" or an error code).', labelNames: ['outcome'], registers: [registry] }),
-    webhookEvents: new Counter({ name: `${P}webhook_events_total`, help: 'Registry push events by source and outcome.', labelNames: ['source', 'outcome'], registers: [registry] }),
-    pushToResolved: new Histogram({ name: `${P}push_to_resolved_seconds`, help: 'From a push event arriving to the re-scan of its repository finishing.', labelNames: ['source'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
-    refreshes: new Counter({ name: `${P}applicationset_refreshes_total`, help: 'ApplicationSet refresh requests by outcome.', labelNames: ['outcome'], registers: [registry] }),
+    requestDuration: new Histogram({ name: `${METRIC_PREFIX}http_request_duration_seconds`, help: 'HTTP request latency by route.', labelNames: ['method', 'route', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    getParams: new Counter({ name: `${METRIC_PREFIX}getparams_total`, help: 'getparams answers by outcome ("ok" or an error code).', labelNames: ['outcome'], registers: [registry] }),
+    webhookEvents: new Counter({ name: `${METRIC_PREFIX}webhook_events_total`, help: 'Registry push events by source and outcome.', labelNames: ['source', 'outcome'], registers: [registry] }),
+    pushToResolved: new Histogram({ name: `${METRIC_PREFIX}push_to_resolved_seconds`, help: 'From a push event arriving to the re-scan of its repository finishing.', labelNames: ['source'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+    refreshes: new Counter({ name: `${METRIC_PREFIX}applicationset_refreshes_total`, help: 'ApplicationSet refresh requests by outcome.', labelNames: ['outcome'], registers: [registry] }),
   };
 }

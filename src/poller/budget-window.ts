@@ -18,22 +18,22 @@ export interface BudgetWindow {
   close(): void;
 }
 
-export function createBudgetWindow(o: BudgetWindowOptions): BudgetWindow {
-  let startedAt = o.now();
+export function createBudgetWindow(options: BudgetWindowOptions): BudgetWindow {
+  let startedAt = options.now();
   let timer: NodeJS.Timeout | undefined;
   return {
     get startedAt() {
       return startedAt;
     },
     nextWindowAt(now: number) {
-      return Math.max(now, startedAt + o.intervalMs());
+      return Math.max(now, startedAt + options.intervalMs());
     },
     open() {
-      startedAt = o.now();
+      startedAt = options.now();
       timer = setInterval(() => {
-        startedAt = o.now();
-        for (const registry of new Set(o.registries())) o.reset(registry);
-      }, o.intervalMs());
+        startedAt = options.now();
+        for (const registry of new Set(options.registries())) options.reset(registry);
+      }, options.intervalMs());
       timer.unref();
     },
     close() {

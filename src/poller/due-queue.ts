@@ -63,7 +63,7 @@ function admit(slots: readonly RepoSlot[], now: number, free: number, perRegistr
   return admitted;
 }
 
-export function createDueQueue(o: DueQueueOptions): DueQueue {
+export function createDueQueue(options: DueQueueOptions): DueQueue {
   let timer: NodeJS.Timeout | undefined;
   let open = false;
   let active = 0;
@@ -75,7 +75,7 @@ export function createDueQueue(o: DueQueueOptions): DueQueue {
       return running.then(() => slot.running ?? running);
     }
     active += 1;
-    const scan = o.run(slot).finally(() => {
+    const scan = options.run(slot).finally(() => {
       active -= 1;
       slot.running = undefined;
       if (slot.again && open) {
@@ -91,8 +91,8 @@ export function createDueQueue(o: DueQueueOptions): DueQueue {
   function tick(): void {
     timer = undefined;
     if (!open) return;
-    for (const slot of admit([...o.slots()], o.clock.now(), o.limit - active, o.perRegistry)) {
-      void start(slot).catch((err: unknown) => o.onCrash(err, slot));
+    for (const slot of admit([...options.slots()], options.clock.now(), options.limit - active, options.perRegistry)) {
+      void start(slot).catch((err: unknown) => options.onCrash(err, slot));
     }
     schedule();
   }
@@ -100,11 +100,11 @@ export function createDueQueue(o: DueQueueOptions): DueQueue {
   function schedule(): void {
     if (!open || timer) return;
     // A slot whose registry is saturated waits for a scan there to finish (which calls schedule again).
-    const busy = runningPerRegistry(o.slots());
-    const waiting = [...o.slots()].filter((s) => !s.running && (busy.get(s.plan.registry) ?? 0) < o.perRegistry);
+    const busy = runningPerRegistry(options.slots());
+    const waiting = [...options.slots()].filter((s) => !s.running && (busy.get(s.plan.registry) ?? 0) < options.perRegistry);
     if (waiting.length === 0) return;
-    const untilNext = Math.min(...waiting.map((s) => s.due)) - o.clock.now();
-    const delay = active >= o.limit ? Math.max(SATURATED_RECHECK_MS, untilNext) : Math.max(0, untilNext);
+    const untilNext = Math.min(...waiting.map((s) => s.due)) - options.clock.now();
+    const delay = active >= options.limit ? Math.max(SATURATED_RECHECK_MS, untilNext) : Math.max(0, untilNext);
     timer = setTimeout(tick, Math.min(delay, MAX_TIMER_MS));
     timer.unref();
   }
@@ -113,7 +113,7 @@ export function createDueQueue(o: DueQueueOptions): DueQueue {
     get open() {
       return open;
     },
-    limit: o.limit,
+    limit: options.limit,
     start,
     reschedule() {
       if (timer) clearTimeout(timer);

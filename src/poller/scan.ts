@@ -162,31 +162,31 @@ interface TargetDeps extends ScanDeps {
   readonly select: typeof selectTag;
 }
 
-async function createdByTag(d: TargetDeps, target: Target): Promise<Map<string, string>> {
+async function createdByTag(deps: TargetDeps, target: Target): Promise<Map<string, string>> {
   const created = new Map<string, string>();
   if (target.rule.policy.kind !== 'newestBuild') return created;
-  for (const tag of tagsNeedingMetadata(d.listing.tags, target.rule)) {
-    const details = await d.detailsOf(await d.digestOf(tag, false));
+  for (const tag of tagsNeedingMetadata(deps.listing.tags, target.rule)) {
+    const details = await deps.detailsOf(await deps.digestOf(tag, false));
     if (details.created) created.set(tag, details.created);
   }
   return created;
 }
 
-async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetReport> {
-  const { cache, clock, plan } = d;
+async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetReport> {
+  const { cache, clock, plan } = deps;
   const name = target.watch.name;
   const at = new Date(clock.now()).toISOString();
   const current = cache.latest(name, target.environment)?.current;
   const base = { watch: name, environment: target.environment };
   try {
-    const created = await createdByTag(d, target);
-    let tags = d.listing.tags;
+    const created = await createdByTag(deps, target);
+    let tags = deps.listing.tags;
     const rejected: TagVerdict[] = [];
     for (let attempt = 0; attempt < PLATFORM_ATTEMPTS; attempt++) {
-      const decision: Decision = decideTag({ tags, complete: d.listing.complete, rule: target.rule, created, now: clock.now(), select: d.select, ...(current && { current }), ...(target.hold && { hold: target.hold }) });
+      const decision: Decision = decideTag({ tags, complete: deps.listing.complete, rule: target.rule, created, now: clock.now(), select: deps.select, ...(current && { current }), ...(target.hold && { hold: target.hold }) });
       // Copying a verdict per listed tag for every target is the largest allocation of a scan: only when explaining.
-      const verdicts = d.explain ? [...rejected, ...decision.verdicts] : rejected;
-      const summary = { tags: d.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: d.listing.complete };
+      const verdicts = deps.explain ? [...rejected, ...decision.verdicts] : rejected;
+      const summary = { tags: deps.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: deps.listing.complete };
       if (decision.kind === 'none') {
         const error: RecordedError =
           rejected.length > 0
@@ -203,8 +203,8 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
       // A tracked mutable tag (digest policy) or a newly chosen tag is looked up fresh; an unchanged
       // selection reuses the digest already known.
       const fresh = target.rule.policy.kind === 'digest' || decision.tag !== current?.tag;
-      const digest = await d.digestOf(decision.tag, fresh);
-      const details = await d.detailsOf(digest);
+      const digest = await deps.digestOf(decision.tag, fresh);
+      const details = await deps.detailsOf(digest);
       const missing = missingPlatforms(details, target.rule.platforms);
       if (missing.length > 0) {
         rejected.push({ tag: decision.tag, outcome: 'rejected', rule: 'platforms', detail: `lacks ${missing.map(formatPlatform).join(', ')}` });
@@ -229,7 +229,7 @@ async function resolveTarget(d: TargetDeps, target: Target): Promise<TargetRepor
   } catch (err) {
     if (budgetSpent(err)) return { ...base, verdicts: [], moved: false, deferred: true };
     const error = toRecorded(err, at);
-    d.logger.warn({ watch: name, environment: target.environment, image: plan.image, err: { code: error.code, message: error.message } }, 'resolution failed; last good resolution kept');
+    deps.logger.warn({ watch: name, environment: target.environment, image: plan.image, err: { code: error.code, message: error.message } }, 'resolution failed; last good resolution kept');
     cache.record(name, target.environment, plan.image, { kind: 'failed', error });
     return { ...base, verdicts: [], moved: false, error };
   }
