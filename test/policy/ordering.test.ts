@@ -15,7 +15,7 @@ const table: { name: string; policy: unknown; filter?: unknown; tags: string[]; 
   { name: 'lexical compares code units, not numbers', policy: { lexical: {} }, tags: ['build-9', 'build-10'], selected: 'build-9' },
   { name: 'lexical on sortable timestamps', policy: { lexical: {} }, tags: ['2024-01-31', '2023-12-31', '2024-01-02'], selected: '2024-01-31' },
   { name: 'numerical asc: largest wins', policy: { numerical: {} }, tags: ['9', '10', '100', '1.5'], selected: '100' },
-  { name: 'numerical desc: smallest wins', policy: { numerical: { order: 'desc' } }, tags: ['9', '10', '-3', '1.5'], selected: '-3' },
+  { name: 'numerical desc: smallest wins', policy: { numerical: { order: 'desc' } }, tags: ['9', '10', '0.25', '1.5'], selected: '0.25' },
   { name: 'numerical decimals', policy: { numerical: {} }, tags: ['1.25', '1.3', '1.249'], selected: '1.3' },
   { name: 'numerical keeps precision past 2^53', policy: { numerical: {} }, tags: ['12345678901234567891', '12345678901234567890'], selected: '12345678901234567891' },
   { name: 'numerical tie (007 = 7): the tag sorting last wins', policy: { numerical: {} }, tags: ['7', '007'], selected: '7' },

@@ -13,7 +13,9 @@ const cases: { name: string; policy: unknown; filter?: unknown; tags: string[]; 
   { name: 'a release outranks its own pre-release', policy: { semver: { range: '^1', prerelease: true } }, tags: ['1.6.0-rc.1', '1.6.0'], selected: '1.6.0' },
   { name: 'v prefixes are accepted', policy: { semver: { range: '^2' } }, tags: ['v2.0.1', 'v2.1.0', '2.0.9'], selected: 'v2.1.0' },
   { name: 'v1.2.0 and 1.2.0 tie: the tag sorting last (v1.2.0) wins', policy: { semver: { range: '*' } }, tags: ['1.2.0', 'v1.2.0'], selected: 'v1.2.0' },
-  { name: 'build metadata is ordered too (compareBuild)', policy: { semver: { range: '*' } }, tags: ['1.2.0+b1', '1.2.0+b2', '1.1.0'], selected: '1.2.0+b2' },
+  // "+" cannot stand in an OCI tag: build metadata reaches the policy through pattern + extract;
+  // numeric build identifiers compare as numbers (10 > 9), where the tag text sorts 1.2.0_9 last
+  { name: 'build metadata is ordered too (compareBuild)', policy: { semver: { range: '*' } }, filter: { pattern: '^(?P<v>\\d+\\.\\d+\\.\\d+)_(?P<b>\\d+)$', extract: '$v+$b' }, tags: ['1.2.0_9', '1.2.0_10', '1.1.0_99'], selected: '1.2.0_10' },
   { name: 'partial versions are not semver', policy: { semver: { range: '*' } }, tags: ['1.2', '1', 'v1.0.0'], selected: 'v1.0.0' },
   { name: 'extracted value is ordered, original tag reported', policy: { semver: { range: '^3' } }, filter: { pattern: '^release-(?P<v>.+)$', extract: '$v' }, tags: ['release-3.1.0', 'release-3.2.0', 'release-4.0.0', '3.9.0'], selected: 'release-3.2.0' },
   { name: 'nothing in range', policy: { semver: { range: '>=5' } }, tags: ['1.0.0', 'latest'], selected: null },
