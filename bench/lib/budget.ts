@@ -54,6 +54,9 @@ function use(samples: readonly Sample[], intervalMs: number, budget: number): Bu
   return { total: samples.at(-1)?.n ?? 0, spanMs, maxPerWindow, bound: budget * (Math.ceil(spanMs / intervalMs) + 1) };
 }
 
+/** The longest a storm is stretched, as a multiple of its stormMs, waiting for the baseline to show its size. */
+const STORM_STRETCH = 6;
+
 export async function runBudgetStorm(options: { cli: string; token: string; intervalSeconds: number; stormMs: number; budget?: number; repositories?: number }): Promise<BudgetResult> {
   const budget = options.budget ?? 3;
   const repos = Array.from({ length: options.repositories ?? 4 }, (_, i) => `storm/r${i}`);
@@ -97,10 +100,22 @@ export async function runBudgetStorm(options: { cli: string; token: string; inte
       samples[0].push({ t, n: limited.requests().length });
       samples[1].push({ t, n: unlimited.requests().length });
     }, 10);
-    await new Promise((r) => setTimeout(r, options.stormMs));
+    const intervalMs = options.intervalSeconds * 1000;
+    // The storm lasts stormMs, and longer while the unbudgeted registry has not yet received more than
+    // the budgeted one may (a busy machine retries more slowly), up to STORM_STRETCH × stormMs.
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        const elapsed = Date.now() - started;
+        const shown = use(samples[1], intervalMs, budget).total > use(samples[0], intervalMs, budget).bound;
+        if ((elapsed >= options.stormMs && shown) || elapsed >= STORM_STRETCH * options.stormMs) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
+    });
     clearInterval(sampler);
     for (const p of peers) p.clearFaults();
-    const intervalMs = options.intervalSeconds * 1000;
     let recovered = true;
     await waitFor(
       'the limited registry to recover',

@@ -175,9 +175,10 @@ test('a wrong Content-Type on HEAD is not trusted: the body decides the media ty
 });
 
 test('a body that stalls past timeoutMs is REG_TIMEOUT', async (t) => {
-  const { client, proxy } = await peer(t, {}, { timeoutMs: 300 });
-  proxy.addFault({ path: '/v2/test/app/tags/list', fault: { kind: 'slow-body', delayMs: 5_000 } });
-  await assert.rejects(client.listTags('test/app'), (e: { code: string; details: Record<string, unknown> }) => e.code === 'REG_TIMEOUT' && e.details.timeoutMs === 300);
+  // 1.5 s: long enough for the unfaulted requests before it on a busy machine, far below the stall
+  const { client, proxy } = await peer(t, {}, { timeoutMs: 1500 });
+  proxy.addFault({ path: '/v2/test/app/tags/list', fault: { kind: 'slow-body', delayMs: 10_000 } });
+  await assert.rejects(client.listTags('test/app'), (e: { code: string; details: Record<string, unknown> }) => e.code === 'REG_TIMEOUT' && e.details.timeoutMs === 1500);
   assert.equal(tagPages(proxy), 1, 'a timeout is not retried inside the poll');
 });
 
