@@ -1,7 +1,7 @@
 // `npm test`: the whole suite, the same command CI runs. First the preflight (every outside program
-// the tests start, installed or reported at once), then, for the whole suite, the type check and the
-// lint; then the CLI build (the CMP tests spawn it as argocd-cmp-server would) and node's test runner
-// over every test file. `npm test -- FILE…` runs only those files (preflight and build included).
+// the tests start, installed or reported at once), then, for the whole suite, the type check, the
+// lint and the container image build and check; then the CLI build (the CMP tests spawn it as
+// argocd-cmp-server would) and node's test runner over every test file. `npm test -- FILE…` runs only those files (preflight and build included).
 // The tests run with TMPDIR pointing at a fresh folder; whatever they leave there fails the run.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -39,6 +39,9 @@ const bin = join(import.meta.dirname, '../node_modules/.bin');
 if (files.length === 0) {
   must('typecheck', join(bin, 'tsc'), ['-p', 'tsconfig.json']);
   must('lint', join(bin, 'eslint'), ['.']);
+  // The whole suite includes the container image: built from the Dockerfile with buildah and checked
+  // from inside (`npm run container` runs this step alone).
+  must('container image', process.execPath, ['scripts/container-build.ts']);
 }
 must('build', process.execPath, ['scripts/build.ts']);
 
