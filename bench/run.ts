@@ -15,6 +15,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/ui.ts', quick ? ['--loads', '2', '--seconds', '2', '--rounds', '1'] : []],
   ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
   ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],
+  ['bench/ha.ts', ['--kills', quick ? '3' : '20']],
 ];
 
 ensureTools();

@@ -1,0 +1,86 @@
+// Several replicas, failure drill: three real `serve --ha` processes (short Lease: 2 s) against the
+// loopback Kubernetes API peer and a real registry. Each round pushes a new tag, posts the webhook to
+// a follower and times until all three serve it, then SIGKILLs the leader at a random moment, times
+// until a new leader holds the Lease, and starts the killed replica again. An observer asks every
+// replica all along: no replica may go backwards, answer an empty list, or answer two ways at one
+// revision. Figures are printed against the Lease duration measured in the same run (the goal is
+// Lease + 2 s).
+//   node bench/ha.ts [--kills N]      (npm run bench runs it with --kills 20)
+import { parseArgs } from 'node:util';
+import type { TestContext } from 'node:test';
+import { request } from 'undici';
+import { pushImage } from '../test/helpers/images.ts';
+import { startRegistry } from '../test/helpers/registry.ts';
+import { ask, startCluster, tagOf, TIMING, until, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
+
+const { values } = parseArgs({ options: { kills: { type: 'string', default: '20' } } });
+const kills = Number(values.kills);
+const cleanups: Array<() => unknown> = [];
+const t = { after: (fn: () => unknown) => void cleanups.push(fn) } as unknown as TestContext;
+
+function quantile(list: number[], q: number): number {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+const reg = await startRegistry();
+cleanups.push(() => reg.stop());
+await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'v0' });
+const cluster = await startCluster(t, reg, ['r1', 'r2', 'r3']);
+const live = (): typeof cluster.replicas => cluster.replicas.filter((r) => !r.exited);
+await until('first answers', async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), 60_000);
+
+const seen: Array<{ id: string } & Answer> = [];
+let observing = true;
+const observer = (async () => {
+  while (observing) {
+    for (const r of live()) seen.push({ id: r.id, ...(await ask(r.url)) });
+    await new Promise((res) => setTimeout(res, 15));
+  }
+})();
+
+const failovers: number[] = [];
+const pushes: number[] = [];
+for (let k = 1; k <= kills; k++) {
+  const tag = `1.0.${k}`;
+  await pushImage(reg, 'acme/web', tag, { created: new Date(Date.UTC(2026, 0, 1, 0, k)).toISOString(), label: `v${k}` });
+  const leaderId = cluster.leader();
+  const follower = live().find((r) => r.id !== leaderId)!;
+  const pushedAt = performance.now();
+  const hook = await request(`${follower.url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag }, request: { host: reg.host } }] }) });
+  await hook.body.dump();
+  await until(`${tag} everywhere`, async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === tag) ? true : undefined));
+  pushes.push(performance.now() - pushedAt);
+  // Kill at a random moment within the next renew period.
+  await new Promise((res) => setTimeout(res, Math.random() * TIMING.retry * 1000));
+  const leader = cluster.replicas.find((r) => r.id === leaderId && !r.exited)!;
+  leader.child.kill('SIGKILL');
+  await leader.child;
+  const killedAt = performance.now();
+  await until('a new leader', () => (cluster.leader() !== leaderId && cluster.leader() !== '' ? true : undefined));
+  failovers.push(performance.now() - killedAt);
+  cluster.replicas.splice(cluster.replicas.indexOf(leader), 1);
+  await cluster.start(leaderId);
+  process.stdout.write(`round ${k}: push→3 replicas ${pushes.at(-1)!.toFixed(0)} ms, new leader after ${failovers.at(-1)!.toFixed(0)} ms\n`);
+}
+observing = false;
+await observer;
+
+const violations: string[] = [];
+const byRevision = new Map<number, string>();
+const last = new Map<string, number>();
+for (const a of seen.filter((x) => x.status === 200)) {
+  if (!tagOf(a.text)) violations.push(`${a.id}: empty answer at revision ${a.revision}`);
+  const known = byRevision.get(a.revision!);
+  if (known !== undefined && known !== a.text) violations.push(`revision ${a.revision} answered two ways`);
+  byRevision.set(a.revision!, a.text);
+  if ((last.get(a.id) ?? 0) > a.revision!) violations.push(`${a.id} went back from ${last.get(a.id)} to ${a.revision}`);
+  last.set(a.id, a.revision!);
+}
+const leaseMs = TIMING.lease * 1000;
+process.stdout.write(`\nreplicas 3, kills ${kills}, answers observed ${seen.length} (non-200 during restarts: ${seen.filter((a) => a.status !== 200).length})\n`);
+process.stdout.write(`new leader after SIGKILL: median ${quantile(failovers, 0.5).toFixed(0)} ms, p90 ${quantile(failovers, 0.9).toFixed(0)} ms, max ${Math.max(...failovers).toFixed(0)} ms = ${(Math.max(...failovers) / leaseMs).toFixed(2)}× the Lease (${leaseMs} ms; goal ≤ Lease + 2 s)\n`);
+process.stdout.write(`push to a follower → all replicas serve it: median ${quantile(pushes, 0.5).toFixed(0)} ms, max ${Math.max(...pushes).toFixed(0)} ms (goal < 1000 ms)\n`);
+process.stdout.write(`violations (backwards, empty, two answers at one revision): ${violations.length}\n${violations.slice(0, 10).join('\n')}\n`);
+for (const fn of cleanups.reverse()) await fn();
+process.exitCode = violations.length === 0 && Math.max(...failovers) <= leaseMs + 2000 ? 0 : 1;
