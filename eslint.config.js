@@ -16,7 +16,12 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { 'no-console': 'error' },
+    rules: {
+      'no-console': 'error',
+      // Functions stay under 60 lines of their own code (blank lines and comments not counted); a
+      // warning for now, listed by every lint run, until the last long factories are cut.
+      'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
   },
   // The stand-in Argo CD page runs in the browser.
   { files: ['test/ui/host/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', URLSearchParams: 'readonly' } } },
