@@ -6,10 +6,11 @@ import type { RegistryAuth, RegistryConfig } from './types.ts';
 import { DEFAULTS, DOCKER_HUB_URL } from './defaults.ts';
 import { readSecretPair } from './parse-secret.ts';
 import { defaultRealms, readRealms } from './parse-realms.ts';
+import { readPullSecret } from './parse-pull-secret.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, report, type IssueSink } from './reader.ts';
 
 const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms'];
-const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile'];
+const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret'];
 
 /** The host as image references spell it (`index.docker.io` → `docker.io`), or a reason it is not one. */
 export function normaliseHost(text: string): { host: string } | { reason: string } {
@@ -49,6 +50,11 @@ function readAuth(sink: IssueSink, value: unknown, path: string): RegistryAuth {
   if (value === undefined || value === null) return { kind: 'none' };
   const m = readMapping(sink, value, path, AUTH_KEYS);
   if (m === undefined) return { kind: 'none' };
+  if (m.pullSecret !== undefined) {
+    if (Object.keys(m).length > 1) report(sink, path, 'give either pullSecret or username + password / token, not both');
+    const ref = readPullSecret(sink, m.pullSecret, child(path, 'pullSecret'));
+    return ref === undefined || Object.keys(m).length > 1 ? { kind: 'none' } : { kind: 'pullSecret', ...ref };
+  }
   const username = readSecretPair(sink, m, path, 'username');
   const password = readSecretPair(sink, m, path, 'password');
   const token = readSecretPair(sink, m, path, 'token');

@@ -102,7 +102,9 @@ export type RegistryAuth =
   | { readonly kind: 'none' }
   | { readonly kind: 'basic'; readonly username: SecretSource; readonly password: SecretSource }
   /** A static bearer token (e.g. a GitHub PAT for ghcr.io) exchanged at the realm like a password. */
-  | { readonly kind: 'token'; readonly token: SecretSource };
+  | { readonly kind: 'token'; readonly token: SecretSource }
+  /** A `kubernetes.io/dockerconfigjson` Secret read and watched through the Kubernetes API. */
+  | { readonly kind: 'pullSecret'; readonly namespace: string; readonly name: string };
 
 export interface RegistryConfig {
   /** Host as written in image references (`ghcr.io`, `127.0.0.1:5000`, `docker.io`). */

@@ -1,12 +1,12 @@
-// ConfigMaps and Leases through the API: get, create, update fenced by resourceVersion (a 409
+// ConfigMaps, Leases and Secrets through the API: get, create, update fenced by resourceVersion (a 409
 // KUBE_CONFLICT when someone wrote first), merge patch, and watch. A watch resumes from the last
 // resourceVersion it saw (BOOKMARK events move it without an object, "Watch bookmarks" in the API
 // concepts); when that version is too old (410, sent as an ERROR event inside the stream), it starts
-// again from the current objects. Used by leader election and the shared state.
+// again from the current objects. Used by leader election, the shared state and pull Secrets.
 import { kubeError } from './errors.ts';
 import type { KubeTransport } from './transport.ts';
 
-export type ObjectKind = 'configmaps' | 'leases';
+export type ObjectKind = 'configmaps' | 'leases' | 'secrets';
 
 export interface ObjectMeta {
   readonly name: string;
@@ -35,8 +35,12 @@ export interface ObjectClient {
   watch(kind: ObjectKind, namespace: string, name: string, onEvent: (type: WatchEventType, object: KubeObject) => void, options: { signal: AbortSignal; retryMs?: number; onError?: (err: unknown) => void }): Promise<void>;
 }
 
-const BASE: Record<ObjectKind, string> = { configmaps: '/api/v1', leases: '/apis/coordination.k8s.io/v1' };
-const KIND: Record<ObjectKind, { kind: string; apiVersion: string }> = { configmaps: { kind: 'ConfigMap', apiVersion: 'v1' }, leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' } };
+const BASE: Record<ObjectKind, string> = { configmaps: '/api/v1', leases: '/apis/coordination.k8s.io/v1', secrets: '/api/v1' };
+const KIND: Record<ObjectKind, { kind: string; apiVersion: string }> = {
+  configmaps: { kind: 'ConfigMap', apiVersion: 'v1' },
+  leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' },
+  secrets: { kind: 'Secret', apiVersion: 'v1' },
+};
 
 function pathOf(kind: ObjectKind, namespace: string, name?: string): string {
   return `${BASE[kind]}/namespaces/${encodeURIComponent(namespace)}/${kind}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;

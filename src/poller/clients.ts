@@ -5,6 +5,7 @@ import type { Logger } from '../shared/log.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { RegistryClient } from '../registry/types.ts';
 import { createRegistryClient } from '../registry/client.ts';
+import type { PullSecretReader } from '../registry/credentials.ts';
 import { AppError } from '../shared/errors.ts';
 
 export interface ClientPool {
@@ -15,7 +16,7 @@ export interface ClientPool {
   close(): Promise<void>;
 }
 
-export function createClientPool(config: Config, deps: { logger: Logger; clock: Clock; env?: NodeJS.ProcessEnv }): ClientPool {
+export function createClientPool(config: Config, deps: { logger: Logger; clock: Clock; env?: NodeJS.ProcessEnv; pullSecrets?: PullSecretReader }): ClientPool {
   let registries = new Map(config.registries.map((r) => [r.host, r]));
   const made = new Map<string, { config: RegistryConfig; client: RegistryClient & { close(): Promise<void> } }>();
   const retired: Array<Promise<void>> = [];
@@ -27,7 +28,7 @@ export function createClientPool(config: Config, deps: { logger: Logger; clock: 
       const have = made.get(host);
       if (have && have.config === wanted) return have.client;
       if (have) retired.push(have.client.close());
-      const client = createRegistryClient({ config: wanted, logger: deps.logger, clock: deps.clock, ...(deps.env && { env: deps.env }) });
+      const client = createRegistryClient({ config: wanted, logger: deps.logger, clock: deps.clock, ...(deps.env && { env: deps.env }), ...(deps.pullSecrets && { pullSecrets: deps.pullSecrets }) });
       made.set(host, { config: wanted, client });
       return client;
     },

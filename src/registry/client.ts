@@ -12,7 +12,7 @@ import { createDispatchers } from './dispatcher.ts';
 import { createBudget, createLimiter, type Sleep } from './budget.ts';
 import { createTransport, type HttpReply } from './transport.ts';
 import { createAuthenticator } from './authenticator.ts';
-import { readCredentials } from './credentials.ts';
+import { readCredentials, type PullSecretReader } from './credentials.ts';
 import { pullScope } from './auth.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { registryError } from './errors.ts';
@@ -31,6 +31,8 @@ export interface RegistryClientOptions {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly limits?: Partial<BodyLimits>;
+  /** The watched pull Secrets (`auth.pullSecret`); without it such credentials fail with REG_AUTH. */
+  readonly pullSecrets?: PullSecretReader;
 }
 
 export interface BodyLimits {
@@ -79,8 +81,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     authRealms: config.authRealms,
     credentials: () => {
       try {
-        return readCredentials(config.auth, options.env);
+        return readCredentials(config.auth, host, options.env, options.pullSecrets);
       } catch (cause) {
+        if (isAppError(cause) && cause.code === 'REG_AUTH') throw cause;
         throw registryError('REG_AUTH', isAppError(cause) ? cause.message : 'cannot read registry credentials', { host, cause });
       }
     },

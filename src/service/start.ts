@@ -10,6 +10,9 @@ import type { ClusterSource } from '../clusters/types.ts';
 import { createKubeAccess, type KubeAccess } from '../kube/access.ts';
 import { clusterSecretReader } from '../kube/cluster-secrets.ts';
 import type { KubeClient } from '../kube/types.ts';
+import type { ObjectClient } from '../kube/objects.ts';
+import { lazyObjectClient, type LazyObjects } from '../kube/object-access.ts';
+import { createPullSecretWatch, type PullSecretWatch } from '../kube/pull-secrets.ts';
 import { createClientPool, type ClientPool } from '../poller/clients.ts';
 import { buildService } from '../server/app.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -32,6 +35,8 @@ export interface ServiceOptions {
   readonly connectKube?: (kubeconfig: string | undefined) => KubeClient;
   /** Run as one of several replicas sharing their state through the Kubernetes API (`serve --ha`). */
   readonly ha?: HaSettings;
+  /** Makes the object client that reads pull Secrets (tests bind it to a loopback API peer). */
+  readonly connectObjects?: (kubeconfig: string | undefined) => ObjectClient;
 }
 
 export interface ServiceHandle {
@@ -50,6 +55,8 @@ interface Parts {
   readonly kube: KubeAccess;
   readonly state: ResolutionState;
   readonly clusters: ClusterSource;
+  readonly pullSecrets: PullSecretWatch;
+  readonly objects: LazyObjects;
 }
 
 /** Builds every part from the config in force; nothing runs yet. */
@@ -58,27 +65,32 @@ async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
   const config = await openConfigState(options.configPath, logger);
   const checks = createStartupChecks(logger, options.env);
   checks.check(config.current());
-  const pool = createClientPool(config.current(), { logger, clock, ...(options.env && { env: options.env }) });
+  const objects = lazyObjectClient(() => config.current().clusters.argocd?.kubeconfig, options.connectObjects);
+  const pullSecrets = createPullSecretWatch({ objects: objects.objects, logger });
+  pullSecrets.update(config.current().registries);
+  const pool = createClientPool(config.current(), { logger, clock, pullSecrets: pullSecrets.read, ...(options.env && { env: options.env }) });
   const state = options.ha ? await openReplicaState({ config, pool, logger, clock, settings: options.ha, ...(options.env && { env: options.env }) }) : await openResolutionState({ config, pool, logger, clock });
   const kube = createKubeAccess({ config: config.current, logger, ...(options.connectKube && { connect: options.connectKube }) });
   kube.unavailable();
   const clusters = createClusterSource({ config: () => config.current().clusters, readSecrets: clusterSecretReader(kube, logger), logger, clock });
   config.onChange((next) => {
     checks.check(next);
+    pullSecrets.update(next.registries);
     pool.update(next);
     state.updateConfig(next);
     kube.unavailable();
     void clusters.refresh();
   });
-  return { config, checks, pool, kube, state, clusters };
+  return { config, checks, pool, kube, state, clusters, pullSecrets, objects };
 }
 
 async function stopParts(parts: Parts, app: FastifyInstance): Promise<void> {
   await app.close();
   await parts.state.stop();
   parts.clusters.stop();
+  parts.pullSecrets.close();
   parts.config.close();
-  await Promise.all([parts.pool.close(), parts.kube.close()]);
+  await Promise.all([parts.pool.close(), parts.kube.close(), parts.objects.close()]);
 }
 
 export async function startService(options: ServiceOptions): Promise<ServiceHandle> {
@@ -110,6 +122,8 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     throw err;
   }
   clusters.start();
+  // The first scans need the pull Secrets' credentials: wait for their first read (bounded by the API timeout).
+  await parts.pullSecrets.settled();
   state.start();
   options.logger.info({ url, watches: config.current().watches.length, clusters: clusters.inventory().clusters.length }, 'listening');
   let closing: Promise<void> | undefined;

@@ -20,7 +20,7 @@ import { mergePatch, parseSelector } from './kube-api.ts';
 
 export type KubeObject = { metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string }; [k: string]: unknown };
 
-export type ObjectResource = 'configmaps' | 'leases';
+export type ObjectResource = 'configmaps' | 'leases' | 'secrets';
 
 interface WatchEvent {
   readonly rv: number;
@@ -34,9 +34,9 @@ export interface Revisions {
   current(): number;
 }
 
-const PATH = /^(?:\/api\/v1\/namespaces\/([^/]+)\/(configmaps)|\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/(leases))(?:\/([^/]+))?$/;
+const PATH = /^(?:\/api\/v1\/namespaces\/([^/]+)\/(configmaps|secrets)|\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/(leases))(?:\/([^/]+))?$/;
 const CONFIGMAP_LIMIT = 1024 * 1024;
-const KIND: Record<ObjectResource, { kind: string; apiVersion: string }> = { configmaps: { kind: 'ConfigMap', apiVersion: 'v1' }, leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' } };
+const KIND: Record<ObjectResource, { kind: string; apiVersion: string }> = { configmaps: { kind: 'ConfigMap', apiVersion: 'v1' }, leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' }, secrets: { kind: 'Secret', apiVersion: 'v1' } };
 
 export interface ObjectRequest {
   readonly resource: ObjectResource;
@@ -45,7 +45,11 @@ export interface ObjectRequest {
   readonly verb: string;
 }
 
-/** Parses a ConfigMap or Lease path and the verb it means (undefined for any other path). */
+/**
+ * Parses a ConfigMap, Lease or Secret path and the verb it means (undefined for any other path).
+ * Plain Secret lists (cluster Secrets by label, with paging) stay with kube-api.ts's own store; single
+ * Secrets (pull Secrets) are created, read, changed and watched here.
+ */
 export function objectRequest(method: string, url: URL): ObjectRequest | undefined {
   const m = url.pathname.match(PATH);
   if (!m) return undefined;
@@ -55,6 +59,7 @@ export function objectRequest(method: string, url: URL): ObjectRequest | undefin
   const watching = url.searchParams.get('watch') === '1' || url.searchParams.get('watch') === 'true';
   const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
   const verb = verbs[method] ?? (watching ? 'watch' : name ? 'get' : 'list');
+  if (resource === 'secrets' && verb === 'list') return undefined;
   return { resource, namespace, ...(name !== undefined && { name }), verb };
 }
 

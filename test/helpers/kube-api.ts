@@ -5,7 +5,7 @@
 //   - GET  /apis/argoproj.io/v1alpha1/namespaces/{ns}/applicationsets       list, same paging
 //   - GET  /apis/argoproj.io/v1alpha1/namespaces/{ns}/applicationsets/{n}    get
 //   - PATCH the same, Content-Type application/merge-patch+json (RFC 7386), bumps resourceVersion
-//   - ConfigMaps and Leases: create, get, list, update with resourceVersion conflicts, merge patch,
+//   - ConfigMaps, Leases and single Secrets: create, get, list, update with resourceVersion conflicts, merge patch,
 //     delete, watch with bookmarks and 410 Expired (kube-api-objects.ts says which parts of the API
 //     concepts and conventions it follows)
 // Failures are metav1.Status objects: 401 Unauthorized (no/unknown Bearer token), 403 Forbidden
@@ -20,7 +20,10 @@ export interface Rule {
   readonly verbs: readonly string[];
   readonly resources: readonly string[];
   readonly namespaces?: readonly string[];
-  /** Object names the rule is limited to (RBAC resourceNames; never limits create, list or watch). */
+  /**
+   * Object names the rule is limited to (RBAC resourceNames). Never allows create; allows list and
+   * watch only with a `fieldSelector=metadata.name=<name>` naming one of them (RBAC docs, "Referring to resources").
+   */
   readonly names?: readonly string[];
 }
 
@@ -114,7 +117,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   const blocked = new Set<string>();
 
   function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string, name?: string): boolean {
-    const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && verb !== 'list' && verb !== 'watch' && r.names.includes(name));
+    const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && r.names.includes(name));
     return rules.some((r) => (r.verbs.includes('*') || r.verbs.includes(verb)) && (r.resources.includes('*') || r.resources.includes(resource)) && (!r.namespaces || r.namespaces.includes(ns)) && named(r));
   }
 
@@ -128,7 +131,8 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
       const done = (code: number): void => void requests.push(`${object.verb} ${object.resource} ${code}`);
       if (!rules) return (done(401), status(res, 401, 'Unauthorized', 'Unauthorized'));
       // create names its object in the body; RBAC cannot limit it by name (authorization docs, resourceNames).
-      if (!allowed(rules, object.verb, object.resource, object.namespace, object.name)) {
+      const listed = object.verb === 'list' || object.verb === 'watch' ? url.searchParams.get('fieldSelector')?.match(/^metadata\.name=(.+)$/)?.[1] : object.name;
+      if (!allowed(rules, object.verb, object.resource, object.namespace, listed)) {
         done(403);
         return status(res, 403, 'Forbidden', `${object.resource}${object.name ? ` "${object.name}"` : ''} is forbidden: User "system:serviceaccount:argocd:argocd-image-plugins" cannot ${object.verb} resource "${object.resource}" in the namespace "${object.namespace}"`);
       }

@@ -1,0 +1,23 @@
+// `kubernetes.io/dockerconfigjson` Secrets as `kubectl create secret docker-registry` writes them, and
+// an object client bound to a loopback API peer (test/helpers/kube-api.ts).
+import { createObjectClient, type KubeObject, type ObjectClient } from '../../src/kube/objects.ts';
+import { createTransport } from '../../src/kube/transport.ts';
+
+export function dockerConfigSecret(name: string, auths: Record<string, { username: string; password: string }>): KubeObject {
+  const config = { auths: Object.fromEntries(Object.entries(auths).map(([key, a]) => [key, { username: a.username, password: a.password, auth: Buffer.from(`${a.username}:${a.password}`).toString('base64') }])) };
+  return { metadata: { name }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') } };
+}
+
+export function objectClientFor(url: string, token: string): { objects: ObjectClient; close: () => Promise<void> } {
+  const transport = createTransport({ server: url, token: () => token, insecure: false }, 5000);
+  return { objects: createObjectClient(transport), close: () => transport.close() };
+}
+
+/** Polls `check` every 10 ms until it holds; fails after the deadline. */
+export async function until(what: string, check: () => boolean, deadlineMs = 10_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
