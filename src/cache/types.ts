@@ -14,6 +14,8 @@ export interface Resolution {
   readonly created?: string;
   /** When this resolution was first chosen (ISO 8601). */
   readonly resolvedAt: string;
+  /** Set when the watch verifies signatures: the key that verified this digest and where the signature was found. */
+  readonly signature?: { readonly key: string; readonly via: 'referrers' | 'tag' };
 }
 
 export interface RecordedError {

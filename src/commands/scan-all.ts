@@ -10,6 +10,7 @@ import { createMetadataStore, type MetadataStore } from '../cache/metadata.ts';
 import { createClientPool } from '../poller/clients.ts';
 import { planRepositories } from '../poller/plan.ts';
 import { scanRepository, type ScanReport } from '../poller/scan.ts';
+import { createGate } from '../verify/gate.ts';
 
 export interface ScanAllOptions {
   readonly logger: Logger;
@@ -30,7 +31,8 @@ export async function scanAll(config: Config, options: ScanAllOptions): Promise<
   const pool = createClientPool(config, { logger, clock: systemClock });
   const reports: ScanReport[] = [];
   try {
-    for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true }, plan));
+    const gate = createGate({ clock: systemClock });
+    for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true, gate }, plan));
   } finally {
     await pool.close();
   }

@@ -14,6 +14,8 @@ import { scanRepository, type ScanReport } from './scan.ts';
 import { createDueQueue, type DueQueue, type RepoSlot } from './due-queue.ts';
 import { createBudgetWindow, type BudgetWindow } from './budget-window.ts';
 import { planSlots, scheduleSettings } from './slots.ts';
+import { createGate } from '../verify/gate.ts';
+import type { Gate } from '../verify/types.ts';
 
 export interface PollerDeps {
   readonly config: Config;
@@ -35,6 +37,8 @@ export interface PollerDeps {
    * their retries; this keeps them from taking every slot and delaying healthy registries.
    */
   readonly perRegistry?: number;
+  /** Signature verdicts kept by digest across cycles (made here when not given; start.ts shares it with metrics). */
+  readonly gate?: Gate;
 }
 
 export interface Poller extends PollerHandle {
@@ -55,6 +59,7 @@ const DEFERRED_SPREAD_MS = 100;
 
 interface PollerParts {
   readonly deps: PollerDeps;
+  readonly gate: Gate;
   readonly log: Logger;
   readonly random: () => number;
   readonly abort: AbortController;
@@ -89,7 +94,7 @@ async function runScan(parts: PollerParts, slot: RepoSlot): Promise<ScanReport> 
   const { deps } = parts;
   const started = deps.clock.now();
   const client = deps.clientFor(slot.plan.registry);
-  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal }, slot.plan);
+  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate }, slot.plan);
   const finished = deps.clock.now();
   recordScan(parts, slot, report, finished);
   deps.onScan?.(report, finished - started);
@@ -110,6 +115,7 @@ export function createPoller(deps: PollerDeps): Poller {
   const log = deps.logger.child({ module: 'poller' });
   const parts: PollerParts = {
     deps,
+    gate: deps.gate ?? createGate({ clock: deps.clock }),
     log,
     random: deps.random ?? Math.random,
     abort: new AbortController(),

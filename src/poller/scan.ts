@@ -15,6 +15,8 @@ import { selectTag, tagsNeedingMetadata } from '../policy/select.ts';
 import type { Selection, TagVerdict } from '../policy/types.ts';
 import type { SelectionRule } from '../config/types.ts';
 import { decideTag, pinnedRef, type Decision } from './decide.ts';
+import type { Gate, Verdict } from '../verify/types.ts';
+import { AppError } from '../shared/errors.ts';
 import type { RepositoryPlan, Target } from './plan.ts';
 
 export interface ScanDeps {
@@ -26,6 +28,8 @@ export interface ScanDeps {
   readonly signal?: AbortSignal;
   /** Keep every tag's verdict in the report (the resolve command); the service keeps only summaries. */
   readonly explain?: boolean;
+  /** Signature verdicts, kept across scans by digest (one per poller); a scan without one makes its own. */
+  readonly gate?: Gate;
 }
 
 export interface TargetReport {
@@ -49,7 +53,7 @@ export interface ScanReport {
   readonly targets: readonly TargetReport[];
 }
 
-/** Most tags tried in turn when the best ones lack a required platform. */
+/** Most tags tried in turn when the best ones lack a required platform or a verified signature. */
 const PLATFORM_ATTEMPTS = 10;
 
 /**
@@ -145,13 +149,43 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
       }
     });
 
+  const gate = deps.gate;
+  const verdictOnce = memo<Verdict>();
+  const verdictOf = (digest: string, rule: SelectionRule): Promise<Verdict | undefined> => {
+    const spec = rule.verify;
+    if (spec === undefined) return Promise.resolve(undefined);
+    if (gate === undefined) return Promise.reject(new AppError('INTERNAL', 'signature verification is configured but this scan has no verifier'));
+    return verdictOnce(`${digest} ${JSON.stringify(spec)}`, () => gate.verdict({ client, repository: plan.repository, image: plan.image, digest, spec, ...opts }));
+  };
+
+  const refusedBefore = (tag: string, rule: SelectionRule): boolean => {
+    const digest = metadata.tagDigest(plan.image, tag);
+    if (rule.verify === undefined || gate === undefined || digest === undefined) return false;
+    return gate.known({ client, repository: plan.repository, image: plan.image, digest, spec: rule.verify })?.status === 'refused';
+  };
+
   const targets: TargetReport[] = [];
   const select = memoSelect(listing);
   for (const target of plan.targets) {
-    const report = await resolveTarget({ ...deps, plan, listing, digestOf, detailsOf, select }, target);
+    const report = await resolveTarget({ ...deps, plan, listing, digestOf, detailsOf, verdictOf, refusedBefore, select }, target);
     targets.push(deps.explain ? report : { ...report, verdicts: [] });
   }
   return { image: plan.image, listing, targets, ...(targets.some((t) => t.deferred) && { deferred: true }) };
+}
+
+/** "1.5.0: signature by an unknown key; 1.4.0: no signature (…)", bounded. */
+function explainRefusals(refusals: readonly TagVerdict[]): string {
+  const shown = refusals.slice(0, 5).map((r) => `${r.tag}: ${r.detail ?? r.rule}`);
+  return refusals.length > 5 ? `${shown.join('; ')}; and ${refusals.length - 5} more` : shown.join('; ');
+}
+
+/** The no-downgrade rule kept the current tag: say so when its own signature is what was refused. */
+function keepNote(note: string, currentTag: string, rejected: readonly TagVerdict[]): string {
+  const own = rejected.find((r) => r.tag === currentTag && r.rule === 'verify');
+  const others = rejected.filter((r) => r.rule === 'verify' && r.tag !== currentTag);
+  const refusedNote = others.length > 0 ? `; refused: ${explainRefusals(others)}` : '';
+  if (own) return `kept ${currentTag} (never downgraded), although its signature is refused (${own.detail ?? 'refused'}); no verified tag ranks above it${refusedNote}`;
+  return `${note}${refusedNote}`;
 }
 
 interface TargetDeps extends ScanDeps {
@@ -159,6 +193,9 @@ interface TargetDeps extends ScanDeps {
   readonly listing: TagListing;
   digestOf(tag: string, fresh: boolean): Promise<string>;
   detailsOf(digest: string): Promise<ImageDetails>;
+  /** The signature verdict for a digest under the rule's `verify` (undefined: no gate). */
+  verdictOf(digest: string, rule: SelectionRule): Promise<Verdict | undefined>;
+  refusedBefore(tag: string, rule: SelectionRule): boolean;
   readonly select: typeof selectTag;
 }
 
@@ -188,26 +225,37 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
       const verdicts = deps.explain ? [...rejected, ...decision.verdicts] : rejected;
       const summary = { tags: deps.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: deps.listing.complete };
       if (decision.kind === 'none') {
+        const refusals = rejected.filter((r) => r.rule === 'verify');
         const error: RecordedError =
-          rejected.length > 0
+          refusals.length > 0
+            ? { code: 'VERIFY_NONE_VERIFIED', message: `no candidate has a verified signature: ${explainRefusals(refusals)}`, at }
+            : rejected.length > 0
             ? { code: 'POLICY_NO_PLATFORM', message: `no tag provides ${target.rule.platforms.map(formatPlatform).join(', ')} (lacking: ${rejected.map((r) => r.tag).join(', ')})`, at }
             : { code: 'POLICY_NO_MATCH', message: decision.reason, at };
         cache.record(name, target.environment, plan.image, { kind: 'failed', error, summary });
         return { ...base, verdicts, moved: false, error };
       }
       if (decision.kind === 'keep' && current) {
-        cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution: current, summary: { ...summary, note: decision.note }, at });
-        return { ...base, verdicts, resolution: current, moved: false, note: decision.note };
+        const note = keepNote(decision.note, current.tag, rejected);
+        cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution: current, summary: { ...summary, note }, at });
+        return { ...base, verdicts, resolution: current, moved: false, note };
       }
       if (decision.kind !== 'resolve') continue;
       // A tracked mutable tag (digest policy) or a newly chosen tag is looked up fresh; an unchanged
       // selection reuses the digest already known.
-      const fresh = target.rule.policy.kind === 'digest' || decision.tag !== current?.tag;
+      // A tag whose digest was refused before is not looked up again each cycle (a refusal is kept by digest).
+      const fresh = target.rule.policy.kind === 'digest' || (decision.tag !== current?.tag && !deps.refusedBefore(decision.tag, target.rule));
       const digest = await deps.digestOf(decision.tag, fresh);
       const details = await deps.detailsOf(digest);
       const missing = missingPlatforms(details, target.rule.platforms);
       if (missing.length > 0) {
         rejected.push({ tag: decision.tag, outcome: 'rejected', rule: 'platforms', detail: `lacks ${missing.map(formatPlatform).join(', ')}` });
+        tags = tags.filter((t) => t !== decision.tag);
+        continue;
+      }
+      const verdict = await deps.verdictOf(digest, target.rule);
+      if (verdict?.status === 'refused') {
+        rejected.push({ tag: decision.tag, outcome: 'rejected', rule: 'verify', detail: verdict.reason });
         tags = tags.filter((t) => t !== decision.tag);
         continue;
       }
@@ -218,12 +266,16 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
         platforms: details.platforms.map(formatPlatform),
         ...(details.created && { created: details.created }),
         resolvedAt: at,
+        ...(verdict?.status === 'verified' && { signature: { key: verdict.key, via: verdict.via } }),
       };
       const held = decision.held && { tag: decision.held.tag, reason: decision.held.reason };
-      const moved = cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution, summary, at, ...(held && { held }) });
-      return { ...base, verdicts, resolution, moved };
+      const refusals = rejected.filter((r) => r.rule === 'verify');
+      const note = refusals.length > 0 ? `refused: ${explainRefusals(refusals)}` : undefined;
+      const moved = cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution, summary: note ? { ...summary, note } : summary, at, ...(held && { held }) });
+      return { ...base, verdicts, resolution, moved, ...(note && { note }) };
     }
-    const error: RecordedError = { code: 'POLICY_NO_PLATFORM', message: `no tag among the best ${PLATFORM_ATTEMPTS} provides ${target.rule.platforms.map(formatPlatform).join(', ')}`, at };
+    const refused = rejected.filter((r) => r.rule === 'verify');
+    const error: RecordedError = refused.length > 0 ? { code: 'VERIFY_NONE_VERIFIED', message: `none of the best ${PLATFORM_ATTEMPTS} tags is selectable: ${explainRefusals(rejected)}`, at } : { code: 'POLICY_NO_PLATFORM', message: `no tag among the best ${PLATFORM_ATTEMPTS} provides ${target.rule.platforms.map(formatPlatform).join(', ')}`, at };
     cache.record(name, target.environment, plan.image, { kind: 'failed', error });
     return { ...base, verdicts: rejected, moved: false, error };
   } catch (err) {

@@ -19,6 +19,7 @@ import { registryError } from './errors.ts';
 import { isDigest } from './digest.ts';
 import { createReader, type Call } from './reader.ts';
 import { listAllTags } from './tags.ts';
+import { createArtifactReads } from './artifacts.ts';
 
 export interface RegistryClientOptions {
   readonly config: RegistryConfig;
@@ -118,7 +119,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   };
 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const reader = createReader({ host, call, limits, logger, url: (path) => new URL(`${prefix}${path}`, base.origin) });
+  const url = (path: string) => new URL(`${prefix}${path}`, base.origin);
+  const reader = createReader({ host, call, limits, logger, url });
+  const reads = createArtifactReads({ host, call, url });
 
   function check(repository: string, reference?: string): void {
     if (!NAME.test(repository) || repository.length > 255) throw registryError('REG_INVALID_REFERENCE', `invalid repository name ${JSON.stringify(repository)}`, { host });
@@ -141,6 +144,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       check(repository, digest);
       if (!isDigest(digest)) throw registryError('REG_INVALID_REFERENCE', `describeImage needs a digest, got ${JSON.stringify(digest)}`, { host, repository });
       return reader.describeImage(repository, digest, opts.signal);
+    },
+    artifacts: {
+      manifest: (repository, reference, signal) => (check(repository, reference), reads.manifest(repository, reference, signal)),
+      blob: (repository, digest, signal) => (check(repository, digest), reads.blob(repository, digest, signal)),
+      referrers: (repository, digest, type, signal) => (check(repository, digest), reads.referrers(repository, digest, type, signal)),
     },
     resetBudget: () => budget.reset(),
     stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left() }),

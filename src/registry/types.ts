@@ -47,6 +47,22 @@ export interface RegistryStats {
   readonly budgetLeft: number;
 }
 
+/** A manifest's bytes as stored (signature manifests are parsed by their reader, not here). */
+export interface RawManifest {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly body: Buffer;
+}
+
+/** Reads of artifacts attached to an image (signatures). Bodies are bounded and digest-checked. */
+export interface ArtifactReads {
+  /** A manifest by tag or digest; `undefined` when the registry has none (404). */
+  manifest(repository: string, reference: string, signal?: AbortSignal): Promise<RawManifest | undefined>;
+  blob(repository: string, digest: string, signal?: AbortSignal): Promise<Buffer>;
+  /** The OCI 1.1 referrers index of `digest`, filtered by artifact type; `undefined` when the API is absent (404). */
+  referrers(repository: string, digest: string, artifactType: string, signal?: AbortSignal): Promise<Buffer | undefined>;
+}
+
 export interface RegistryClient {
   /** The registry host this client serves (as in image references). */
   readonly host: string;
@@ -56,6 +72,8 @@ export interface RegistryClient {
   headManifest(repository: string, reference: string, options?: RequestOptions): Promise<ManifestHead>;
   /** GET a manifest by digest and, where needed, its config blob: platforms and `created`. */
   describeImage(repository: string, digest: string, options?: RequestOptions): Promise<ImageDetails>;
+  /** Signature reads (absent on clients that cannot read artifacts: verification then fails as a lookup failure). */
+  readonly artifacts?: ArtifactReads;
   /** Start a new budget window (the poller calls it at the start of each cycle). */
   resetBudget(): void;
   stats(): RegistryStats;

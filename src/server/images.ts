@@ -32,6 +32,8 @@ export function describeImages(config: Config, cache: CacheReader, now: number):
         pin: rule.pin,
         platforms: c?.platforms ?? [],
         created: c?.created ?? null,
+        verify: rule.verify !== undefined,
+        signature: c?.signature ?? null,
         lastScan: e?.lastScan ?? null,
         history: (e?.history ?? []).map((h) => ({ tag: h.tag, digest: h.digest, ref: h.ref, resolvedAt: h.resolvedAt })),
       });

@@ -12,6 +12,7 @@ import type { PolicyErrorCode } from '../policy/errors.ts';
 import type { RegistryErrorCode } from '../registry/errors.ts';
 import type { ServerErrorCode } from './http-errors.ts';
 import type { UiErrorCode } from '../ui/errors.ts';
+import type { VerifyErrorCode } from '../verify/errors.ts';
 import type { WebhookErrorCode } from '../webhooks/errors.ts';
 
 /** A secret file or variable the config names is missing or empty. */
@@ -30,4 +31,5 @@ export type ErrorCode =
   | SecretErrorCode
   | ServerErrorCode
   | UiErrorCode
+  | VerifyErrorCode
   | WebhookErrorCode;

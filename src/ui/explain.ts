@@ -11,6 +11,7 @@ import type { RegistryClient } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import type { CandidatesView } from './types.ts';
+import { createGate } from '../verify/gate.ts';
 
 export type Explainer = (watch: Watch) => Promise<CandidatesView>;
 
@@ -34,7 +35,7 @@ async function explainOnce(deps: ExplainDeps, watch: Watch): Promise<CandidatesV
   const scratch = createResolutionCache();
   scratch.load(deps.cache.entries().filter((e) => e.watch === watch.name));
   const mine = { ...plan, targets: plan.targets.filter((t) => t.watch.name === watch.name) };
-  const report = await scanRepository({ client: deps.clientFor(plan.registry), cache: scratch, metadata: deps.metadata, clock: deps.clock, logger: deps.logger, explain: true }, mine);
+  const report = await scanRepository({ client: deps.clientFor(plan.registry), cache: scratch, metadata: deps.metadata, clock: deps.clock, logger: deps.logger, explain: true, gate: createGate({ clock: deps.clock }) }, mine);
   return {
     checkedAt: new Date(deps.clock.now()).toISOString(),
     candidates: report.targets.map((t) => ({

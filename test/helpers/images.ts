@@ -241,7 +241,7 @@ async function pushAttestation(reg: PushTarget, repo: string, subject: string): 
   return { digest, size: body.length };
 }
 
-async function pushBlob(reg: PushTarget, repo: string, data: Buffer, headers: Record<string, string>): Promise<void> {
+export async function pushBlob(reg: PushTarget, repo: string, data: Buffer, headers: Record<string, string>): Promise<void> {
   const start = await request(`${reg.url}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers });
   await start.body.dump();
   const location = start.headers.location;
@@ -253,7 +253,7 @@ async function pushBlob(reg: PushTarget, repo: string, data: Buffer, headers: Re
   if (put.statusCode !== 201) throw new Error(`PUT blob ${repo}: ${put.statusCode} ${text}`);
 }
 
-async function putManifest(reg: PushTarget, repo: string, reference: string, body: Buffer, mediaType: string, headers: Record<string, string>): Promise<string> {
+export async function putManifest(reg: PushTarget, repo: string, reference: string, body: Buffer, mediaType: string, headers: Record<string, string>): Promise<string> {
   const res = await request(`${reg.url}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers: { ...headers, 'content-type': mediaType }, body });
   const text = await res.body.text();
   if (res.statusCode !== 201) throw new Error(`PUT manifest ${repo}:${reference}: ${res.statusCode} ${text}`);
@@ -265,7 +265,7 @@ async function putManifest(reg: PushTarget, repo: string, reference: string, bod
 const tokenCache = new WeakMap<object, Map<string, string>>();
 
 /** Authorization for pushes: Basic credentials, or a pull+push+delete token from the registry's issuer. */
-async function authHeaders(reg: PushTarget, repo: string): Promise<Record<string, string>> {
+export async function authHeaders(reg: PushTarget, repo: string): Promise<Record<string, string>> {
   if (reg.basic) return { authorization: 'Basic ' + Buffer.from(`${reg.basic.username}:${reg.basic.password}`).toString('base64') };
   if (!reg.token) return {};
   const cache = tokenCache.get(reg) ?? new Map<string, string>();

@@ -1,0 +1,72 @@
+// The supply-chain gate: is this manifest digest signed by one of the configured keys? A digest's
+// content never changes, so a verdict is kept by (image, digest, keys): warm cycles send no request.
+// "No signature yet" is the one verdict that can change (cosign signs after the push), so it is asked
+// again after MISSING_RECHECK_MS. Registry failures are thrown, never turned into a refusal: the
+// caller keeps the last verified resolution (docs/verification.md).
+import { createHash } from 'node:crypto';
+import type { Clock } from '../shared/clock.ts';
+import { registryError } from '../registry/errors.ts';
+import { readKeys } from './keys.ts';
+import { verifyWithKeys } from './check.ts';
+import { discoverSignatures } from './discover.ts';
+import { payloadProblem } from './cosign-format.ts';
+import type { Gate, GateCounters, Verdict, VerifyRequest } from './types.ts';
+
+/** How long "no signature" is believed before the registry is asked again. */
+export const MISSING_RECHECK_MS = 10 * 60 * 1000;
+/** A simple-signing payload is a few hundred bytes; a larger one is not fetched. */
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+const MAX_ENTRIES = 50_000;
+
+async function decide(req: VerifyRequest, keys: ReturnType<typeof readKeys>, noReferrers: Set<string>): Promise<Verdict> {
+  const reads = req.client.artifacts;
+  if (!reads) throw registryError('REG_NOT_CONFIGURED', 'this registry client cannot read signatures', { host: req.client.host });
+  const signal = req.signal ? { signal: req.signal } : {};
+  const discovered = await discoverSignatures({ reads, repository: req.repository, digest: req.digest, noReferrersApi: noReferrers.has(req.client.host), ...signal });
+  if (discovered.noReferrersApi) noReferrers.add(req.client.host);
+  if (!discovered.found) return { status: 'refused', reason: 'no signature (neither a referrer nor a cosign .sig tag)' };
+  let problem: string | undefined;
+  for (const signature of discovered.found.signatures) {
+    if (signature.payloadSize > MAX_PAYLOAD_BYTES) continue;
+    const payload = await reads.blob(req.repository, signature.payloadDigest, req.signal);
+    const key = verifyWithKeys(payload, signature.signature, keys);
+    if (key === undefined) continue;
+    problem = payloadProblem(payload, req.digest, req.image);
+    if (problem === undefined) return { status: 'verified', key, via: discovered.found.via };
+  }
+  return { status: 'refused', reason: problem ?? 'signature by an unknown key' };
+}
+
+export function createGate(options: { readonly clock: Clock; readonly env?: NodeJS.ProcessEnv }): Gate {
+  const cache = new Map<string, { verdict: Verdict; at: number }>();
+  const noReferrers = new Set<string>();
+  const counters: GateCounters = { verified: 0, refused: 0, lookupFailures: 0 };
+  const lookup = (req: VerifyRequest) => {
+    const keys = readKeys(req.spec.cosign.publicKeys, options.env);
+    const keyId = createHash('sha256').update(keys.map((k) => k.key.export({ type: 'spki', format: 'der' }).toString('base64')).join(',')).digest('hex');
+    const cacheKey = `${req.image}@${req.digest}#${keyId}`;
+    const now = options.clock.now();
+    const kept = cache.get(cacheKey);
+    const fresh = kept && (kept.verdict.status === 'verified' || !kept.verdict.reason.startsWith('no signature') || now - kept.at < MISSING_RECHECK_MS);
+    return { keys, cacheKey, now, known: fresh ? kept.verdict : undefined };
+  };
+  return {
+    counters,
+    known: (req) => lookup(req).known,
+    async verdict(req) {
+      const { keys, cacheKey, now, known } = lookup(req);
+      if (known) return known;
+      let verdict: Verdict;
+      try {
+        verdict = await decide(req, keys, noReferrers);
+      } catch (err) {
+        counters.lookupFailures++;
+        throw err;
+      }
+      counters[verdict.status === 'verified' ? 'verified' : 'refused']++;
+      if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(cacheKey, { verdict, at: now });
+      return verdict;
+    },
+  };
+}
