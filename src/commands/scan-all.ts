@@ -11,6 +11,9 @@ import { createClientPool } from '../poller/clients.ts';
 import { planRepositories } from '../poller/plan.ts';
 import { scanRepository, type ScanReport } from '../poller/scan.ts';
 import { createGate } from '../verify/gate.ts';
+import { authProvider } from '../registry/credentials.ts';
+import { lazyObjectClient } from '../kube/object-access.ts';
+import { createPullSecretWatch } from '../kube/pull-secrets.ts';
 
 export interface ScanAllOptions {
   readonly logger: Logger;
@@ -28,13 +31,24 @@ export async function scanAll(config: Config, options: ScanAllOptions): Promise<
   const plans = planRepositories(config)
     .map((p) => ({ ...p, targets: p.targets.filter((t) => (!watches || watches.has(t.watch.name)) && (!environment || t.environment === environment)) }))
     .filter((p) => p.targets.length > 0);
-  const pool = createClientPool(config, { logger, clock: systemClock });
+  // Pull Secrets are read once through the API (kubeconfig of clusters.argocd, else the service account);
+  // nothing connects when no registry names one.
+  const objects = lazyObjectClient(() => config.clusters.argocd?.kubeconfig);
+  const pullSecrets = createPullSecretWatch({ objects: objects.objects, logger });
+  pullSecrets.update(config.registries);
+  await pullSecrets.settled();
+  const pool = createClientPool(config, { logger, clock: systemClock, pullSecrets: pullSecrets.read });
+  const auth = new Map(config.registries.map((r) => [r.host, authProvider(r.auth)]));
   const reports: ScanReport[] = [];
   try {
     const gate = createGate({ clock: systemClock });
-    for (const plan of plans) reports.push(await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true, gate }, plan));
+    for (const plan of plans) {
+      const report = await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true, gate }, plan);
+      reports.push({ ...report, auth: auth.get(plan.registry) ?? 'anonymous' });
+    }
   } finally {
-    await pool.close();
+    pullSecrets.close();
+    await Promise.all([pool.close(), objects.close()]);
   }
   return reports;
 }

@@ -31,8 +31,9 @@ function renderTarget(image: string, t: TargetReport, verbose: boolean): string[
 export function renderReports(reports: readonly ScanReport[], options: { verbose: boolean }): string {
   const out: string[] = [];
   for (const r of reports) {
-    if (r.listing) out.push(`# ${r.image}: ${r.listing.tags.length} tags in ${r.listing.pages} page(s)${r.listing.complete ? '' : ' (INCOMPLETE list)'}`);
-    else if (r.error) out.push(`# ${r.image}: ✗ ${r.error.code}: ${r.error.message}`);
+    const auth = r.auth === undefined ? '' : ` [auth: ${r.auth}]`;
+    if (r.listing) out.push(`# ${r.image}: ${r.listing.tags.length} tags in ${r.listing.pages} page(s)${r.listing.complete ? '' : ' (INCOMPLETE list)'}${auth}`);
+    else if (r.error) out.push(`# ${r.image}: ✗ ${r.error.code}: ${r.error.message}${auth}`);
     for (const t of r.targets) out.push(...renderTarget(r.image, t, options.verbose), '');
   }
   return out.join('\n');

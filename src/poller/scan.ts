@@ -51,6 +51,8 @@ export interface ScanReport {
   readonly listing?: TagListing;
   readonly error?: RecordedError;
   readonly targets: readonly TargetReport[];
+  /** Where the registry's credentials came from (`anonymous`, `basic`, `token`, `pullSecret ns/name`); set by `resolve`. */
+  readonly auth?: string;
 }
 
 /** Most tags tried in turn when the best ones lack a required platform or a verified signature. */

@@ -38,6 +38,8 @@ test('the table names every tag, the rule that removed it, the winner, its diges
   const tags = seed.filter((s) => s.repo === 'test/app').map((s) => s.tag);
   for (const tag of tags) assert.match(out, new RegExp(`^  ${tag.replace(/\./g, '\\.')}\\s`, 'm'), `a row for ${tag}`);
   assert.match(out, /^ {2}1\.10\.0\s+selected/m);
+  // the header names where the registry's credentials came from
+  assert.match(out, new RegExp(`^# ${reg.host}/test/app: \\d+ tags in 1 page\\(s\\) \\[auth: anonymous\\]$`, 'm'));
   assert.match(out, /^ {2}main-abc123-20260101\s+rejected\s+filter\.exclude/m);
   assert.match(out, /^ {2}2\.0\.0\s+rejected/m, 'out of range');
   const digest = seed.find((s) => s.repo === 'test/app' && s.tag === '1.10.0')!.digest;
