@@ -32,10 +32,10 @@ test('an invalid file: exit 1 and every issue on its own line as path: message',
   const r = await checkConfig([fixture('invalid-registries.yaml')]);
   assert.equal(r.exitCode, 1);
   const lines = r.stdout.split('\n');
-  assert.equal(lines.length, 7);
+  assert.equal(lines.length, 10);
   assert.equal(lines[0], 'registries[0].host: "https://ghcr.io" is a URL; write the bare host (e.g. "ghcr.io") and put the URL in url');
   assert.ok(lines.every((l) => /^registries\[\d\]\.[\w.[\]]+: \S/.test(l)), r.stdout);
-  assert.match(r.stderr, /invalid-registries\.yaml: 7 problems/);
+  assert.match(r.stderr, /invalid-registries\.yaml: 10 problems/);
 });
 
 test('a YAML syntax error names the line', async () => {
