@@ -1,0 +1,49 @@
+// The service wired with a pull Secret: registry credentials come from a kubernetes.io/dockerconfigjson
+// Secret on the loopback API peer, and the watch resolves against the real registry with Basic auth.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { stringify } from 'yaml';
+import { startService } from '../../src/service/start.ts';
+import { capturingLogger } from '../generator/fixture.ts';
+import { startKubeApi } from '../helpers/kube-api.ts';
+import { pushImage } from '../helpers/images.ts';
+import { startRegistry } from '../helpers/registry.ts';
+import { dockerConfigSecret, objectClientFor } from '../helpers/pull-secret.ts';
+
+const TOKEN = 'pull-secret-test-token-7c1e';
+
+test('a watch on a Basic-auth registry resolves with the credentials of a pull Secret', async (t) => {
+  const reg = await startRegistry({ auth: 'basic' });
+  t.after(() => reg.stop());
+  const creds = reg.basic ?? assert.fail('no basic');
+  await pushImage(reg, 'acme/web', '1.2.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
+  const api = await startKubeApi(t);
+  const kube = objectClientFor(api.url, api.token);
+  t.after(() => kube.close());
+  await kube.objects.create('secrets', 'argocd', dockerConfigSecret('regcred', { [reg.host]: creds }));
+  const dir = await mkdtemp(join(tmpdir(), 'aip-pull-secret-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+  await writeFile(join(dir, 'config.yaml'), stringify({
+    server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false },
+    polling: { intervalSeconds: 3600 },
+    cache: { path: join(dir, 'cache.json') },
+    registries: [{ host: reg.host, url: reg.url, insecure: true, auth: { pullSecret: { namespace: 'argocd', name: 'regcred' } } }],
+    watches: [{ name: 'web', image: `${reg.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
+    clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
+  }));
+  const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects });
+  t.after(() => service.close());
+  const end = Date.now() + 20_000;
+  let text = '';
+  while (!text.includes('1.2.0')) {
+    assert.ok(Date.now() < end, `timed out waiting for the resolution: ${text}`);
+    const res = await request(`${service.url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
+    text = await res.body.text();
+    if (!text.includes('1.2.0')) await new Promise((r) => setTimeout(r, 25));
+  }
+});
