@@ -8,6 +8,7 @@ import type { Config } from '../config/types.ts';
 import type { RegistryStats } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isStale } from '../cache/staleness.ts';
+import type { GateCounters } from '../verify/types.ts';
 
 /** Every metric's name starts with the product's name (Prometheus naming: a prefix per exporter). */
 const METRIC_PREFIX = 'argocd_image_plugins_';
@@ -19,6 +20,8 @@ export interface MetricsSources {
   /** Registry client statistics by host (request counts by status, budget left). */
   readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
   readonly clock: Clock;
+  /** Signature verdicts since start (the supply-chain gate). */
+  readonly verifyCounters?: () => Readonly<GateCounters>;
 }
 
 export interface ServiceMetrics {
@@ -71,6 +74,14 @@ function registryGauges(registry: Registry, s: MetricsSources): void {
     collect() {
       this.reset();
       for (const [host, stats] of s.registryStats?.() ?? []) for (const [status, n] of Object.entries(stats.requestsByStatus)) this.inc({ registry: host, status }, n);
+    },
+  });
+  new Counter({
+    name: `${METRIC_PREFIX}signature_verdicts_total`, help: 'Signature verdicts reached per new digest: verified, refused, lookup_failed (cached verdicts are not counted again).', labelNames: ['verdict'], registers: [registry],
+    collect() {
+      this.reset();
+      const c = s.verifyCounters?.();
+      if (c) for (const [verdict, n] of [['verified', c.verified], ['refused', c.refused], ['lookup_failed', c.lookupFailures]] as const) this.inc({ verdict }, n);
     },
   });
   new Gauge({

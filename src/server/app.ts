@@ -13,6 +13,7 @@ import { createAnswerBook } from '../generator/answers.ts';
 import { registerGetParams } from '../generator/routes.ts';
 import { startRefresher, type Refresher, type RefresherOptions } from '../kube/refresh/refresher.ts';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/metrics.ts';
+import type { GateCounters } from '../verify/types.ts';
 import { registerWebhooks } from '../webhooks/routes.ts';
 import { createTokenCheck } from './auth.ts';
 import { installErrorHandler } from './errors-handler.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly clock: Clock;
   /** Registry client statistics by host, for /metrics. */
   readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
+  /** Signature verdicts since start (verified, refused, lookup failures). */
+  readonly verifyCounters?: () => Readonly<GateCounters>;
   readonly refresh?: { readonly namespaces?: readonly string[]; readonly configMapName?: string; readonly debounceMs?: number };
   /** How long a read token is trusted before its file is read again (default 2 s). */
   readonly tokenTtlMs?: number;
@@ -99,7 +102,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
   limitConnections(app, limits, deps.logger.child({ module: 'http' }));
   installErrorHandler(app);
   refuseRepeatedParameters(app);
-  const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }) });
+  const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.verifyCounters && { verifyCounters: deps.verifyCounters }) });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });

@@ -8,6 +8,8 @@ import type { Config } from '../config/types.ts';
 import type { ClientPool } from '../poller/clients.ts';
 import type { PollerHandle } from '../poller/types.ts';
 import { createPoller } from '../poller/poller.ts';
+import { createGate } from '../verify/gate.ts';
+import type { GateCounters } from '../verify/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ConfigState } from './config-state.ts';
@@ -20,6 +22,8 @@ export interface ResolutionState {
   readonly poller: Pick<PollerHandle, 'rescan' | 'isReady'>;
   /** Facts that never change for a digest (platforms, created), shared with the status page's explanations. */
   readonly metadata: MetadataStore;
+  /** Signature verdicts the poller reached (counted for metrics). */
+  readonly verifyCounters?: () => Readonly<GateCounters>;
   /** Starts polling (or, with several replicas, election and following). */
   start(): void;
   /** Stops polling and writes the state a last time. */
@@ -45,7 +49,9 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     now: () => clock.now(),
     logger,
   });
+  const gate = createGate({ clock });
   const poller = createPoller({
+    gate,
     config: config.current(),
     clientFor: (host) => pool.clientFor(host),
     cache,
@@ -60,6 +66,7 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     cache,
     poller,
     metadata,
+    verifyCounters: () => gate.counters,
     start: () => poller.start(),
     async stop() {
       await poller.stop();

@@ -110,6 +110,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     stateRevision: state.revision,
     ...(options.ha && { shared: true }),
     registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
+    ...(state.verifyCounters && { verifyCounters: state.verifyCounters }),
     explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),
     ...(options.env && { env: options.env }),
   });

@@ -69,10 +69,13 @@ test('registry request counts and budgets come from the registry clients', async
     logger: fx.app.log as never, config: () => fx.config, configError: () => undefined, cache: fx.cache, clusters: fx.clusters, clock: fx.clock,
     poller: { isReady: () => true, rescan: async () => undefined },
     registryStats: () => new Map([['ghcr.io', { requestsByStatus: { '200': 12, '429': 2 }, budgetLeft: 986 }]]),
+    verifyCounters: () => ({ verified: 3, refused: 5, lookupFailures: 1 }),
   });
   t.after(() => svc.app.close());
   const text = await svc.metrics.registry.metrics();
   assert.match(text, /argocd_image_plugins_registry_requests_total\{registry="ghcr.io",status="429"\} 2/);
+  assert.match(text, /argocd_image_plugins_signature_verdicts_total\{verdict="refused"\} 5/);
+  assert.match(text, /argocd_image_plugins_signature_verdicts_total\{verdict="lookup_failed"\} 1/);
   assert.match(text, /argocd_image_plugins_registry_budget_left\{registry="ghcr.io"\} 986/);
 });
 
