@@ -26,65 +26,71 @@ interface Entry {
   readonly first: Promise<void>;
 }
 
+interface Deps {
+  readonly objects: () => ObjectClient;
+  readonly logger: Logger;
+  readonly retryMs?: number;
+}
+
 const NOT_READ: DockerConfigResult = { ok: false, reason: 'has not been read yet' };
 
-export function createPullSecretWatch(deps: { objects: () => ObjectClient; logger: Logger; retryMs?: number }): PullSecretWatch {
-  const log = deps.logger.child({ module: 'pull-secrets' });
-  const entries = new Map<string, Entry>();
-
-  function apply(entry: Entry, at: { namespace: string; name: string }, type: WatchEventType, object: KubeObject): void {
-    if (type === 'DELETED') {
-      entry.current = { ok: false, reason: 'was deleted' };
-      log.warn(at, 'pull Secret deleted: its registry is now refused credentials');
-      return;
-    }
-    const next = readPullSecretObject(object);
-    if (next.ok) {
-      entry.current = next;
-      log.info({ ...at, resourceVersion: object.metadata.resourceVersion, hosts: [...next.logins.keys()] }, 'pull Secret read');
-    } else if (entry.current.ok) {
-      log.error({ ...at, reason: next.reason }, 'pull Secret changed to something unusable: keeping the last good credentials');
-    } else {
-      entry.current = next;
-      log.error({ ...at, reason: next.reason }, 'pull Secret unusable');
-    }
+function apply(log: Logger, entry: Entry, at: { namespace: string; name: string }, type: WatchEventType, object: KubeObject): void {
+  if (type === 'DELETED') {
+    entry.current = { ok: false, reason: 'was deleted' };
+    log.warn(at, 'pull Secret deleted: its registry is now refused credentials');
+    return;
   }
+  const next = readPullSecretObject(object);
+  if (next.ok) {
+    entry.current = next;
+    log.info({ ...at, resourceVersion: object.metadata.resourceVersion, hosts: [...next.logins.keys()] }, 'pull Secret read');
+  } else if (entry.current.ok) {
+    log.error({ ...at, reason: next.reason }, 'pull Secret changed to something unusable: keeping the last good credentials');
+  } else {
+    entry.current = next;
+    log.error({ ...at, reason: next.reason }, 'pull Secret unusable');
+  }
+}
 
-  function start(namespace: string, name: string): Entry {
-    const at = { namespace, name };
-    const abort = new AbortController();
-    let resolveFirst = (): void => {};
-    const entry: Entry = { abort, current: NOT_READ, first: new Promise<void>((r) => (resolveFirst = r)) };
-    let objects: ObjectClient;
-    try {
-      objects = deps.objects();
-    } catch (err) {
-      entry.current = { ok: false, reason: `cannot be read: ${describeError(err)}` };
-      log.error({ ...at, err: describeError(err) }, 'no Kubernetes API access for pull Secrets');
-      resolveFirst();
-      return entry;
-    }
-    // A GET first: a missing or forbidden Secret is then named as such (a watch would just stay silent).
-    void objects.get('secrets', namespace, name).then(
-      (found) => {
-        if (found) apply(entry, at, 'ADDED', found);
-        else if (!entry.current.ok) entry.current = { ok: false, reason: `was not found in namespace ${namespace}` };
-      },
-      (err: unknown) => {
-        if (!entry.current.ok) entry.current = { ok: false, reason: `cannot be read: ${describeError(err)}` };
-        log.error({ ...at, err: describeError(err) }, 'pull Secret cannot be read');
-      },
-    ).finally(() => {
-      resolveFirst();
-      if (abort.signal.aborted) return;
-      void objects.watch('secrets', namespace, name, (type, object) => apply(entry, at, type, object), {
-        signal: abort.signal,
-        retryMs: deps.retryMs ?? 5000,
-        onError: (err) => log.warn({ ...at, err: describeError(err) }, 'pull Secret watch failed; retrying'),
-      });
-    });
+function start(deps: Deps, log: Logger, namespace: string, name: string): Entry {
+  const at = { namespace, name };
+  const abort = new AbortController();
+  let resolveFirst = (): void => {};
+  const entry: Entry = { abort, current: NOT_READ, first: new Promise<void>((r) => (resolveFirst = r)) };
+  let objects: ObjectClient;
+  try {
+    objects = deps.objects();
+  } catch (err) {
+    entry.current = { ok: false, reason: `cannot be read: ${describeError(err)}` };
+    log.error({ ...at, err: describeError(err) }, 'no Kubernetes API access for pull Secrets');
+    resolveFirst();
     return entry;
   }
+  // A GET first: a missing or forbidden Secret is then named as such (a watch would just stay silent).
+  void objects.get('secrets', namespace, name).then(
+    (found) => {
+      if (found) apply(log, entry, at, 'ADDED', found);
+      else if (!entry.current.ok) entry.current = { ok: false, reason: `was not found in namespace ${namespace}` };
+    },
+    (err: unknown) => {
+      if (!entry.current.ok) entry.current = { ok: false, reason: `cannot be read: ${describeError(err)}` };
+      log.error({ ...at, err: describeError(err) }, 'pull Secret cannot be read');
+    },
+  ).finally(() => {
+    resolveFirst();
+    if (abort.signal.aborted) return;
+    void objects.watch('secrets', namespace, name, (type, object) => apply(log, entry, at, type, object), {
+      signal: abort.signal,
+      retryMs: deps.retryMs ?? 5000,
+      onError: (err) => log.warn({ ...at, err: describeError(err) }, 'pull Secret watch failed; retrying'),
+    });
+  });
+  return entry;
+}
+
+export function createPullSecretWatch(deps: Deps): PullSecretWatch {
+  const log = deps.logger.child({ module: 'pull-secrets' });
+  const entries = new Map<string, Entry>();
 
   return {
     read(namespace, name) {
@@ -100,7 +106,7 @@ export function createPullSecretWatch(deps: { objects: () => ObjectClient; logge
       for (const key of wanted) {
         if (entries.has(key)) continue;
         const [namespace, name] = key.split('/') as [string, string];
-        entries.set(key, start(namespace, name));
+        entries.set(key, start(deps, log, namespace, name));
       }
     },
     async settled() {
