@@ -3,7 +3,7 @@
 // this list the credentials for one registry would go wherever its challenge points. The registry's
 // own origin is always trusted; a plain-HTTP realm for an HTTPS registry only when listed here.
 import { DOCKER_HUB } from '../image/reference.ts';
-import { readList, readString, report, type IssueSink } from './reader.ts';
+import { readList, readUrlString, report, type IssueSink } from './reader.ts';
 
 /** Docker Hub's registry (registry-1.docker.io) sends every client to this realm. */
 export const DOCKER_HUB_REALMS: readonly string[] = ['https://auth.docker.io'];
@@ -13,15 +13,9 @@ export function defaultRealms(host: string): readonly string[] {
 }
 
 function readRealm(sink: IssueSink, value: unknown, path: string): string | undefined {
-  const text = readString(sink, value, path);
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    report(sink, path, `"${text}" is not an origin; write the realm's scheme and host, e.g. "https://auth.docker.io"`);
-    return undefined;
-  }
+  const read = readUrlString(sink, value, path, (text) => `"${text}" is not an origin; write the realm's scheme and host, e.g. "https://auth.docker.io"`);
+  if (read === undefined) return undefined;
+  const { text, url } = read;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     report(sink, path, `"${text}" must start with https:// (or http:// to allow a plain-HTTP realm)`);
     return undefined;

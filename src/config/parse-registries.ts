@@ -7,7 +7,7 @@ import { DEFAULTS, DOCKER_HUB_URL } from './defaults.ts';
 import { readSecretPair } from './parse-secret.ts';
 import { defaultRealms, readRealms } from './parse-realms.ts';
 import { readPullSecret } from './parse-pull-secret.ts';
-import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, report, type IssueSink } from './reader.ts';
+import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, readUrlString, report, type IssueSink } from './reader.ts';
 
 const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms'];
 const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret'];
@@ -29,15 +29,9 @@ function defaultUrl(host: string, insecure: boolean): string {
 }
 
 function readUrl(sink: IssueSink, value: unknown, path: string, insecure: boolean): string | undefined {
-  const text = readString(sink, value, path);
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    report(sink, path, `"${text}" is not a URL (write e.g. "https://registry.example")`);
-    return undefined;
-  }
+  const read = readUrlString(sink, value, path, (text) => `"${text}" is not a URL (write e.g. "https://registry.example")`);
+  if (read === undefined) return undefined;
+  const { text, url } = read;
   const fail = (why: string): undefined => (report(sink, path, why), undefined);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(`"${text}" must start with https:// (or http:// with insecure: true)`);
   if (url.protocol === 'http:' && !insecure) return fail(`"${text}" is plain HTTP; use https:// or set insecure: true (labs only)`);

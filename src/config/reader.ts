@@ -70,6 +70,18 @@ export function readString(sink: IssueSink, value: unknown, path: string): strin
   return undefined;
 }
 
+/** A string that parses as a URL; `notUrl` words the problem when it does not. */
+export function readUrlString(sink: IssueSink, value: unknown, path: string, notUrl: (text: string) => string): { readonly text: string; readonly url: URL } | undefined {
+  const text = readString(sink, value, path);
+  if (text === undefined) return undefined;
+  try {
+    return { text, url: new URL(text) };
+  } catch {
+    report(sink, path, notUrl(text));
+    return undefined;
+  }
+}
+
 export function optionalString(sink: IssueSink, value: unknown, path: string): string | undefined {
   return value === undefined ? undefined : readString(sink, value, path);
 }
