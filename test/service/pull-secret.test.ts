@@ -26,7 +26,12 @@ test('a watch on a Basic-auth registry resolves with the credentials of a pull S
   t.after(() => kube.close());
   await kube.objects.create('secrets', 'argocd', dockerConfigSecret('regcred', { [reg.host]: creds }));
   const dir = await mkdtemp(join(tmpdir(), 'aip-pull-secret-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // the service writes its cache as it closes: close it first, then remove its folder
+  const running: { service?: Awaited<ReturnType<typeof startService>> } = {};
+  t.after(async () => {
+    await running.service?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   await writeFile(join(dir, 'config.yaml'), stringify({
     server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false },
@@ -37,12 +42,13 @@ test('a watch on a Basic-auth registry resolves with the credentials of a pull S
     clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
   }));
   const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects });
-  t.after(() => service.close());
+  running.service = service;
+  const url = service.url;
   const end = Date.now() + 20_000;
   let text = '';
   while (!text.includes('1.2.0')) {
     assert.ok(Date.now() < end, `timed out waiting for the resolution: ${text}`);
-    const res = await request(`${service.url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
+    const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
     text = await res.body.text();
     if (!text.includes('1.2.0')) await new Promise((r) => setTimeout(r, 25));
   }
