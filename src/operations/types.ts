@@ -1,0 +1,41 @@
+// Operator actions on what an environment is served: hold, release, approve and promote, taken
+// through the operations API or the CLI with an operator token (never the generator's token).
+// Each is recorded with who, why, when and until, persisted with the resolved state so it survives
+// restarts, and read by the promotion engine (approve, promote) and the poller (hold, release).
+
+export type OperationKind = 'hold' | 'release' | 'approve' | 'promote';
+
+export interface OperationRecord {
+  /** Stable identifier of the record, unique in the log. */
+  readonly id: string;
+  readonly kind: OperationKind;
+  readonly watch: string;
+  /** The environment the action is about (`default` for clusters without an environment override). */
+  readonly environment: string;
+  /**
+   * hold: the tag to pin (absent = keep what is served now); approve / promote: the tag the move is
+   * about; release: absent.
+   */
+  readonly tag?: string;
+  /** approve: the wave the approval opens (absent = the move into the environment). */
+  readonly wave?: number;
+  /** The operator token's name. */
+  readonly by: string;
+  readonly reason: string;
+  /** ISO 8601 time the action was taken. */
+  readonly at: string;
+  /** ISO 8601 time after which a hold or an approval lapses; absent = until released or used. */
+  readonly until?: string;
+}
+
+/** Read side of the operations log, all the poller and the promotion engine need. */
+export interface OperationsReader {
+  /** Records in effect at `now`: holds not released or lapsed, approvals and promotions not yet lapsed. */
+  active(now: Date): readonly OperationRecord[];
+  /** Every record, oldest first (bounded), for audits, `/api/v1/images` and `status`. */
+  log(): readonly OperationRecord[];
+  /** Increases on every change. */
+  readonly revision: number;
+  /** Called after every change; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
