@@ -6,15 +6,18 @@ import { readClusters } from './parse-clusters.ts';
 import { readRegistries, withImplicitRegistries } from './parse-registries.ts';
 import { readCache, readCmp, readPolling, readServer } from './parse-server.ts';
 import { readWatches } from './parse-watches.ts';
-import { newSink, readMapping, report } from './reader.ts';
+import { newSink, readMapping, report, type MappingObserver } from './reader.ts';
 
 export type ParseConfigResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
 
 const TOP_LEVEL_KEYS = ['server', 'polling', 'cache', 'registries', 'watches', 'clusters', 'cmp'];
 
-/** Validate and normalise a whole config; collects every issue instead of stopping at the first. */
-export function parseConfig(input: unknown): ParseConfigResult {
-  const sink = newSink();
+/**
+ * Validate and normalise a whole config; collects every issue instead of stopping at the first.
+ * `observe` hears every mapping read with its accepted keys (schema/config.schema.json is checked so).
+ */
+export function parseConfig(input: unknown, observe?: MappingObserver): ParseConfigResult {
+  const sink = newSink(observe);
   if (input === undefined || input === null) {
     report(sink, '', 'the config is empty; it needs at least a watches list (see docs/config.md)');
     return { ok: false, issues: sink.issues };

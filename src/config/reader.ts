@@ -4,12 +4,16 @@
 import type { ConfigIssue } from './types.ts';
 import { suggest } from './suggest.ts';
 
+/** Told of every mapping the parser reads: where, and which keys it accepts there (the schema test). */
+export type MappingObserver = (path: string, keys: readonly string[]) => void;
+
 export interface IssueSink {
   readonly issues: ConfigIssue[];
+  readonly observe?: MappingObserver;
 }
 
-export function newSink(): IssueSink {
-  return { issues: [] };
+export function newSink(observe?: MappingObserver): IssueSink {
+  return observe === undefined ? { issues: [] } : { issues: [], observe };
 }
 
 export function report(sink: IssueSink, path: string, message: string): void {
@@ -48,6 +52,7 @@ export function readMapping(sink: IssueSink, value: unknown, path: string, keys:
     report(sink, path, `expected a mapping, got ${describe(value)}`);
     return undefined;
   }
+  sink.observe?.(path, keys);
   for (const key of Object.keys(value)) {
     if (keys.includes(key)) continue;
     const close = suggest(key, keys);
