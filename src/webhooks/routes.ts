@@ -1,4 +1,4 @@
-// POST /api/v1/webhooks/{distribution|dockerhub|ghcr|harbor}: verified registry push events, each
+// POST /api/v1/webhooks/<source> (WEBHOOK_SOURCES): verified registry push events, each
 // triggering an immediate re-scan of the repositories it names (and only those). The answer is
 // 202 as soon as the event is verified and matched; the re-scan runs behind it, and its duration
 // from arrival is recorded as push-to-resolved latency. Senders retry on non-2xx, so an event
@@ -14,6 +14,7 @@ import { readSecret } from '../shared/secrets.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
 import { distributionFormat } from './distribution.ts';
 import { dockerHubFormat } from './dockerhub.ts';
+import { ecrFormat } from './ecr.ts';
 import { ghcrFormat } from './ghcr.ts';
 import { harborFormat } from './harbor.ts';
 import { matchWatchedImages } from './match.ts';
@@ -24,6 +25,7 @@ const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
   dockerhub: dockerHubFormat,
   ghcr: ghcrFormat,
   harbor: harborFormat,
+  ecr: ecrFormat,
 };
 
 /**
