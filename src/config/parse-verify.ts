@@ -1,8 +1,8 @@
 // `verify:` on a watch or one of its environments: the supply-chain gate (docs/verification.md).
 // Only cosign signatures are understood. Public keys come from mounted files or environment
 // variables (a Kubernetes Secret is mounted as a file), never from the config text. Keyless
-// verification (a Fulcio-style certificate chained to a trust root the operator supplies) is read
-// and validated here so a mistake is named, but this version refuses it: see the message below.
+// verification names an identity (issuer and subject) and a trust root the operator supplies
+// (a Sigstore trusted_root.json from a file or Secret; nothing is fetched).
 import type { KeylessSpec, VerifySpec } from './types.ts';
 import { readSecretSource } from './parse-secret.ts';
 import { compileRegex } from './parse-regex.ts';
@@ -35,19 +35,14 @@ function readCosign(sink: IssueSink, value: unknown, path: string): VerifySpec['
   if (Array.isArray(m.publicKeys) && m.publicKeys.length > MAX_PUBLIC_KEYS) {
     report(sink, keysPath, `${m.publicKeys.length} keys; give at most ${MAX_PUBLIC_KEYS}`);
   }
-  if (m.keyless !== undefined) {
-    const keyless = readKeyless(sink, m.keyless, child(path, 'keyless'));
-    if (keyless !== undefined) {
-      report(sink, child(path, 'keyless'), 'keyless verification is not available in this version (its signatures need transparency-log timestamps it does not check yet); sign with a key pair and list the public key under publicKeys');
-    }
+  const keyless = m.keyless === undefined ? undefined : readKeyless(sink, m.keyless, child(path, 'keyless'));
+  if (m.keyless !== undefined && keyless === undefined) return undefined;
+  if (m.keyless === undefined && (m.publicKeys === undefined || (Array.isArray(m.publicKeys) && m.publicKeys.length === 0))) {
+    report(sink, keysPath, 'list at least one public key, e.g. publicKeys: [{ file: /etc/cosign/cosign.pub }], or give keyless: { issuer, subject, trustedRoot }');
     return undefined;
   }
-  if (m.publicKeys === undefined || (Array.isArray(m.publicKeys) && m.publicKeys.length === 0)) {
-    report(sink, keysPath, 'list at least one public key, e.g. publicKeys: [{ file: /etc/cosign/cosign.pub }]');
-    return undefined;
-  }
-  if (publicKeys.length !== (m.publicKeys as unknown[]).length) return undefined;
-  return { publicKeys };
+  if (m.publicKeys !== undefined && publicKeys.length !== (m.publicKeys as unknown[]).length) return undefined;
+  return { publicKeys, ...(keyless && { keyless }) };
 }
 
 /** `verify: { cosign: {...} }`; `verify: {}`/`null` in an environment turns the gate off there. */

@@ -60,6 +60,8 @@ export interface VerifySpec {
   readonly cosign: {
     /** PEM public keys (SubjectPublicKeyInfo, as `cosign generate-key-pair` writes `cosign.pub`). */
     readonly publicKeys: readonly SecretSource[];
+    /** Keyless signatures: a certificate for this identity, under this trust root. */
+    readonly keyless?: KeylessSpec;
   };
 }
 

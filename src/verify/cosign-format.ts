@@ -8,6 +8,11 @@ import type { CosignSignature } from './types.ts';
 
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+/** Keyless signatures: the signing certificate (PEM) and the Rekor bundle (cosign's pkg/oci/static). */
+export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+export const REKOR_BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
+const MAX_CERTIFICATE_CHARS = 16 * 1024;
+const MAX_REKOR_BUNDLE_CHARS = 64 * 1024;
 /** The artifact type cosign gives signatures it attaches as OCI 1.1 referrers. */
 export const COSIGN_SIG_ARTIFACT = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 /** More signature layers or referrers than this are not read (one attacker-pushed manifest must not cost unbounded work). */
@@ -30,6 +35,17 @@ export function signatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
 }
 
+/** The certificate and Rekor bundle of a keyless signature layer, when present and of sane size. */
+function keylessParts(annotations: Record<string, unknown>): Pick<CosignSignature, 'certificate' | 'rekorBundle'> {
+  const certificate = annotations[CERTIFICATE_ANNOTATION];
+  const rekorBundle = annotations[REKOR_BUNDLE_ANNOTATION];
+  const pemOk = typeof certificate === 'string' && certificate.length <= MAX_CERTIFICATE_CHARS && certificate.startsWith('-----BEGIN CERTIFICATE-----');
+  return {
+    ...(pemOk && { certificate }),
+    ...(pemOk && typeof rekorBundle === 'string' && rekorBundle.length <= MAX_REKOR_BUNDLE_CHARS && { rekorBundle }),
+  };
+}
+
 /** The simple-signing layers of a signature manifest (others are ignored), at most MAX_SIGNATURES. */
 export function signaturesIn(manifest: Uint8Array): CosignSignature[] {
   const layers = parseJson(manifest)?.layers;
@@ -39,7 +55,7 @@ export function signaturesIn(manifest: Uint8Array): CosignSignature[] {
     const l = record(layer);
     const signature = record(l?.annotations)?.[SIGNATURE_ANNOTATION];
     if (l?.mediaType !== SIMPLE_SIGNING || typeof l.digest !== 'string' || !DIGEST.test(l.digest) || typeof signature !== 'string' || !BASE64.test(signature)) continue;
-    out.push({ payloadDigest: l.digest, payloadSize: typeof l.size === 'number' ? l.size : -1, signature });
+    out.push({ payloadDigest: l.digest, payloadSize: typeof l.size === 'number' ? l.size : -1, signature, ...keylessParts(record(l.annotations)!) });
   }
   return out;
 }

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 import { registryError } from '../registry/errors.ts';
 import { readKeys } from './keys.ts';
-import { verifyWithKeys } from './check.ts';
+import { checkSignature, type Trust } from './check.ts';
+import { readTrustedRoot } from './trusted-root.ts';
 import { discoverSignatures } from './discover.ts';
 import { payloadProblem } from './cosign-format.ts';
 import type { Gate, GateCounters, Verdict, VerifyRequest } from './types.ts';
@@ -18,7 +19,7 @@ export const MISSING_RECHECK_MS = 10 * 60 * 1000;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 const MAX_ENTRIES = 50_000;
 
-async function decide(req: VerifyRequest, keys: ReturnType<typeof readKeys>, noReferrers: Set<string>): Promise<Verdict> {
+async function decide(req: VerifyRequest, trust: Trust, noReferrers: Set<string>): Promise<Verdict> {
   const reads = req.client.artifacts;
   if (!reads) throw registryError('REG_NOT_CONFIGURED', 'this registry client cannot read signatures', { host: req.client.host });
   const signal = req.signal ? { signal: req.signal } : {};
@@ -29,12 +30,31 @@ async function decide(req: VerifyRequest, keys: ReturnType<typeof readKeys>, noR
   for (const signature of discovered.found.signatures) {
     if (signature.payloadSize > MAX_PAYLOAD_BYTES) continue;
     const payload = await reads.blob(req.repository, signature.payloadDigest, req.signal);
-    const key = verifyWithKeys(payload, signature.signature, keys);
-    if (key === undefined) continue;
+    const checked = checkSignature(payload, signature, trust);
+    if ('problem' in checked) {
+      // The most telling reason wins: a named identity mismatch over a bare "unknown key".
+      if (problem === undefined || problem === 'signature by an unknown key') problem = checked.problem;
+      continue;
+    }
     problem = payloadProblem(payload, req.digest, req.image);
-    if (problem === undefined) return { status: 'verified', key, via: discovered.found.via };
+    if (problem === undefined) return { status: 'verified', key: checked.signer, via: discovered.found.via };
   }
   return { status: 'refused', reason: problem ?? 'signature by an unknown key' };
+}
+
+/** The keys and the keyless trust root of a rule, read now (rotated Secrets take effect). */
+export function readTrust(spec: VerifyRequest['spec'], env?: NodeJS.ProcessEnv): Trust {
+  const keys = readKeys(spec.cosign.publicKeys, env);
+  const keyless = spec.cosign.keyless;
+  return { keys, ...(keyless && { keyless: { spec: keyless, root: readTrustedRoot(keyless.trustedRoot, env) } }) };
+}
+
+/** What a verdict depends on besides the digest: the keys' bytes, the identity wanted and the root's content. */
+function trustId(trust: Trust): string {
+  const hash = createHash('sha256').update(trust.keys.map((k) => k.key.export({ type: 'spki', format: 'der' }).toString('base64')).join(','));
+  const keyless = trust.keyless;
+  if (keyless) hash.update(JSON.stringify([keyless.spec.issuer, keyless.spec.subject ?? null, keyless.spec.subjectRegExp?.source ?? null, keyless.root.id]));
+  return hash.digest('hex');
 }
 
 export function createGate(options: { readonly clock: Clock; readonly env?: NodeJS.ProcessEnv }): Gate {
@@ -42,23 +62,22 @@ export function createGate(options: { readonly clock: Clock; readonly env?: Node
   const noReferrers = new Set<string>();
   const counters: GateCounters = { verified: 0, refused: 0, lookupFailures: 0 };
   const lookup = (req: VerifyRequest) => {
-    const keys = readKeys(req.spec.cosign.publicKeys, options.env);
-    const keyId = createHash('sha256').update(keys.map((k) => k.key.export({ type: 'spki', format: 'der' }).toString('base64')).join(',')).digest('hex');
-    const cacheKey = `${req.image}@${req.digest}#${keyId}`;
+    const trust = readTrust(req.spec, options.env);
+    const cacheKey = `${req.image}@${req.digest}#${trustId(trust)}`;
     const now = options.clock.now();
     const kept = cache.get(cacheKey);
     const fresh = kept && (kept.verdict.status === 'verified' || !kept.verdict.reason.startsWith('no signature') || now - kept.at < MISSING_RECHECK_MS);
-    return { keys, cacheKey, now, known: fresh ? kept.verdict : undefined };
+    return { trust, cacheKey, now, known: fresh ? kept.verdict : undefined };
   };
   return {
     counters,
     known: (req) => lookup(req).known,
     async verdict(req) {
-      const { keys, cacheKey, now, known } = lookup(req);
+      const { trust, cacheKey, now, known } = lookup(req);
       if (known) return known;
       let verdict: Verdict;
       try {
-        verdict = await decide(req, keys, noReferrers);
+        verdict = await decide(req, trust, noReferrers);
       } catch (err) {
         counters.lookupFailures++;
         throw err;

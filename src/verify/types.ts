@@ -4,7 +4,7 @@ import type { RegistryClient } from '../registry/types.ts';
 import type { VerifySpec } from '../config/types.ts';
 
 export type Verdict =
-  /** `key` names the public key that verified (its file or variable, never its value). */
+  /** `key` names what verified: the public key's file or variable (never its value), or the keyless signer and issuer. */
   | { readonly status: 'verified'; readonly key: string; readonly via: SignatureSource }
   /** Why the digest is not selectable, in words an operator acts on ("signature by an unknown key"). */
   | { readonly status: 'refused'; readonly reason: string };
@@ -17,6 +17,9 @@ export interface CosignSignature {
   readonly payloadDigest: string;
   readonly payloadSize: number;
   readonly signature: string;
+  /** Keyless: the signing certificate (PEM) and cosign's Rekor bundle (JSON), as annotated. */
+  readonly certificate?: string;
+  readonly rekorBundle?: string;
 }
 
 /** What the poller asks: the verdict for one digest (gate.ts; an interface here so the scan stays free of I/O). */

@@ -25,6 +25,13 @@ export function makeKeyPair(dir: string, name: string): KeyPair {
   return { privateKey, publicKey };
 }
 
+/** `openssl dgst -sha256 -sign`: an ASN.1 DER ECDSA signature over `data`. */
+export function opensslSign(privateKey: string, data: Buffer, dir: string): Buffer {
+  const file = join(dir, `to-sign-${sha256(data).slice(7, 19)}`);
+  writeFileSync(file, data);
+  return execFileSync('openssl', ['dgst', '-sha256', '-sign', privateKey, file]);
+}
+
 /** The payload cosign signs for `image@digest` (containers-signature.5 "JSON Data Format"). */
 export function simpleSigningPayload(image: string, digest: string): Buffer {
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': image }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
@@ -34,10 +41,8 @@ export function simpleSigningPayload(image: string, digest: string): Buffer {
  * Signs `payload` with openssl and pushes it as the cosign signature of `digest` in `repo`.
  * `payload` defaults to the honest one; tests pass another to make a signature for the wrong image.
  */
-export async function pushCosignSignature(reg: PushTarget, repo: string, digest: string, key: KeyPair, dir: string, payload: Buffer): Promise<void> {
-  const payloadFile = join(dir, `payload-${digest.slice(7, 19)}.json`);
-  writeFileSync(payloadFile, payload);
-  const signature = execFileSync('openssl', ['dgst', '-sha256', '-sign', key.privateKey, payloadFile]);
+export async function pushCosignSignature(reg: PushTarget, repo: string, digest: string, key: KeyPair, dir: string, payload: Buffer, extra?: (signature: Buffer) => Record<string, string>): Promise<void> {
+  const signature = opensslSign(key.privateKey, payload, dir);
   const config = Buffer.from('{}');
   const headers = await authHeaders(reg, repo);
   await pushBlob(reg, repo, payload, headers);
@@ -46,7 +51,7 @@ export async function pushCosignSignature(reg: PushTarget, repo: string, digest:
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-    layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: sha256(payload), size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64') } }],
+    layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: sha256(payload), size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64'), ...extra?.(signature) } }],
   };
   await putManifest(reg, repo, `${digest.replace(':', '-')}.sig`, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST, headers);
 }

@@ -40,7 +40,7 @@ test('no verify: no gate', () => {
 });
 
 test('mistakes are named with the path and the fix', () => {
-  assert.deepEqual(issues({ verify: { cosign: { publicKeys: [] } } }), ['watches[0].verify.cosign.publicKeys: list at least one public key, e.g. publicKeys: [{ file: /etc/cosign/cosign.pub }]']);
+  assert.deepEqual(issues({ verify: { cosign: { publicKeys: [] } } }), ['watches[0].verify.cosign.publicKeys: list at least one public key, e.g. publicKeys: [{ file: /etc/cosign/cosign.pub }], or give keyless: { issuer, subject, trustedRoot }']);
   assert.deepEqual(issues({ verify: { cosign: { publicKeys: ['-----BEGIN PUBLIC KEY-----'] } } }), ['watches[0].verify.cosign.publicKeys[0]: secrets are never written in the config; use { file: /path/to/mounted/secret } or { env: VARIABLE_NAME }']);
   assert.deepEqual(issues({ verify: { cosgin: {} } }), ['watches[0].verify.cosgin: unknown key (did you mean "cosign"?)', 'watches[0].verify.cosign: missing; write cosign: { publicKeys: [{ file: /etc/cosign/cosign.pub }] } (or verify: null to turn the gate off)']);
   assert.deepEqual(issues({ verify: 'yes' }), ['watches[0].verify: expected { cosign: { publicKeys: [...] } } or null, got the string "yes"']);
@@ -49,12 +49,20 @@ test('mistakes are named with the path and the fix', () => {
   assert.deepEqual(issues({ environments: { prod: { verify: { cosign: { publicKeys: [{ path: '/x' }] } } } } }), ['watches[0].environments.prod.verify.cosign.publicKeys[0].path: unknown key (allowed keys: file, env)', 'watches[0].environments.prod.verify.cosign.publicKeys[0]: give exactly one of file or env']);
 });
 
-test('keyless is validated, then refused with what to do instead', () => {
+test('keyless names an issuer, one of subject or subjectRegExp, and a trust root; with or without keys', () => {
   assert.deepEqual(issues({ verify: { cosign: { keyless: { issuer: 'https://token.actions.githubusercontent.com', subject: 'a', subjectRegExp: 'b' } } } }), [
     'watches[0].verify.cosign.keyless: give exactly one of subject (the exact identity) or subjectRegExp (a regular expression over it)',
     'watches[0].verify.cosign.keyless.trustedRoot: missing; write trustedRoot: { file: /etc/sigstore/trusted_root.json } (nothing is fetched at run time)',
   ]);
-  const refused = issues({ verify: { cosign: { keyless: { issuer: 'https://issuer', subjectRegExp: '^https://github.com/acme/', trustedRoot: { file: '/etc/root.json' } } } } });
-  assert.equal(refused.length, 1);
-  assert.match(refused[0]!, /^watches\[0\]\.verify\.cosign\.keyless: keyless verification is not available in this version .* list the public key under publicKeys$/);
+  const keyless = { issuer: 'https://issuer', subjectRegExp: '^https://github.com/acme/', trustedRoot: { file: '/etc/root.json' } };
+  const result = parseConfig(config({ verify: { cosign: { keyless } } }));
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.issues));
+  const spec = result.config.watches[0]!.rule.verify!.cosign;
+  assert.deepEqual(spec.publicKeys, []);
+  assert.equal(spec.keyless?.issuer, 'https://issuer');
+  assert.equal(spec.keyless?.subjectRegExp?.source, '^https:\\/\\/github.com\\/acme\\/');
+  assert.deepEqual(spec.keyless?.trustedRoot, { file: '/etc/root.json' });
+  const both = parseConfig(config({ verify: { cosign: { publicKeys: [KEY], keyless: { ...keyless, subjectRegExp: undefined, subject: 'ci@acme.test' } } } }));
+  assert.ok(both.ok, JSON.stringify(!both.ok && both.issues));
+  assert.equal(both.config.watches[0]!.rule.verify!.cosign.keyless?.subject, 'ci@acme.test');
 });
