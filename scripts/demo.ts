@@ -9,6 +9,7 @@
 //     env, on a plain YAML directory;
 //  6. a newer tag pushed: the registry's webhook brings it into the parameter sets, the Application
 //     changes, and so does the render.
+// `npm run demo -- --ha` shows two replicas failing over instead (scripts/demo/ha.ts).
 // Plain text when stdout is not a terminal. Ctrl-C at any point stops everything and removes the
 // temporary files.
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { pushImage, pushIndex } from '../test/helpers/images.ts';
 import { parse, stringify } from 'yaml';
 import { applicationFor, pluginEnv, pluginParameters, type ApplicationDoc, type ApplicationSetDoc } from './demo/application.ts';
 import { block, line, say } from './demo/output.ts';
+import { haDemo } from './demo/ha.ts';
 
 const CLI = new URL('../dist/cli.mjs', import.meta.url).pathname;
 const TOKEN = 'demo-token-not-secret';
@@ -171,11 +173,21 @@ spec:
   return app;
 }
 
-async function main(): Promise<void> {
+function prepare(): void {
   say('1. Tools: the Debian registry, htpasswd and openssl (installed with apt-get when missing)');
   ensureTools(line, prerequisitesFor('docker-registry', 'htpasswd', 'openssl'));
   const built = spawnSync(process.execPath, ['scripts/build.ts'], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('build failed');
+}
+
+async function mainHa(): Promise<void> {
+  prepare();
+  await haDemo((fn) => cleanups.push(fn));
+  say('Done: stopping the replicas, the API peer and the registry');
+}
+
+async function main(): Promise<void> {
+  prepare();
 
   const dir = await mkdtemp(join(tmpdir(), 'argocd-image-plugins-demo-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -280,7 +292,7 @@ clusters:
 }
 
 try {
-  await main();
+  await (process.argv.includes('--ha') ? mainHa() : main());
   await cleanup();
 } catch (err) {
   if (!stopping) {
