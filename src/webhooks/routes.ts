@@ -12,12 +12,15 @@ import { AppError, describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { readSecret } from '../shared/secrets.ts';
 import type { ServiceMetrics } from '../metrics/metrics.ts';
+import { acrFormat } from './acr.ts';
 import { distributionFormat } from './distribution.ts';
 import { dockerHubFormat } from './dockerhub.ts';
 import { ecrFormat } from './ecr.ts';
+import { garFormat } from './gar.ts';
 import { ghcrFormat } from './ghcr.ts';
 import { harborFormat } from './harbor.ts';
 import { matchWatchedImages } from './match.ts';
+import { quayFormat } from './quay.ts';
 import { WEBHOOK_SOURCES, type WebhookFormat, type WebhookRequest, type WebhookSource } from './types.ts';
 
 const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
@@ -26,6 +29,12 @@ const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
   ghcr: ghcrFormat,
   harbor: harborFormat,
   ecr: ecrFormat,
+  acr: acrFormat,
+  quay: quayFormat,
+  gar: garFormat,
+  // GitLab's container registry is a Distribution: its notifications (gitlab.rb
+  // `registry['notifications']`) are Distribution notifications, under their own metrics label.
+  gitlab: distributionFormat,
 };
 
 /**

@@ -1,9 +1,9 @@
 // Registry push events, whatever their source, reduced to what the service acts on: which
 // repository changed. Everything else in a payload is ignored.
 
-export type WebhookSource = 'distribution' | 'dockerhub' | 'ghcr' | 'harbor' | 'ecr';
+export type WebhookSource = 'distribution' | 'dockerhub' | 'ghcr' | 'harbor' | 'ecr' | 'acr' | 'quay' | 'gar' | 'gitlab';
 
-export const WEBHOOK_SOURCES: readonly WebhookSource[] = ['distribution', 'dockerhub', 'ghcr', 'harbor', 'ecr'];
+export const WEBHOOK_SOURCES: readonly WebhookSource[] = ['distribution', 'dockerhub', 'ghcr', 'harbor', 'ecr', 'acr', 'quay', 'gar', 'gitlab'];
 
 export interface PushEvent {
   /** Registry host as the sender names it (`docker.io`, `ghcr.io`, `registry.local:5000`). */

@@ -96,9 +96,9 @@ test('an event for an image nobody watches is accepted and ignored; malformed bo
   const bad = await send(fx.app, { method: 'POST', url: `/api/v1/webhooks/dockerhub?secret=${WEBHOOK_SECRET}`, headers: { 'content-type': 'application/json' }, payload: '{"nothing":1}' });
   assert.equal(bad.status, 400);
   assert.match(bad.json().message as string, /repository\.repo_name/);
-  const unknown = await send(fx.app, { method: 'POST', url: '/api/v1/webhooks/quay', headers: { 'content-type': 'application/json' }, payload: '{}' });
+  const unknown = await send(fx.app, { method: 'POST', url: '/api/v1/webhooks/artifactory', headers: { 'content-type': 'application/json' }, payload: '{}' });
   assert.equal(unknown.status, 404);
-  assert.match(unknown.json().message as string, /distribution, dockerhub, ghcr, harbor/);
+  assert.match(unknown.json().message as string, /distribution, dockerhub, ghcr, harbor, ecr, acr, quay, gar, gitlab/);
   await settle();
   assert.deepEqual(fx.rescans, []);
 });
