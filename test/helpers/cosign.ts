@@ -41,7 +41,14 @@ export function simpleSigningPayload(image: string, digest: string): Buffer {
  * Signs `payload` with openssl and pushes it as the cosign signature of `digest` in `repo`.
  * `payload` defaults to the honest one; tests pass another to make a signature for the wrong image.
  */
-export async function pushCosignSignature(reg: PushTarget, repo: string, digest: string, key: KeyPair, dir: string, payload: Buffer, extra?: (signature: Buffer) => Record<string, string>): Promise<void> {
+/** Where a signature goes: cosign's `.sig` tag (default), or an OCI 1.1 referrer of `subject` (cosign's `--registry-referrers-mode=oci-1-1`). */
+export interface SignatureOptions {
+  readonly extra?: (signature: Buffer) => Record<string, string>;
+  readonly referrerOf?: { readonly mediaType: string; readonly size: number };
+}
+
+export async function pushCosignSignature(reg: PushTarget, repo: string, digest: string, key: KeyPair, dir: string, payload: Buffer, options: SignatureOptions = {}): Promise<void> {
+  const { extra, referrerOf } = options;
   const signature = opensslSign(key.privateKey, payload, dir);
   const config = Buffer.from('{}');
   const headers = await authHeaders(reg, repo);
@@ -50,10 +57,12 @@ export async function pushCosignSignature(reg: PushTarget, repo: string, digest:
   const manifest = {
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
+    ...(referrerOf && { artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', subject: { mediaType: referrerOf.mediaType, digest, size: referrerOf.size } }),
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
     layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: sha256(payload), size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64'), ...extra?.(signature) } }],
   };
-  await putManifest(reg, repo, `${digest.replace(':', '-')}.sig`, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST, headers);
+  const body = Buffer.from(JSON.stringify(manifest));
+  await putManifest(reg, repo, referrerOf ? sha256(body) : `${digest.replace(':', '-')}.sig`, body, OCI_MANIFEST, headers);
 }
 
 export function publicKeyPem(key: KeyPair): string {

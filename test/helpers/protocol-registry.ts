@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, Agent } from 'undici';
+import { createReferrersStore, REFERRERS_PATH } from './referrers.ts';
 
 export type TagOrder = 'lexical' | 'oldest-first';
 
@@ -26,6 +27,8 @@ export interface ProtocolRegistryOptions {
   readonly linkOrigin?: string;
   /** Names added to a repository's listing that the registry behind cannot store (a hostile or broken registry). */
   readonly extraTags?: (repository: string) => readonly string[];
+  /** Serve the OCI 1.1 referrers API (referrers.ts) for manifests PUT through this peer. */
+  readonly referrers?: boolean;
 }
 
 export type Fault =
@@ -88,6 +91,7 @@ export async function startProtocolRegistry(options: ProtocolRegistryOptions): P
   const rules: ActiveRule[] = [];
   const agent = new Agent({ keepAliveTimeout: 1000 });
   const createdCache = new Map<string, string>();
+  const referrers = options.referrers ? createReferrersStore() : undefined;
   let origin = '';
   let inFlight = 0;
   let maxInFlight = 0;
@@ -177,7 +181,15 @@ export async function startProtocolRegistry(options: ProtocolRegistryOptions): P
       return;
     }
     const tags = method === 'GET' ? TAGS_LIST.exec(path) : null;
-    const out = tags?.[1] ? await tagsPage(req, tags[1], parsed.searchParams) : await forward(req, url, body);
+    const referred = referrers && method === 'GET' ? REFERRERS_PATH.exec(path) : null;
+    const out = tags?.[1]
+      ? await tagsPage(req, tags[1], parsed.searchParams)
+      : referred
+      ? { status: 200, ...referrers!.list(referred[1]!, referred[2]!, parsed.searchParams.get('artifactType')) }
+      : await forward(req, url, body);
+    const put = referrers && method === 'PUT' && out.status === 201 ? /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(path) : null;
+    const subject = put ? referrers!.recordPut(put[1]!, body, req.headers['content-type']) : undefined;
+    if (subject) out.headers['oci-subject'] = subject;
     let payload = out.body;
     if (fault?.kind === 'truncate') payload = payload.subarray(0, Math.floor(payload.length / 2));
     if (fault?.kind === 'content-type') out.headers['content-type'] = fault.value;

@@ -39,11 +39,12 @@ interface Signing {
 async function signKeyless(tag: string, digest: string, s: Signing): Promise<void> {
   const { key, certPem } = issueLeaf(dir, s.ca, tag, s.leaf);
   const payload = simpleSigningPayload(`${reg.host}/app:${tag}`, digest);
-  await pushCosignSignature(reg, 'app', digest, key, dir, payload, (signature) => ({
+  const extra = (signature: Buffer) => ({
     'dev.sigstore.cosign/certificate': certPem,
     'dev.sigstore.cosign/chain': s.ca.certPem,
     ...(s.withBundle !== false && { 'dev.sigstore.cosign/bundle': rekorBundle(s.log, dir, payload, signature, certPem) }),
-  }));
+  });
+  await pushCosignSignature(reg, 'app', digest, key, dir, payload, { extra });
 }
 
 before(async () => {
