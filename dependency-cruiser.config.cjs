@@ -22,6 +22,7 @@ const PURE_CORE = [
   '^src/webhooks/(distribution|dockerhub|ghcr|harbor|match)[.]ts$',
   '^src/cache/(staleness|outcome)[.]ts$',
   '^src/shared/(secret-source|errors|clock)[.]ts$',
+  '^src/promotion/',
 ];
 
 /**

@@ -3,6 +3,7 @@
 import type { Config, ConfigIssue } from './types.ts';
 import { deepFreeze } from './freeze.ts';
 import { readClusters } from './parse-clusters.ts';
+import { readEnvironmentPolicies } from './parse-promotion.ts';
 import { readRegistries, withImplicitRegistries } from './parse-registries.ts';
 import { readCache, readCmp, readPolling, readServer } from './parse-server.ts';
 import { readWatches } from './parse-watches.ts';
@@ -10,7 +11,7 @@ import { newSink, readMapping, report, type MappingObserver } from './reader.ts'
 
 export type ParseConfigResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
 
-const TOP_LEVEL_KEYS = ['server', 'polling', 'cache', 'registries', 'watches', 'clusters', 'cmp'];
+const TOP_LEVEL_KEYS = ['server', 'polling', 'cache', 'registries', 'watches', 'clusters', 'cmp', 'environments'];
 
 /**
  * Validate and normalise a whole config; collects every issue instead of stopping at the first.
@@ -31,9 +32,10 @@ export function parseConfig(input: unknown, observe?: MappingObserver): ParseCon
   const watches = readWatches(sink, m.watches);
   const clusters = readClusters(sink, m.clusters);
   const cmp = readCmp(sink, m.cmp);
+  const environments = readEnvironmentPolicies(sink, m.environments);
   if (sink.issues.length > 0) return { ok: false, issues: sink.issues };
   const registries = withImplicitRegistries(listed, watches.map((w) => w.registry));
-  return { ok: true, config: deepFreeze({ server, polling, cache, registries, watches, clusters, cmp }) };
+  return { ok: true, config: deepFreeze({ server, polling, cache, registries, watches, clusters, cmp, environments }) };
 }
 
 /** `path: message`, the one-line form every CLI prints. */

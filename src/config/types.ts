@@ -188,6 +188,42 @@ export interface CmpConfig {
   readonly extraImagePaths: readonly string[];
 }
 
+/** `environments.<env>.promotion`: the environment only takes a reference its `from` environment ran. */
+export interface PromotionSpec {
+  readonly from: string;
+  /** How long every `from` Application must have run the reference Synced and Healthy. */
+  readonly soakMs: number;
+  /** false: only `soak` since the `from` environment was served the reference counts, not health. */
+  readonly requireHealthy: boolean;
+  /** A move into the environment also waits for an `approve` operation naming its tag. */
+  readonly requireApproval: boolean;
+}
+
+/** metav1.LabelSelector, the shape the clusters' selector matching reads. */
+export interface WaveSelector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values: readonly string[] }[];
+}
+
+/** One wave: the clusters a label selector matches, or a stable share of the environment's clusters. */
+export type WaveSpec =
+  | { readonly kind: 'selector'; readonly selector: WaveSelector }
+  | { readonly kind: 'percent'; readonly percent: number };
+
+/** `environments.<env>.rollout`: a new reference reaches the clusters wave by wave. */
+export interface RolloutSpec {
+  readonly waves: readonly WaveSpec[];
+  /** How long a wave must run the reference (Synced and Healthy when requireHealthy) before the next opens. */
+  readonly pauseMs: number;
+  readonly requireHealthy: boolean;
+}
+
+/** Progressive delivery of one environment, for every watch (docs/promotion.md). */
+export interface EnvironmentPolicy {
+  readonly promotion?: PromotionSpec;
+  readonly rollout?: RolloutSpec;
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly polling: PollingConfig;
@@ -196,6 +232,8 @@ export interface Config {
   readonly watches: readonly Watch[];
   readonly clusters: ClustersConfig;
   readonly cmp: CmpConfig;
+  /** Per-environment promotion and rollout; empty = every cluster gets a new reference at once. */
+  readonly environments: Readonly<Record<string, EnvironmentPolicy>>;
 }
 
 /** One problem found in a config file: where, what, and how to fix it. */

@@ -1,0 +1,21 @@
+// The status of one (watch, environment) from its state: what is served, what waits and why. Pure.
+import type { Evaluation } from './context.ts';
+import type { EnvironmentState, PromotionStatus, StatusState } from './types.ts';
+
+export function statusOf(ev: Evaluation, watch: string, environment: string, state: EnvironmentState): PromotionStatus {
+  const rollout = ev.input.policies[environment]?.rollout;
+  const note = state.note;
+  let kind: StatusState = state.target ? 'rolling' : 'idle';
+  if (note && note.kind !== 'moved' && !(note.kind === 'waiting' && state.target)) kind = note.kind;
+  const gated = note && (note.kind === 'blocked' || note.kind === 'awaiting-approval' || note.kind === 'waiting');
+  const pendingRef = state.target?.ref ?? (gated ? ev.input.candidate(watch, environment)?.resolution.ref : undefined);
+  return {
+    watch,
+    environment,
+    state: kind,
+    served: state.served.ref,
+    ...(pendingRef !== undefined && pendingRef !== state.served.ref && { pending: pendingRef }),
+    ...(rollout && { wave: state.target ? state.wave + 1 : rollout.waves.length, waves: rollout.waves.length }),
+    ...(note && { reason: note.reason }),
+  };
+}
