@@ -1,12 +1,12 @@
 // How to reach the API server: inside a pod, the service account (token and CA mounted by the
 // kubelet, https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/); outside, a
-// kubeconfig's current context (server, certificate-authority[-data], token[File] or client
-// certificate). Exec and auth-provider plugins are refused with a clear error: the service never
-// runs commands named by a file.
+// kubeconfig's current context (server, certificate-authority[-data], tls-server-name, token[File] or
+// client certificate; files read and merged by kubeconfig.ts). Exec and auth-provider plugins are
+// refused with a clear error: the service never runs commands named by a file.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { readSecret } from '../shared/secrets.ts';
 import { kubeError } from './errors.ts';
+import { kubeconfigPaths, loadKubeconfig, type Kubeconfig, type KubeconfigEntry } from './kubeconfig.ts';
 import type { KubeConnection } from './types.ts';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -34,18 +34,10 @@ export function inClusterConnection(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUN
   return { server, token: () => readSecret({ file: `${dir}/token` }), ca: readText(`${dir}/ca.crt`, 'service account CA'), insecure: false };
 }
 
-interface Named<T> {
-  name?: string;
-  cluster?: T;
-  user?: T;
-  context?: T;
-}
-
-function pick<T>(list: unknown, name: string | undefined, field: 'cluster' | 'user' | 'context'): T {
-  const found = Array.isArray(list) ? (list as Named<T>[]).find((e) => e?.name === name) : undefined;
-  const value = found?.[field];
-  if (!value) throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig: no ${field} named "${name ?? ''}"`);
-  return value;
+function named(config: Kubeconfig, section: 'clusters' | 'users' | 'contexts', name: string | undefined): KubeconfigEntry {
+  const found = name === undefined ? undefined : config[section].get(name);
+  if (!found) throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig: no ${section.slice(0, -1)} named "${name ?? ''}"`);
+  return found;
 }
 
 function dataOrFile(data: unknown, file: unknown, what: string): string | undefined {
@@ -54,28 +46,36 @@ function dataOrFile(data: unknown, file: unknown, what: string): string | undefi
   return undefined;
 }
 
-export function kubeconfigConnection(path: string): KubeConnection {
-  const doc = parse(readText(path, 'kubeconfig')) as Record<string, unknown> | null;
-  if (!doc || typeof doc !== 'object') throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig ${path} is not a YAML map`);
-  const context = pick<{ cluster?: string; user?: string }>(doc.contexts, doc['current-context'] as string | undefined, 'context');
-  const cluster = pick<Record<string, unknown>>(doc.clusters, context.cluster, 'cluster');
-  const user = context.user ? pick<Record<string, unknown>>(doc.users, context.user, 'user') : {};
-  if (typeof cluster.server !== 'string') throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig: cluster "${context.cluster}" has no server`);
+function userToken(user: KubeconfigEntry): (() => string) | undefined {
+  const { tokenFile, token } = user;
+  if (typeof tokenFile === 'string') return () => readSecret({ file: tokenFile });
+  return typeof token === 'string' ? () => token : undefined;
+}
+
+/** The current context of one kubeconfig file, or of a KUBECONFIG list merged as kubectl merges it. */
+export function kubeconfigConnection(path: string | readonly string[]): KubeConnection {
+  const config = typeof path === 'string' ? loadKubeconfig([path], false) : loadKubeconfig(path, true);
+  const context = named(config, 'contexts', config.currentContext);
+  const clusterName = typeof context.cluster === 'string' ? context.cluster : undefined;
+  const userName = typeof context.user === 'string' ? context.user : undefined;
+  const cluster = named(config, 'clusters', clusterName);
+  const user = userName ? named(config, 'users', userName) : {};
+  if (typeof cluster.server !== 'string') throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig: cluster "${clusterName}" has no server`);
   if (user.exec || user['auth-provider']) {
-    throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig: user "${context.user}" uses an exec/auth-provider plugin, which this service does not run; use a token or client certificate`);
+    throw kubeError('KUBE_CONFIG_INVALID', `kubeconfig: user "${userName}" uses an exec/auth-provider plugin, which this service does not run; use a token or client certificate`);
   }
-  const tokenFile = user.tokenFile;
-  const literal = user.token;
-  const token = typeof tokenFile === 'string' ? () => readSecret({ file: tokenFile }) : typeof literal === 'string' ? () => literal : undefined;
+  const token = userToken(user);
   const ca = dataOrFile(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate authority');
   const cert = dataOrFile(user['client-certificate-data'], user['client-certificate'], 'client certificate');
   const key = dataOrFile(user['client-key-data'], user['client-key'], 'client key');
+  const serverName = cluster['tls-server-name'];
   return {
     server: cluster.server.replace(/\/+$/, ''),
     ...(token && { token }),
     ...(ca !== undefined && { ca }),
     ...(cert !== undefined && { cert }),
     ...(key !== undefined && { key }),
+    ...(typeof serverName === 'string' && serverName !== '' && { serverName }),
     insecure: cluster['insecure-skip-tls-verify'] === true,
   };
 }
@@ -83,6 +83,7 @@ export function kubeconfigConnection(path: string): KubeConnection {
 /** The kubeconfig when one is named (option, then KUBECONFIG), else the pod's service account. */
 export function resolveConnection(options: ConnectionOptions = {}): KubeConnection {
   const env = options.env ?? process.env;
-  const kubeconfig = options.kubeconfig ?? env.KUBECONFIG?.split(':')[0];
-  return kubeconfig ? kubeconfigConnection(kubeconfig) : inClusterConnection(env, options.serviceAccountDir);
+  if (options.kubeconfig) return kubeconfigConnection(options.kubeconfig);
+  const listed = kubeconfigPaths(env.KUBECONFIG ?? '');
+  return listed.length > 0 ? kubeconfigConnection(listed) : inClusterConnection(env, options.serviceAccountDir);
 }

@@ -27,6 +27,7 @@ export function createTransport(connection: KubeConnection, timeoutMs: number): 
       ...(connection.ca !== undefined && { ca: connection.ca }),
       ...(connection.cert !== undefined && { cert: connection.cert }),
       ...(connection.key !== undefined && { key: connection.key }),
+      ...(connection.serverName !== undefined && { servername: connection.serverName }),
       rejectUnauthorized: !connection.insecure,
       timeout: timeoutMs,
     },

@@ -24,5 +24,7 @@ export interface KubeConnection {
   readonly ca?: string;
   readonly cert?: string;
   readonly key?: string;
+  /** The name the server's certificate is checked against and sent as SNI (kubeconfig `tls-server-name`). */
+  readonly serverName?: string;
   readonly insecure: boolean;
 }
