@@ -19,12 +19,29 @@ export const MISSING_RECHECK_MS = 10 * 60 * 1000;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 const MAX_ENTRIES = 50_000;
 
-async function decide(req: VerifyRequest, trust: Trust, noReferrers: Set<string>): Promise<Verdict> {
+/** Per registry: whether it lacks the referrers API, and the first lookup that is finding out. */
+interface RegistryFacts {
+  readonly noReferrers: Set<string>;
+  readonly firstLookup: Map<string, Promise<unknown>>;
+}
+
+async function discover(req: VerifyRequest, reads: NonNullable<VerifyRequest['client']['artifacts']>, facts: RegistryFacts) {
+  const host = req.client.host;
+  // Lookups that start while the first one on this registry is still learning whether it has the
+  // referrers API wait for it, so a cold cycle probes a registry without the API once, not once per repository.
+  const first = facts.firstLookup.get(host);
+  if (first) await first.catch(() => undefined);
+  const lookup = discoverSignatures({ reads, repository: req.repository, digest: req.digest, noReferrersApi: facts.noReferrers.has(host), ...(req.signal && { signal: req.signal }) });
+  if (!first) facts.firstLookup.set(host, lookup);
+  const discovered = await lookup;
+  if (discovered.noReferrersApi) facts.noReferrers.add(host);
+  return discovered;
+}
+
+async function decide(req: VerifyRequest, trust: Trust, facts: RegistryFacts): Promise<Verdict> {
   const reads = req.client.artifacts;
   if (!reads) throw registryError('REG_NOT_CONFIGURED', 'this registry client cannot read signatures', { host: req.client.host });
-  const signal = req.signal ? { signal: req.signal } : {};
-  const discovered = await discoverSignatures({ reads, repository: req.repository, digest: req.digest, noReferrersApi: noReferrers.has(req.client.host), ...signal });
-  if (discovered.noReferrersApi) noReferrers.add(req.client.host);
+  const discovered = await discover(req, reads, facts);
   if (!discovered.found) return { status: 'refused', reason: 'no signature (neither a referrer nor a cosign .sig tag)' };
   let problem: string | undefined;
   for (const signature of discovered.found.signatures) {
@@ -59,7 +76,7 @@ function trustId(trust: Trust): string {
 
 export function createGate(options: { readonly clock: Clock; readonly env?: NodeJS.ProcessEnv }): Gate {
   const cache = new Map<string, { verdict: Verdict; at: number }>();
-  const noReferrers = new Set<string>();
+  const facts: RegistryFacts = { noReferrers: new Set(), firstLookup: new Map() };
   const counters: GateCounters = { verified: 0, refused: 0, lookupFailures: 0 };
   const lookup = (req: VerifyRequest) => {
     const trust = readTrust(req.spec, options.env);
@@ -77,7 +94,7 @@ export function createGate(options: { readonly clock: Clock; readonly env?: Node
       if (known) return known;
       let verdict: Verdict;
       try {
-        verdict = await decide(req, trust, noReferrers);
+        verdict = await decide(req, trust, facts);
       } catch (err) {
         counters.lookupFailures++;
         throw err;
