@@ -8,7 +8,9 @@
 //  5. the manifests the repo-server renders for it: `cmp generate` with that Application's plugin
 //     env, on a plain YAML directory;
 //  6. a newer tag pushed: the registry's webhook brings it into the parameter sets, the Application
-//     changes, and so does the render.
+//     changes, and so does the render;
+//  7. the supply-chain gate: a newer, unsigned tag is refused while the signed one stays served
+//     (scripts/demo/signatures.ts).
 // `npm run demo -- --ha` shows two replicas failing over instead (scripts/demo/ha.ts).
 // Plain text when stdout is not a terminal. Ctrl-C at any point stops everything and removes the
 // temporary files.
@@ -27,6 +29,7 @@ import { parse, stringify } from 'yaml';
 import { applicationFor, pluginEnv, pluginParameters, type ApplicationDoc, type ApplicationSetDoc } from './demo/application.ts';
 import { block, line, say } from './demo/output.ts';
 import { haDemo } from './demo/ha.ts';
+import { seedSigned, showRefusal } from './demo/signatures.ts';
 
 const CLI = new URL('../dist/cli.mjs', import.meta.url).pathname;
 const TOKEN = 'demo-token-not-secret';
@@ -205,6 +208,7 @@ async function main(): Promise<void> {
     const pushed = await pushIndex(reg, 'demo/api', tag, { created: '2026-01-05T00:00:00Z', platforms: [{ architecture: 'amd64' }, { architecture: 'arm64', variant: 'v8' }], label: `api-${tag}` });
     line(`pushed ${reg.host}/demo/api:${tag}  ${pushed.digest.slice(0, 19)}… (linux/amd64 + linux/arm64)`);
   }
+  const signedWatch = await seedSigned(reg, dir);
 
   say('3. argocd-image-plugins serve, with two clusters: prod follows releases, staging also takes release candidates');
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
@@ -228,7 +232,7 @@ watches:
     image: ${reg.host}/demo/api
     policy: { semver: { range: ">=2.0.0" } }
     platforms: [linux/amd64, linux/arm64]
-clusters:
+${signedWatch}clusters:
   environmentLabel: environment
   static:
     - { name: prod-eu, server: "https://prod-eu.example:6443", labels: { environment: prod } }
@@ -287,6 +291,9 @@ clusters:
   const second = await render(app, newApplication);
   line('lines that changed in the render:');
   block(diff(first, second).join('\n'));
+
+  say('9. Signed images only: the watch "signed" verifies cosign signatures; push demo/signed:1.5.0 without one');
+  await showRefusal(reg, service.url, TOKEN, () => stopping);
 
   say('Done: stopping the service and the registry');
 }
