@@ -7,10 +7,12 @@ import { DEFAULTS, DOCKER_HUB_URL } from './defaults.ts';
 import { readSecretPair } from './parse-secret.ts';
 import { defaultRealms, readRealms } from './parse-realms.ts';
 import { readPullSecret } from './parse-pull-secret.ts';
+import { readEcr } from './parse-ecr.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, readUrlString, report, type IssueSink } from './reader.ts';
 
 const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms'];
-const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret'];
+const CLOUD_KEYS = ['ecr'];
+const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret', ...CLOUD_KEYS];
 
 /** The host as image references spell it (`index.docker.io` → `docker.io`), or a reason it is not one. */
 export function normaliseHost(text: string): { host: string } | { reason: string } {
@@ -40,10 +42,21 @@ function readUrl(sink: IssueSink, value: unknown, path: string, insecure: boolea
   return url.href.replace(/\/+$/, '');
 }
 
-function readAuth(sink: IssueSink, value: unknown, path: string): RegistryAuth {
+/** A cloud login (`ecr`): one provider, alone in auth. */
+function readCloudAuth(sink: IssueSink, m: Record<string, unknown>, path: string, host: string): RegistryAuth {
+  const keys = Object.keys(m);
+  if (keys.length > 1) {
+    report(sink, path, `give one way to log in, not several (found ${keys.join(', ')})`);
+    return { kind: 'none' };
+  }
+  return readEcr(sink, m.ecr, child(path, 'ecr'), host) ?? { kind: 'none' };
+}
+
+function readAuth(sink: IssueSink, value: unknown, path: string, host: string): RegistryAuth {
   if (value === undefined || value === null) return { kind: 'none' };
   const m = readMapping(sink, value, path, AUTH_KEYS);
   if (m === undefined) return { kind: 'none' };
+  if (CLOUD_KEYS.some((k) => k in m)) return readCloudAuth(sink, m, path, host);
   if (m.pullSecret !== undefined) {
     if (Object.keys(m).length > 1) report(sink, path, 'give either pullSecret or username + password / token, not both');
     const ref = readPullSecret(sink, m.pullSecret, child(path, 'pullSecret'));
@@ -100,7 +113,7 @@ function readRegistry(sink: IssueSink, value: unknown, path: string): RegistryCo
   const config: RegistryConfig = {
     ...base,
     url: url ?? base.url,
-    auth: readAuth(sink, m.auth, child(path, 'auth')),
+    auth: readAuth(sink, m.auth, child(path, 'auth'), base.host),
     ...(caFile !== undefined && { caFile }),
     requestsPerSecond: readNumber(sink, m.requestsPerSecond, child(path, 'requestsPerSecond'), base.requestsPerSecond, { min: 0.01, max: 1000 }),
     timeoutMs: 1000 * readNumber(sink, m.timeoutSeconds, child(path, 'timeoutSeconds'), DEFAULTS.timeoutSeconds, { min: 1, max: 600 }),

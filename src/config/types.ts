@@ -106,7 +106,12 @@ export type RegistryAuth =
   /** A static bearer token (e.g. a GitHub PAT for ghcr.io) exchanged at the realm like a password. */
   | { readonly kind: 'token'; readonly token: SecretSource }
   /** A `kubernetes.io/dockerconfigjson` Secret read and watched through the Kubernetes API. */
-  | { readonly kind: 'pullSecret'; readonly namespace: string; readonly name: string };
+  | { readonly kind: 'pullSecret'; readonly namespace: string; readonly name: string }
+  /**
+   * Amazon ECR through the AWS SDK's credential chain (IRSA, EKS Pod Identity, instance role), with an
+   * optional role to assume; region and account are read from the host.
+   */
+  | { readonly kind: 'ecr'; readonly region: string; readonly public: boolean; readonly registryId?: string; readonly roleArn?: string };
 
 export interface RegistryConfig {
   /** Host as written in image references (`ghcr.io`, `127.0.0.1:5000`, `docker.io`). */

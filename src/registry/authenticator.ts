@@ -4,13 +4,17 @@
 // `expires_in` (default 60 s) minus a margin; concurrent callers share one token request. Basic: send the
 // credentials on every request once the registry asked for them. Once the realm is known, tokens for new
 // repositories are fetched before the first request, saving a 401 round trip per repository.
+// Cloud logins (cloud/login-cache.ts) are the one exception to "a refusal is final": a refused cloud
+// token is forgotten and the request is tried once more with a fresh login, then REG_AUTH names the
+// provider.
 import type { Logger } from '../shared/log.ts';
 import type { Clock } from '../shared/clock.ts';
 import { registryError } from './errors.ts';
 import { basicHeader, parseWwwAuthenticate, pickChallenge } from './auth.ts';
 import type { Credentials } from './credentials.ts';
+import type { CloudCredentials } from './cloud/login-cache.ts';
 import type { HttpReply } from './transport.ts';
-import { readTokenReply } from './token-reply.ts';
+import { requestRealmToken } from './realm-token.ts';
 
 export interface AuthenticatorDeps {
   readonly host: string;
@@ -18,7 +22,11 @@ export interface AuthenticatorDeps {
   readonly registryUrl: URL;
   /** Realm origins besides the registry's own that may receive credentials (registries[].authRealms). */
   readonly authRealms: readonly string[];
-  readonly credentials: () => Credentials;
+  readonly credentials: (signal?: AbortSignal) => Promise<Credentials>;
+  /** Whether auth is configured at all (realms elsewhere are then asked anonymously, with a warning). */
+  readonly configured: boolean;
+  /** The cloud login behind `credentials`, when there is one: a refusal renews it once. */
+  readonly cloud?: CloudCredentials;
   /** GET a token realm URL (through the transport: budget, retries, timeouts). */
   readonly getToken: (url: URL, headers: Record<string, string>, signal?: AbortSignal) => Promise<HttpReply>;
   readonly clock: Clock;
@@ -30,8 +38,17 @@ export interface Authenticator {
   headerFor(scope: string, repository: string, signal?: AbortSignal): Promise<string | undefined>;
   /** Forgets the cached token for `scope`: it could not be used (a local failure sending it). */
   evict(scope: string): void;
-  /** Handles a 401: returns the header to retry with, or throws REG_AUTH. */
-  answer(reply: HttpReply, scope: string, repository: string, sent: string | undefined, signal?: AbortSignal): Promise<string>;
+  /**
+   * Handles a 401: returns the header to retry with, or throws REG_AUTH. `attempt` is shared by the
+   * answers of one request, so a cloud login is renewed at most once per request.
+   */
+  answer(reply: HttpReply, scope: string, repository: string, sent: string | undefined, attempt: AnswerAttempt, signal?: AbortSignal): Promise<string>;
+  /** How many 401s one request may answer: 1, or 3 with a cloud login (answer, renew, final REG_AUTH). */
+  readonly maxAnswers: number;
+}
+
+export interface AnswerAttempt {
+  renewed: boolean;
 }
 
 interface CachedToken {
@@ -46,8 +63,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const inflight = new Map<string, Promise<string>>();
   const warned = new Set<string>();
 
-  function basic(repository: string): string {
-    const creds = deps.credentials();
+  const provider = deps.cloud?.provider;
+
+  async function basic(repository: string, signal?: AbortSignal): Promise<string> {
+    const creds = await deps.credentials(signal);
     if (creds.kind === 'anonymous') throw registryError('REG_AUTH', 'the registry asks for Basic credentials and none are configured (set registries[].auth)', { host: deps.host, repository, status: 401 });
     return basicHeader(creds.username, creds.password);
   }
@@ -57,24 +76,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const url = new URL(realm.url);
     if (realm.service !== undefined) url.searchParams.set('service', realm.service);
     for (const s of scopes) url.searchParams.append('scope', s);
-    const creds = trusted(url) ? deps.credentials() : withheld(url, repository);
-    const headers: Record<string, string> = {};
-    if (creds.kind === 'basic') headers.authorization = basicHeader(creds.username, creds.password);
-    const reply = await deps.getToken(url, headers, signal);
-    const ctx = { host: deps.host, repository, status: reply.status, request: `GET ${url.origin}${url.pathname}` };
-    if (reply.status === 401 || reply.status === 403) {
-      const why = trusted(url) || !hasCredentials() ? '' : ` (the credentials were withheld: ${url.origin} is not the registry's origin; list it in registries[].authRealms)`;
-      throw registryError('REG_AUTH', `token realm refused the ${creds.kind === 'basic' ? 'configured credentials' : 'anonymous request'}${why}`, ctx);
-    }
-    if (reply.status !== 200) throw registryError('REG_PROTOCOL', `token realm answered ${reply.status}`, ctx);
-    const parsed = readTokenReply(reply.body.toString('utf8'));
-    if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, ctx);
-    const { token, ttlMs } = parsed;
+    const { token, ttlMs, anonymous } = await requestRealmToken(deps, { url, repository, trusted: trusted(url), withheld: () => withheld(url, repository), ...(signal && { signal }) });
     // renew before the registry would refuse it: 10 s early, or half-way for short-lived tokens
     const expiresAt = deps.clock.now() + ttlMs - Math.min(10_000, ttlMs / 2);
     const primary = scopes[0];
     if (primary !== undefined) tokens.set(primary, { value: token, expiresAt });
-    deps.logger.debug({ scopes, ttlMs, anonymous: creds.kind === 'anonymous' }, 'registry token obtained');
+    deps.logger.debug({ scopes, ttlMs, anonymous }, 'registry token obtained');
     return token;
   }
 
@@ -83,17 +90,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     return url.origin === deps.registryUrl.origin || deps.authRealms.includes(url.origin);
   }
 
-  function hasCredentials(): boolean {
-    try {
-      return deps.credentials().kind !== 'anonymous';
-    } catch {
-      return true;
-    }
-  }
-
   /** Credentials stay with their registry: a realm elsewhere is asked anonymously (public images still work). */
   function withheld(url: URL, repository: string): Credentials {
-    if (hasCredentials() && !warned.has(url.origin)) {
+    if (deps.configured && !warned.has(url.origin)) {
       warned.add(url.origin);
       deps.logger.warn({ repository, realm: url.origin }, 'token realm is on another origin: asking it anonymously; list it in registries[].authRealms to send the credentials there');
     }
@@ -110,8 +109,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   }
 
   return {
+    maxAnswers: deps.cloud ? 3 : 1,
+
     async headerFor(scope, repository, signal) {
-      if (scheme === 'basic') return basic(repository);
+      if (scheme === 'basic') return basic(repository, signal);
       if (scheme !== 'bearer') return undefined;
       const cached = tokens.get(scope);
       if (cached && cached.expiresAt > deps.clock.now()) return `Bearer ${cached.value}`;
@@ -123,15 +124,21 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       tokens.delete(scope);
     },
 
-    async answer(reply, scope, repository, sent, signal) {
+    async answer(reply, scope, repository, sent, attempt, signal) {
       const challenge = pickChallenge(parseWwwAuthenticate(reply.headers['www-authenticate']));
-      const ctx = { host: deps.host, repository, status: reply.status };
+      const ctx = { host: deps.host, repository, status: reply.status, ...(provider !== undefined && { extra: { provider } }) };
       if (!challenge) throw registryError('REG_AUTH', 'registry answered 401 without a Basic or Bearer challenge', ctx);
       if (challenge.scheme === 'basic') {
-        if (sent?.startsWith('Basic ')) throw registryError('REG_AUTH', 'registry refused the configured Basic credentials', ctx);
+        if (sent?.startsWith('Basic ')) {
+          if (!deps.cloud || attempt.renewed) throw registryError('REG_AUTH', `registry refused ${provider === undefined ? 'the configured Basic credentials' : `the ${provider} credentials (also after a fresh login)`}`, ctx);
+          attempt.renewed = true;
+          deps.cloud.invalidate(passwordOf(sent));
+        }
         scheme = 'basic';
-        return basic(repository);
+        return basic(repository, signal);
       }
+      if (sent?.startsWith('Bearer ') && attempt.renewed) throw registryError('REG_AUTH', `registry refused the tokens issued for the ${provider ?? 'configured'} credentials, also after a fresh one`, ctx);
+      if (sent?.startsWith('Bearer ') && deps.cloud) attempt.renewed = true;
       const url = parseRealm(challenge.params.realm ?? '');
       if (!url) throw registryError('REG_AUTH', 'Bearer challenge has no usable realm URL', ctx);
       if (deps.registryUrl.protocol === 'https:' && url.protocol !== 'https:' && !deps.authRealms.includes(url.origin)) {
@@ -147,6 +154,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       return `Bearer ${await tokenFor(scopes, repository, signal)}`;
     },
   };
+}
+
+/** The password of a `Basic` header we built (RFC 7617: the user id holds no colon). */
+function passwordOf(header: string): string {
+  const pair = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
+  return pair.slice(pair.indexOf(':') + 1);
 }
 
 function parseRealm(text: string): URL | undefined {

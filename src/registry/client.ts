@@ -10,9 +10,10 @@ import { isAppError } from '../shared/errors.ts';
 import type { ImageDetails, ManifestHead, RegistryClient, RequestOptions, TagListing } from './types.ts';
 import { createDispatchers } from './dispatcher.ts';
 import { createBudget, createLimiter, type Sleep } from './budget.ts';
-import { createTransport, type HttpReply } from './transport.ts';
-import { createAuthenticator } from './authenticator.ts';
+import { createTransport, type HttpReply, type Transport } from './transport.ts';
+import { createAuthenticator, type Authenticator } from './authenticator.ts';
 import { readCredentials, type PullSecretReader } from './credentials.ts';
+import { cloudCredentialsFor } from './cloud/provider.ts';
 import { pullScope } from './auth.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { registryError } from './errors.ts';
@@ -76,11 +77,15 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     random: options.random ?? Math.random,
     logger,
   });
+  const cloud = cloudCredentialsFor(config, { clock, logger });
   const auth = createAuthenticator({
     host,
     registryUrl: base,
     authRealms: config.authRealms,
-    credentials: () => {
+    configured: config.auth.kind !== 'none',
+    ...(cloud && { cloud }),
+    credentials: async (signal) => {
+      if (cloud) return await cloud.read(signal);
       try {
         return readCredentials(config.auth, host, options.env, options.pullSecrets);
       } catch (cause) {
@@ -93,30 +98,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     logger,
   });
 
-  /** One authenticated request; a 401 is answered once (token or Basic), a second 401 is REG_AUTH. */
-  const call: Call = async (req) => {
-    const scope = pullScope(req.repository);
-    const headers: Record<string, string> = { 'user-agent': 'argocd-image-plugins', ...req.headers };
-    const send = (authorization: string | undefined): Promise<HttpReply> =>
-      transport.send({ ...req, url: req.url, headers: authorization ? { ...headers, authorization } : headers });
-    // A cached token that fails locally (the request cannot even be sent with it) is evicted, so
-    // the next request asks the realm again instead of failing until the token expires.
-    const sendEvicting = async (authorization: string | undefined): Promise<HttpReply> => {
-      try {
-        return await send(authorization);
-      } catch (err) {
-        if (authorization?.startsWith('Bearer ') && !(isAppError(err) && err.code === 'REG_BUDGET_EXHAUSTED')) auth.evict(scope);
-        throw err;
-      }
-    };
-    let sent = await auth.headerFor(scope, req.repository, req.signal);
-    let reply = await sendEvicting(sent);
-    if (reply.status === 401) {
-      sent = await auth.answer(reply, scope, req.repository, sent, req.signal);
-      reply = await sendEvicting(sent);
-    }
-    return reply;
-  };
+  const call = authenticatedCall(auth, transport);
 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const url = (path: string) => new URL(`${prefix}${path}`, base.origin);
@@ -152,6 +134,37 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     },
     resetBudget: () => budget.reset(),
     stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left() }),
-    close: () => dispatchers.close(),
+    close: () => (cloud?.close(), dispatchers.close()),
+  };
+}
+
+/**
+ * One authenticated request; a 401 is answered once (token or Basic), a second 401 is REG_AUTH. With a
+ * cloud login a refused token is renewed once more before REG_AUTH names the provider.
+ */
+function authenticatedCall(auth: Authenticator, transport: Transport): Call {
+  return async (req) => {
+    const scope = pullScope(req.repository);
+    const headers: Record<string, string> = { 'user-agent': 'argocd-image-plugins', ...req.headers };
+    const send = (authorization: string | undefined): Promise<HttpReply> =>
+      transport.send({ ...req, url: req.url, headers: authorization ? { ...headers, authorization } : headers });
+    // A cached token that fails locally (the request cannot even be sent with it) is evicted, so
+    // the next request asks the realm again instead of failing until the token expires.
+    const sendEvicting = async (authorization: string | undefined): Promise<HttpReply> => {
+      try {
+        return await send(authorization);
+      } catch (err) {
+        if (authorization?.startsWith('Bearer ') && !(isAppError(err) && err.code === 'REG_BUDGET_EXHAUSTED')) auth.evict(scope);
+        throw err;
+      }
+    };
+    let sent = await auth.headerFor(scope, req.repository, req.signal);
+    let reply = await sendEvicting(sent);
+    const attempt = { renewed: false };
+    for (let answered = 0; reply.status === 401 && answered < auth.maxAnswers; answered++) {
+      sent = await auth.answer(reply, scope, req.repository, sent, attempt, req.signal);
+      reply = await sendEvicting(sent);
+    }
+    return reply;
   };
 }

@@ -18,6 +18,7 @@ export type PullSecretReader = (namespace: string, name: string) => DockerConfig
 /** Which provider the credentials of `auth` come from, for logs, errors and `resolve`. */
 export function authProvider(auth: RegistryAuth): string {
   if (auth.kind === 'pullSecret') return `pullSecret ${auth.namespace}/${auth.name}`;
+  if (auth.kind === 'ecr') return auth.public ? 'ecr-public' : 'ecr';
   return auth.kind === 'none' ? 'anonymous' : auth.kind;
 }
 

@@ -58,7 +58,8 @@ test('an https registry never sends credentials to a plain-http token realm', as
     host: 'reg.example',
     registryUrl: new URL('https://reg.example'),
     authRealms: [],
-    credentials: () => ({ kind: 'basic', username: 'u', password: 'p' }),
+    credentials: async () => ({ kind: 'basic', username: 'u', password: 'p' }),
+    configured: true,
     getToken: async () => {
       tokenRequests += 1;
       return { status: 200, headers: {}, body: Buffer.from('{"token":"t"}') };
@@ -67,6 +68,6 @@ test('an https registry never sends credentials to a plain-http token realm', as
     logger: createLogger({ level: 'silent', destination: { write: () => {} } }),
   });
   const reply = { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://reg.example/token",service="s"' }, body: Buffer.alloc(0) };
-  await assert.rejects(auth.answer(reply, 'repository:a:pull', 'a', undefined), { code: 'REG_AUTH' });
+  await assert.rejects(auth.answer(reply, 'repository:a:pull', 'a', undefined, { renewed: false }), { code: 'REG_AUTH' });
   assert.equal(tokenRequests, 0);
 });
