@@ -37,3 +37,15 @@ test('a wrong host, region or role is refused with the field and the fix', () =>
   assert.match(byPath.get('registries[5].auth.ecr.region')!, /ECR Public logins are only served in us-east-1/);
   assert.match(byPath.get('registries[6].auth.ecr.profile')!, /unknown key/);
 });
+
+test('docs/registry.md: the Amazon ECR snippet parses to ecr logins, with the role to assume', () => {
+  const doc = readFileSync(new URL('../../docs/registry.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('### Amazon ECR'), doc.indexOf('### Google Artifact Registry'));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? assert.fail('no yaml block in the ECR section');
+  const result = parseConfig(parse(yaml));
+  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.issues));
+  assert.deepEqual(result.config.registries.map((r) => r.auth).filter((a) => a.kind === 'ecr'), [
+    { kind: 'ecr', region: 'eu-west-1', public: false, registryId: '123456789012' },
+    { kind: 'ecr', region: 'us-east-1', public: false, registryId: '210987654321', roleArn: 'arn:aws:iam::210987654321:role/image-reader' },
+  ]);
+});
