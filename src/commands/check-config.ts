@@ -7,6 +7,7 @@ import { configPathFrom, parseConfigText, readConfigText } from '../config/load.
 import { formatIssue } from '../config/parse.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
 import { checkOnline } from './online-check.ts';
+import { checkVerifyMaterial } from '../verify/material-check.ts';
 
 const USAGE = 'usage: argocd-image-plugins check-config [--online] [FILE | --config FILE]\n';
 
@@ -55,7 +56,14 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const { config } = result;
+  const material = checkVerifyMaterial(config);
+  if (material.problems.length > 0) {
+    process.stdout.write([...material.problems, ...material.unchecked.map((l) => `not checked: ${l}`)].map((l) => `${l}\n`).join(''));
+    process.stderr.write(`check-config: ${target.file}: ${plural(material.problems.length, 'problem', 'problems')}\n`);
+    return 1;
+  }
   process.stdout.write(`ok: ${plural(config.watches.length, 'watch', 'watches')}, ${plural(config.registries.length, 'registry', 'registries')}\n`);
+  if (material.unchecked.length > 0) process.stdout.write(material.unchecked.map((l) => `not checked: ${l}\n`).join(''));
   return argv.includes('--online') ? online(config) : 0;
 }
 

@@ -26,9 +26,23 @@ function parse(pem: string, source: SecretSource): sigstoreCrypto.KeyObject {
   } catch (cause) {
     throw new AppError('VERIFY_KEY_INVALID', `${describeSecretSource(source)} is not a readable public key`, { cause });
   }
+  const problem = unsupportedKey(key);
+  if (problem) throw new AppError('VERIFY_KEY_INVALID', `${describeSecretSource(source)}: ${problem}`);
   if (parsed.size > 256) parsed.clear();
   parsed.set(pem, key);
   return key;
+}
+
+/** The key types cosign makes and Sigstore verifies: ECDSA P-256/384/521, RSA of 2048 bits or more, Ed25519. */
+const CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+function unsupportedKey(key: sigstoreCrypto.KeyObject): string | undefined {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails;
+  if (type === 'ec') return CURVES.has(details?.namedCurve ?? '') ? undefined : `ECDSA curve ${details?.namedCurve ?? 'unknown'} is not supported (use P-256, P-384 or P-521)`;
+  if (type === 'rsa') return (details?.modulusLength ?? 0) >= 2048 ? undefined : `RSA key of ${details?.modulusLength ?? '?'} bits is too short (at least 2048)`;
+  if (type === 'ed25519') return undefined;
+  return `${type ?? 'unknown'} keys are not supported (cosign keys are ECDSA P-256, RSA or Ed25519)`;
 }
 
 export function readKeys(sources: readonly SecretSource[], env: NodeJS.ProcessEnv = process.env): NamedKey[] {
