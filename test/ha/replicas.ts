@@ -121,3 +121,10 @@ export function tagOf(text: string): string | undefined {
     return undefined;
   }
 }
+
+/** Posts the registry's push notification for `repository:tag` to the replica at `url`; the HTTP status. */
+export async function postPush(url: string, registryHost: string, repository: string, tag: string): Promise<number> {
+  const res = await request(`${url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository, tag }, request: { host: registryHost } }] }) });
+  await res.body.dump();
+  return res.statusCode;
+}

@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { createObjectStore, objectRequest, type ObjectStore } from './kube-api-objects.ts';
+import { isWrite, type WriteRecord } from './kube-api-writes.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
@@ -51,6 +52,8 @@ export interface KubeApiPeer {
   unblock(token: string): void;
   /** Requests served, by "VERB resource status" (for reading, not for scripting). */
   readonly requests: string[];
+  /** Every answered write to ConfigMaps, Leases and single Secrets, with its token and time (kube-api-writes.ts). */
+  readonly writes: WriteRecord[];
   close(): Promise<void>;
 }
 
@@ -112,6 +115,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   let rv = 1;
   let compactedBelow = 0;
   const requests: string[] = [];
+  const writes: WriteRecord[] = [];
   const key = (r: string, ns: string, n: string): string => `${r}/${ns}/${n}`;
   const objects = createObjectStore({ revisions: { next: () => ++rv, current: () => rv }, ...(options.bookmarkMs !== undefined && { bookmarkMs: options.bookmarkMs }) });
   const blocked = new Set<string>();
@@ -136,7 +140,10 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
         done(403);
         return status(res, 403, 'Forbidden', `${object.resource}${object.name ? ` "${object.name}"` : ''} is forbidden: User "system:serviceaccount:argocd:argocd-image-plugins" cannot ${object.verb} resource "${object.resource}" in the namespace "${object.namespace}"`);
       }
-      res.on('finish', () => done(res.statusCode));
+      res.on('finish', () => {
+        done(res.statusCode);
+        if (isWrite(object.verb)) writes.push({ at: performance.now(), token: bearer, verb: object.verb, resource: object.resource, name: object.name ?? '', code: res.statusCode });
+      });
       return objects.handle(req, res, url, object);
     }
     const m = url.pathname.match(/^(?:\/api\/v1|\/apis\/argoproj\.io\/v1alpha1)\/namespaces\/([^/]+)\/(secrets|applicationsets)(?:\/([^/]+))?$/);
@@ -220,6 +227,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
     },
     unblock: (token) => void blocked.delete(token),
     requests,
+    writes,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
