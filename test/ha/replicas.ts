@@ -30,7 +30,17 @@ export interface Cluster {
   leader(): string;
 }
 
-export async function startCluster(t: TestContext, registry: { host: string; url: string }, ids: readonly string[]): Promise<Cluster> {
+export interface ClusterOptions {
+  /** Lease timings in seconds (default TIMING). */
+  readonly timing?: typeof TIMING;
+  /** Per replica id, how far its wall clock is off, in ms (test/helpers/skewed-clock.ts). */
+  readonly skewMs?: Readonly<Record<string, number>>;
+}
+
+const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).pathname;
+
+export async function startCluster(t: TestContext, registry: { host: string; url: string }, ids: readonly string[], options: ClusterOptions = {}): Promise<Cluster> {
+  const timing = options.timing ?? TIMING;
   const all = [{ verbs: ['*'], resources: ['*'] }];
   const api = await startKubeApi(t, { tokens: Object.fromEntries(ids.map((id) => [`sa-${id}`, all])), bookmarkMs: 500 });
   const dir = await mkdtemp(join(tmpdir(), 'aip-ha-'));
@@ -55,8 +65,11 @@ export async function startCluster(t: TestContext, registry: { host: string; url
       watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
       clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
     }));
-    const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(TIMING.lease), HA_RENEW_DEADLINE_SECONDS: String(TIMING.renew), HA_RETRY_PERIOD_SECONDS: String(TIMING.retry) };
-    const child = execa(process.execPath, [CLI, 'serve', '--ha', '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
+    const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(timing.lease), HA_RENEW_DEADLINE_SECONDS: String(timing.renew), HA_RETRY_PERIOD_SECONDS: String(timing.retry) };
+    const skew = options.skewMs?.[id];
+    const preload = skew === undefined ? [] : ['--import', SKEWED_CLOCK];
+    if (skew !== undefined) Object.assign(env, { CLOCK_SKEW_MS: String(skew) });
+    const child = execa(process.execPath, [...preload, CLI, 'serve', '--ha', '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
     const replica: ReplicaProcess = { id, child, url: '', lines: [], exited: false };
     void child.then(() => (replica.exited = true));
     replicas.push(replica);
