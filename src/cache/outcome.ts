@@ -1,12 +1,12 @@
 // What one scan outcome makes of a cache entry. Pure.
-import type { CacheEntry, RecordedError, Resolution, ScanSummary } from './types.ts';
+import type { CacheEntry, HeldBy, RecordedError, Resolution, ScanSummary } from './types.ts';
 
 export type RecordOutcome =
   | {
       readonly kind: 'resolved';
       /** The resolution to serve; `resolvedAt` is kept from the current one when nothing changed. */
       readonly resolution: Resolution;
-      readonly held?: { readonly tag: string; readonly reason: string };
+      readonly held?: HeldBy;
       readonly summary: ScanSummary;
       readonly at: string;
     }

@@ -18,6 +18,11 @@ export interface Snapshot {
   readonly metadata: MetadataSnapshot;
   /** Last completed tags-list scan per `registry/repository`, to schedule the first scans after a restart. */
   readonly scans: Readonly<Record<string, string>>;
+  /**
+   * The operations log (holds, releases, approvals, promotions), written with the state it governs.
+   * Read back as untrusted data: the operations log parses each record (operations/record.ts).
+   */
+  readonly operations?: readonly unknown[];
 }
 
 function tempPrefix(path: string): string {
@@ -94,6 +99,7 @@ export async function loadSnapshot(path: string): Promise<Snapshot | undefined> 
     entries: data.entries,
     metadata: { images: isObject(metadata.images) ? (metadata.images as MetadataSnapshot['images']) : {}, tags: isObject(metadata.tags) ? (metadata.tags as MetadataSnapshot['tags']) : {} },
     scans: data.scans as Record<string, string>,
+    operations: Array.isArray(data.operations) ? data.operations : [],
   };
 }
 

@@ -40,10 +40,18 @@ export interface CacheEntry {
   readonly lastCheckedAt?: string;
   /** Set while the last scan failed; cleared by the next success. */
   readonly lastError?: RecordedError;
-  /** Set when a hold from the config decided `current`. */
-  readonly held?: { readonly tag: string; readonly reason: string };
+  /** Set when a hold decided `current`: from the config, or taken as an operation (`by` set). */
+  readonly held?: HeldBy;
   /** What the last completed scan saw, for explanations (`GET /api/v1/images`). */
   readonly lastScan?: ScanSummary;
+}
+
+export interface HeldBy {
+  readonly tag: string;
+  readonly reason: string;
+  /** The operator who took the hold (absent: the config's `holds`). */
+  readonly by?: string;
+  readonly until?: string;
 }
 
 export interface ScanSummary {

@@ -1,8 +1,8 @@
 // The small top-level sections: server, polling, cache and cmp.
-import type { CmpConfig, PollingConfig, ServerConfig, WebhookConfig } from './types.ts';
+import type { CmpConfig, OperatorToken, PollingConfig, ServerConfig, WebhookConfig } from './types.ts';
 import { DEFAULTS } from './defaults.ts';
 import { readSecretPair } from './parse-secret.ts';
-import { child, optionalString, readBoolean, readList, readNumber, readOptionalMapping, readString, report, type IssueSink } from './reader.ts';
+import { child, optionalString, readBoolean, readList, readMapping, readNumber, readOptionalMapping, readString, report, type IssueSink } from './reader.ts';
 
 /** `host:port`, `[v6]:port` or `:port`; port 0 asks the OS for a free one (tests). */
 export function parseListen(text: string): { host: string; port: number } | undefined {
@@ -28,9 +28,31 @@ function readClientLimits(sink: IssueSink, m: Record<string, unknown>, path: str
   return { headersTimeoutSeconds, requestTimeoutSeconds, maxUnauthenticatedConnections };
 }
 
+/** Operator token names: recorded as who took an action (operations/record.ts OPERATOR_NAME). */
+const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
+const MAX_OPERATOR_TOKENS = 64;
+
+function readOperatorTokens(sink: IssueSink, value: unknown, path: string): OperatorToken[] {
+  const names = new Set<string>();
+  const tokens = readList(sink, value, path, (element, at) => {
+    const m = readMapping(sink, element, at, ['name', 'token', 'tokenFile']);
+    if (m === undefined) return undefined;
+    const name = readString(sink, m.name, child(at, 'name'));
+    if (name !== undefined && !OPERATOR_NAME.test(name)) report(sink, child(at, 'name'), `"${name.slice(0, 64)}" is not a name (letters, digits, . _ @ -; at most 63; it is recorded as who acted)`);
+    else if (name !== undefined && names.has(name)) report(sink, child(at, 'name'), `"${name}" is named twice; every operator token needs its own name`);
+    const token = readSecretPair(sink, m, at, 'token');
+    if (token === undefined && m.token === undefined && m.tokenFile === undefined) report(sink, at, 'give the token as tokenFile: PATH or token: { file | env }');
+    if (name === undefined || !OPERATOR_NAME.test(name) || names.has(name) || token === undefined) return undefined;
+    names.add(name);
+    return { name, token };
+  });
+  if (tokens.length > MAX_OPERATOR_TOKENS) report(sink, path, `at most ${MAX_OPERATOR_TOKENS} operator tokens, got ${tokens.length}`);
+  return tokens;
+}
+
 export function readServer(sink: IssueSink, value: unknown): ServerConfig {
   const path = 'server';
-  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'viewerToken', 'viewerTokenFile', 'proxySecret', 'proxySecretFile', 'webhooks', 'refreshApplicationSets', 'headersTimeoutSeconds', 'requestTimeoutSeconds', 'maxUnauthenticatedConnections']) ?? {};
+  const m = readOptionalMapping(sink, value, path, ['listen', 'token', 'tokenFile', 'viewerToken', 'viewerTokenFile', 'proxySecret', 'proxySecretFile', 'operatorTokens', 'webhooks', 'refreshApplicationSets', 'headersTimeoutSeconds', 'requestTimeoutSeconds', 'maxUnauthenticatedConnections']) ?? {};
   let listen = parseListen(DEFAULTS.listen)!;
   if (m.listen !== undefined) {
     const text = readString(sink, m.listen, child(path, 'listen'));
@@ -48,6 +70,7 @@ export function readServer(sink: IssueSink, value: unknown): ServerConfig {
     token,
     ...(viewerToken && { viewerToken }),
     ...(proxySecret && { proxySecret }),
+    operatorTokens: readOperatorTokens(sink, m.operatorTokens, child(path, 'operatorTokens')),
     webhooks: readWebhooks(sink, m.webhooks, child(path, 'webhooks')),
     refreshApplicationSets: readBoolean(sink, m.refreshApplicationSets, child(path, 'refreshApplicationSets'), DEFAULTS.refreshApplicationSets),
     ...readClientLimits(sink, m, path),

@@ -82,6 +82,8 @@ export interface Hold {
   readonly reason: string;
   /** ISO time after which the hold lapses; absent = until removed from the config. */
   readonly until?: string;
+  /** Set on a hold taken as an operation: the operator token's name (a config hold has none). */
+  readonly by?: string;
 }
 
 export interface Watch {
@@ -160,6 +162,11 @@ export interface WebhookConfig {
   readonly secret?: SecretSource;
 }
 
+export interface OperatorToken {
+  readonly name: string;
+  readonly token: SecretSource;
+}
+
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
@@ -169,6 +176,8 @@ export interface ServerConfig {
   readonly viewerToken?: SecretSource;
   /** Secret header value argocd-server's proxy extension adds; requests carrying it are trusted as Argo CD's. */
   readonly proxySecret?: SecretSource;
+  /** Tokens of the operations API and CLI (hold, release, approve, promote); the name is recorded as who acted. */
+  readonly operatorTokens: readonly OperatorToken[];
   readonly webhooks: WebhookConfig;
   /** Refresh ApplicationSets that use a watch when its resolution changes. */
   readonly refreshApplicationSets: boolean;

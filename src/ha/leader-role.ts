@@ -12,6 +12,10 @@ import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { createPersister, type Persister } from '../cache/persist.ts';
 import type { RequestChannel } from './requests.ts';
+import type { OperationChannel } from './operation-requests.ts';
+import { operationHolds } from '../operations/holds.ts';
+import type { OperationsLog } from '../operations/log.ts';
+import type { OperationRecord } from '../operations/types.ts';
 import { stateText, type StateData } from './state-data.ts';
 import type { StateStore } from './state-store.ts';
 
@@ -28,6 +32,10 @@ export interface LeaderRoleDeps {
   readonly isLeader: () => boolean;
   /** Called with the revision once a published state is served. */
   readonly onPublished: (revision: number) => void;
+  /** The operations log, published with the state. */
+  readonly operations: OperationsLog;
+  /** Operations followers forwarded (operation-requests.ts) and where to apply them. */
+  readonly forwarded: { readonly channel: OperationChannel; readonly accept: (record: OperationRecord) => Promise<void> };
 }
 
 export interface LeaderRole {
@@ -45,7 +53,8 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
     path: () => deps.config().cache.path,
     snapshot: () => {
       const checkpoint = deps.cache.checkpoint();
-      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {} }, written: () => (checkpoint.commit(), deps.onPublished(published)) };
+      const ops = deps.operations.checkpoint();
+      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {}, operations: ops.records }, written: () => (checkpoint.commit(), ops.commit(), deps.onPublished(published)) };
     },
     publish: async (data) => {
       const revision = await deps.store.publish(stateText(data));
@@ -68,12 +77,16 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
     clock: deps.clock,
     logger: deps.logger,
     ...(base && { restoredScans: base.scans }),
+    operationHold: operationHolds(deps.operations, deps.clock),
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;
   const abort = new AbortController();
   const receiving = deps.requests.receive((r) => {
     void poller.rescan(r.image, r.reason, { tags: r.tags }).catch((err: unknown) => deps.logger.warn({ err: describeError(err), image: r.image }, 'requested rescan failed'));
+  }, abort.signal);
+  const forwarding = deps.forwarded.channel.receive((record) => {
+    void deps.forwarded.accept(record).catch((err: unknown) => deps.logger.warn({ err: describeError(err), id: record.id, kind: record.kind }, 'forwarded operation refused'));
   }, abort.signal);
   poller.start();
   if (publishAtOnce) void persister.flush();
@@ -83,7 +96,7 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
     async stop() {
       abort.abort();
       await poller.stop();
-      await receiving;
+      await Promise.all([receiving, forwarding]);
     },
   };
 }

@@ -14,7 +14,10 @@ import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Election } from './election.ts';
 import { createMetadataHolder } from './metadata-holder.ts';
-import { startLeaderRole, type LeaderRole } from './leader-role.ts';
+import { startLeaderRole, type LeaderRole, type LeaderRoleDeps } from './leader-role.ts';
+import { forwardToLeader } from './forward.ts';
+import type { OperationsLog } from '../operations/log.ts';
+import type { OperationRecord } from '../operations/types.ts';
 import type { RequestChannel } from './requests.ts';
 import { parseStateText, type StateData } from './state-data.ts';
 import type { SharedState, StateStore } from './state-store.ts';
@@ -30,6 +33,9 @@ export interface ReplicaDeps {
   readonly logger: Logger;
   /** The local snapshot file's content, if any. */
   readonly warm?: Snapshot;
+  /** The operations log, part of the shared state. */
+  readonly operations: OperationsLog;
+  readonly forwarded: LeaderRoleDeps['forwarded'];
 }
 
 export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {
@@ -40,6 +46,8 @@ export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {
   revision(): number | undefined;
   isLeader(): boolean;
   readonly metadata: MetadataStore;
+  /** Makes an operation durable: published by the leader, or handed to it by a follower (see operation-requests.ts). */
+  durable(record: OperationRecord): Promise<boolean>;
 }
 
 export function createReplica(deps: ReplicaDeps): Replica {
@@ -61,6 +69,7 @@ export function createReplica(deps: ReplicaDeps): Replica {
     if (!role || state.revision > (served ?? 0)) {
       deps.cache.load(data.entries);
       metadata.replace(data.metadata);
+      deps.operations.load(data.operations ?? []);
     }
     served = state.revision;
   }
@@ -72,6 +81,7 @@ export function createReplica(deps: ReplicaDeps): Replica {
     if (fromFile) {
       deps.cache.load(fromFile.entries);
       metadata.replace(fromFile.metadata);
+      deps.operations.load(deps.warm?.operations ?? []);
     }
     role = startLeaderRole({ ...deps, metadata, isLeader: deps.election.isLeader, onPublished: (revision) => (served = Math.max(served ?? 0, revision)) }, latest ?? fromFile, !shared);
   }
@@ -111,5 +121,13 @@ export function createReplica(deps: ReplicaDeps): Replica {
     revision: () => served,
     isLeader: () => role !== undefined,
     metadata,
+    async durable(record) {
+      if (role) {
+        deps.operations.stage(record);
+        await role.persister.flush();
+        return deps.operations.committed(record.id);
+      }
+      return forwardToLeader(deps, record);
+    },
   };
 }

@@ -1,5 +1,5 @@
-// The resolved state as one JSON text: the cache entries, the registry metadata and the scan times,
-// the same parts the single-replica snapshot file holds. The text is what the leader publishes and
+// The resolved state as one JSON text: the cache entries, the registry metadata, the scan times and
+// the operations log, the same parts the single-replica snapshot file holds. The text is what the leader publishes and
 // followers load; it is built by JSON.stringify over data in a fixed order, so the same state gives
 // the same text.
 import type { CacheEntry } from '../cache/types.ts';
@@ -9,10 +9,12 @@ export interface StateData {
   readonly entries: readonly CacheEntry[];
   readonly metadata: MetadataSnapshot;
   readonly scans: Readonly<Record<string, string>>;
+  /** The operations log (parsed record by record by operations/log.ts); absent in states published before operations existed. */
+  readonly operations?: readonly unknown[];
 }
 
 export function stateText(data: StateData): string {
-  return JSON.stringify({ entries: data.entries, metadata: data.metadata, scans: data.scans });
+  return JSON.stringify({ entries: data.entries, metadata: data.metadata, scans: data.scans, ...(data.operations && { operations: data.operations }) });
 }
 
 /** The state from a published text; undefined when it is not one (never thrown: a follower keeps its last good state). */

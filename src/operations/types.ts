@@ -39,3 +39,36 @@ export interface OperationsReader {
   /** Called after every change; returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
 }
+
+/** What the promotion engine says about a watch and environment, for `status` and metrics. */
+export interface PromotionView {
+  /** A newer reference waiting to move here (for a gate, a wave's pause or an approval). */
+  readonly pending?: { readonly tag: string; readonly wave?: number; readonly since: string; readonly waitingFor: string };
+  /** A gate that stops the move: which Application, which state, since when. */
+  readonly blocked?: { readonly reason: string; readonly since: string; readonly application?: string };
+}
+
+/** Implemented by the promotion engine; the operations API and metrics read it when it is there. */
+export interface PromotionStatusReader {
+  view(watch: string, environment: string): PromotionView | undefined;
+}
+
+/** Why a Kubernetes Event is recorded on the ApplicationSets that use a watch. */
+export type PromotionEventReason = 'Moved' | 'WaveMoved' | 'Blocked' | 'Held' | 'Released' | 'Approved' | 'Promoted' | 'Stale';
+
+export interface PromotionEvent {
+  readonly reason: PromotionEventReason;
+  readonly watch: string;
+  readonly environment: string;
+  /** The human sentence (the Event's note), e.g. "prod wave 2 moved to 1.4.0". */
+  readonly note: string;
+  /** Events of the same watch, environment, reason and key are one series (count, lastObservedTime). */
+  readonly key?: string;
+  /** `Warning` for Blocked and Stale, `Normal` otherwise (default by reason). */
+  readonly type?: 'Normal' | 'Warning';
+}
+
+/** Records Kubernetes Events (events.k8s.io/v1); never throws, never waits (best effort, bounded queue). */
+export interface PromotionEventSink {
+  emit(event: PromotionEvent): void;
+}

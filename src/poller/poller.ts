@@ -10,7 +10,7 @@ import type { RegistryClient } from '../registry/types.ts';
 import type { PollerHandle, RescanResult } from './types.ts';
 import { targetKeys } from './plan.ts';
 import { nextRunAt } from './schedule.ts';
-import { scanRepository, type ScanReport } from './scan.ts';
+import { scanRepository, type ScanDeps, type ScanReport } from './scan.ts';
 import { createDueQueue, type DueQueue, type RepoSlot } from './due-queue.ts';
 import { createBudgetWindow, type BudgetWindow } from './budget-window.ts';
 import { planSlots, scheduleSettings } from './slots.ts';
@@ -39,6 +39,8 @@ export interface PollerDeps {
   readonly perRegistry?: number;
   /** Signature verdicts kept by digest across cycles (made here when not given; start.ts shares it with metrics). */
   readonly gate?: Gate;
+  /** Holds taken as operations (they win over the config's `holds`); see operations/holds.ts. */
+  readonly operationHold?: ScanDeps['operationHold'];
 }
 
 export interface Poller extends PollerHandle {
@@ -94,7 +96,7 @@ async function runScan(parts: PollerParts, slot: RepoSlot): Promise<ScanReport> 
   const { deps } = parts;
   const started = deps.clock.now();
   const client = deps.clientFor(slot.plan.registry);
-  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate }, slot.plan);
+  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate, ...(deps.operationHold && { operationHold: deps.operationHold }) }, slot.plan);
   const finished = deps.clock.now();
   recordScan(parts, slot, report, finished);
   deps.onScan?.(report, finished - started);

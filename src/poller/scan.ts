@@ -13,7 +13,7 @@ import { formatPlatform, platformMatches } from '../registry/manifest.ts';
 import type { Platform } from '../image/platform.ts';
 import { selectTag, tagsNeedingMetadata } from '../policy/select.ts';
 import type { Selection, TagVerdict } from '../policy/types.ts';
-import type { SelectionRule } from '../config/types.ts';
+import type { Hold, SelectionRule } from '../config/types.ts';
 import { decideTag, pinnedRef, type Decision } from './decide.ts';
 import type { Gate, Verdict } from '../verify/types.ts';
 import { AppError } from '../shared/errors.ts';
@@ -30,6 +30,8 @@ export interface ScanDeps {
   readonly explain?: boolean;
   /** Signature verdicts, kept across scans by digest (one per poller); a scan without one makes its own. */
   readonly gate?: Gate;
+  /** A hold taken as an operation for a watch and environment; it wins over the config's `holds`. */
+  readonly operationHold?: (watch: string, environment: string) => Hold | undefined;
 }
 
 export interface TargetReport {
@@ -217,12 +219,13 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
   const at = new Date(clock.now()).toISOString();
   const current = cache.latest(name, target.environment)?.current;
   const base = { watch: name, environment: target.environment };
+  const hold = deps.operationHold?.(name, target.environment) ?? target.hold;
   try {
     const created = await createdByTag(deps, target);
     let tags = deps.listing.tags;
     const rejected: TagVerdict[] = [];
     for (let attempt = 0; attempt < PLATFORM_ATTEMPTS; attempt++) {
-      const decision: Decision = decideTag({ tags, complete: deps.listing.complete, rule: target.rule, created, now: clock.now(), select: deps.select, ...(current && { current }), ...(target.hold && { hold: target.hold }) });
+      const decision: Decision = decideTag({ tags, complete: deps.listing.complete, rule: target.rule, created, now: clock.now(), select: deps.select, ...(current && { current }), ...(hold && { hold }) });
       // Copying a verdict per listed tag for every target is the largest allocation of a scan: only when explaining.
       const verdicts = deps.explain ? [...rejected, ...decision.verdicts] : rejected;
       const summary = { tags: deps.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: deps.listing.complete };
@@ -270,7 +273,7 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
         resolvedAt: at,
         ...(verdict?.status === 'verified' && { signature: { key: verdict.key, via: verdict.via } }),
       };
-      const held = decision.held && { tag: decision.held.tag, reason: decision.held.reason };
+      const held = decision.held && { tag: decision.held.tag, reason: decision.held.reason, ...(decision.held.by !== undefined && { by: decision.held.by }), ...(decision.held.until !== undefined && { until: decision.held.until }) };
       const refusals = rejected.filter((r) => r.rule === 'verify');
       const note = refusals.length > 0 ? `refused: ${explainRefusals(refusals)}` : undefined;
       const moved = cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution, summary: note ? { ...summary, note } : summary, at, ...(held && { held }) });

@@ -25,6 +25,10 @@ import { limitConnections, timeoutOptions } from './connections.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { registerUi } from '../ui/plugin.ts';
 import type { Explainer } from '../ui/explain.ts';
+import { createOperatorCheck } from '../operations/auth.ts';
+import { registerOperations } from '../operations/routes.ts';
+import type { Operations } from '../operations/service.ts';
+import type { PromotionStatusReader } from '../operations/types.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -57,6 +61,10 @@ export interface AppDeps {
   readonly shared?: boolean;
   /** Candidate tags with verdicts for the status page (reads the registry; the running service only). */
   readonly explain?: Explainer;
+  /** Holds, releases, approvals and promotions taken through the operations API (operator tokens). */
+  readonly operations?: Operations;
+  /** What the promotion engine says is pending or blocked, for the operations status. */
+  readonly promotion?: PromotionStatusReader;
 }
 
 /** The response header naming the state revision an answer was computed from. */
@@ -77,6 +85,18 @@ export interface App {
   readonly app: FastifyInstance;
   readonly metrics: ServiceMetrics;
   readonly refresher?: Refresher;
+}
+
+/** The 503 answered while the config file is invalid (or none was loaded), else undefined. */
+function configProblemOf(deps: AppDeps): Error | undefined {
+  const problem = deps.configError();
+  if (problem !== undefined || !deps.config()) return serverError('NOT_READY', `the service config is invalid: ${problem ?? 'no config loaded'}`);
+  return undefined;
+}
+
+async function registerOperationsApi(app: FastifyInstance, deps: AppDeps, operations: Operations, unavailable: () => Error | undefined): Promise<void> {
+  const check = createOperatorCheck({ config: deps.config, clock: deps.clock, ...(deps.tokenTtlMs !== undefined && { ttlMs: deps.tokenTtlMs }), ...(deps.env && { env: deps.env }) });
+  await registerOperations(app, { config: deps.config, cache: deps.cache, clock: deps.clock, operations, check, unavailable, ...(deps.promotion && { promotion: deps.promotion }) });
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -108,11 +128,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
   });
 
   const checkToken = createTokenCheck({ source: () => deps.config()?.server.token, clock: deps.clock, ...(deps.tokenTtlMs !== undefined && { ttlMs: deps.tokenTtlMs }), ...(deps.env && { env: deps.env }) });
-  const configProblem = (): Error | undefined => {
-    const problem = deps.configError();
-    if (problem !== undefined || !deps.config()) return serverError('NOT_READY', `the service config is invalid: ${problem ?? 'no config loaded'}`);
-    return undefined;
-  };
+  const configProblem = (): Error | undefined => configProblemOf(deps);
 
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
@@ -126,6 +142,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
     registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem });
   });
   await registerWebhooks(app, { config: deps.config, poller: deps.poller, logger: deps.logger, clock: deps.clock, metrics, ...(deps.env && { env: deps.env }) });
+  if (deps.operations) await registerOperationsApi(app, deps, deps.operations, configProblem);
   registerHealth(app, deps);
   await registerUi(app, { config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.explain && { explain: deps.explain }), ...(deps.env && { env: deps.env }) });
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));

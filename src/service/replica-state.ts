@@ -16,6 +16,11 @@ import { createStateStore } from '../ha/state-store.ts';
 import type { ConfigState } from './config-state.ts';
 import type { ResolutionState } from './resolution-state.ts';
 import { restoreSnapshot } from './restore.ts';
+import { createOperationChannel } from '../ha/operation-requests.ts';
+import { createOperationsLog } from '../operations/log.ts';
+import type { Operations } from '../operations/service.ts';
+import type { OperationRecord } from '../operations/types.ts';
+import { wireOperations } from './operations-state.ts';
 
 export const STATE_LABELS = { 'app.kubernetes.io/name': 'argocd-image-plugins', 'app.kubernetes.io/component': 'state' } as const;
 
@@ -29,10 +34,16 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   const requests = createRequestChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const warm = await restoreSnapshot(config.current().cache.path, logger, clock.now());
   const cache = createResolutionCache({ autoCommit: false });
-  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, ...(warm && { warm }) });
+  const log = createOperationsLog({ clock });
+  const channel = createOperationChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
+  const late: { operations?: Operations } = {};
+  const forwarded = { channel, accept: (record: OperationRecord) => late.operations!.accept(record) };
+  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, ...(warm && { warm }) });
+  const operations = (late.operations = wireOperations({ log, config: config.current, cache, clock, logger, durable: (record) => replica.durable(record), rescan: (image, reason) => replica.rescan(image, reason) }));
   logger.info({ identity: settings.identity, lease: `${settings.namespace}/${settings.leaseName}`, state: `${settings.namespace}/${settings.stateName}` }, 'running as one of several replicas');
   return {
     cache,
+    operations,
     poller: replica,
     metadata: replica.metadata,
     start: () => replica.start(),

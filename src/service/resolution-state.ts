@@ -15,6 +15,11 @@ import type { Logger } from '../shared/log.ts';
 import type { ConfigState } from './config-state.ts';
 import { createPersister } from '../cache/persist.ts';
 import { restoreSnapshot } from './restore.ts';
+import { createOperationsLog } from '../operations/log.ts';
+import { operationHolds } from '../operations/holds.ts';
+import type { Operations } from '../operations/service.ts';
+import type { OperationRecord } from '../operations/types.ts';
+import { wireOperations } from './operations-state.ts';
 
 /** The resolved state as the service uses it, for one replica alone or one of several (ha/open.ts). */
 export interface ResolutionState {
@@ -31,6 +36,8 @@ export interface ResolutionState {
   updateConfig(config: Config): void;
   /** The revision of the state being served, sent with every answer (undefined before there is one). */
   revision(): number | undefined;
+  /** The operations log and how actions are taken, persisted with this state. */
+  readonly operations: Operations;
 }
 
 export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {
@@ -39,12 +46,15 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
   const cache = createResolutionCache({ autoCommit: false });
   if (snapshot) cache.load(snapshot.entries);
   const metadata = createMetadataStore(snapshot?.metadata);
+  const log = createOperationsLog({ clock });
+  if (snapshot?.operations) log.load(snapshot.operations);
   const live: { poller?: ReturnType<typeof createPoller> } = {};
   const persister = createPersister({
     path: () => config.current().cache.path,
     snapshot: () => {
       const checkpoint = cache.checkpoint();
-      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {} }, written: checkpoint.commit };
+      const ops = log.checkpoint();
+      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {}, operations: ops.records }, written: () => (checkpoint.commit(), ops.commit()) };
     },
     now: () => clock.now(),
     logger,
@@ -59,10 +69,18 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     clock,
     logger,
     ...(snapshot && { restoredScans: snapshot.scans }),
+    operationHold: operationHolds(log, clock),
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;
+  const durable = async (record: OperationRecord): Promise<boolean> => {
+    log.stage(record);
+    await persister.flush();
+    return log.committed(record.id);
+  };
+  const operations = wireOperations({ log, config: config.current, cache, clock, logger, durable, rescan: (image, reason) => poller.rescan(image, reason) });
   return {
+    operations,
     cache,
     poller,
     metadata,

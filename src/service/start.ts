@@ -112,6 +112,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
     ...(state.verifyCounters && { verifyCounters: state.verifyCounters }),
     explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),
+    operations: state.operations,
     ...(options.env && { env: options.env }),
   });
   const listen = options.listen ?? { host: config.current().server.host, port: config.current().server.port };

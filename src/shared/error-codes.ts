@@ -8,6 +8,7 @@ import type { ConfigErrorCode } from '../config/errors.ts';
 import type { GeneratorErrorCode } from '../generator/errors.ts';
 import type { ReplicasErrorCode } from '../ha/errors.ts';
 import type { KubeErrorCode } from '../kube/errors.ts';
+import type { OperationsErrorCode } from '../operations/errors.ts';
 import type { PolicyErrorCode } from '../policy/errors.ts';
 import type { RegistryErrorCode } from '../registry/errors.ts';
 import type { ServerErrorCode } from './http-errors.ts';
@@ -26,6 +27,7 @@ export type ErrorCode =
   | GeneratorErrorCode
   | ReplicasErrorCode
   | KubeErrorCode
+  | OperationsErrorCode
   | PolicyErrorCode
   | RegistryErrorCode
   | SecretErrorCode

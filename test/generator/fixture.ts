@@ -14,7 +14,10 @@ import type { Config } from '../../src/config/types.ts';
 import type { KubeClient } from '../../src/kube/types.ts';
 import type { PollerHandle, RescanResult } from '../../src/poller/types.ts';
 import { buildService, type App } from '../../src/server/app.ts';
-import { manualClock } from '../../src/shared/clock.ts';
+import { manualClock, type Clock } from '../../src/shared/clock.ts';
+import { createOperationsLog } from '../../src/operations/log.ts';
+import { createOperations, type Operations } from '../../src/operations/service.ts';
+import type { OperationRecord } from '../../src/operations/types.ts';
 import { createLogger, type Logger } from '../../src/shared/log.ts';
 
 export const TOKEN = 'test-token-5f2c9e1a';
@@ -30,6 +33,7 @@ export interface Fixture extends App {
   readonly tokenFile: string;
   readonly rescans: string[];
   readonly logs: Record<string, unknown>[];
+  readonly operations?: Operations;
   setConfig(next: Config | undefined, error?: string): void;
 }
 
@@ -61,6 +65,16 @@ export function baseConfig(dir: string, extra: Record<string, unknown> = {}): Re
   };
 }
 
+function inMemoryOperations(config: () => Config | undefined, cache: ResolutionCache, clock: Clock, logger: Logger): Operations {
+  const log = createOperationsLog({ clock });
+  const durable = async (r: OperationRecord): Promise<boolean> => {
+    log.stage(r);
+    log.checkpoint().commit();
+    return true;
+  };
+  return createOperations({ log, config, cache, clock, logger, durable });
+}
+
 export function mustParse(input: unknown): Config {
   const r = parseConfig(input);
   if (!r.ok) throw new Error(`test config invalid: ${JSON.stringify(r.issues)}`);
@@ -82,6 +96,8 @@ export interface FixtureOptions {
   readonly poller?: Pick<PollerHandle, 'rescan' | 'isReady'>;
   readonly clusterSource?: (config: () => Config | undefined) => ClusterSource;
   readonly fill?: boolean;
+  /** Adds the operations API, its records made durable in memory at once (a real persisted log is tested through `serve`). */
+  readonly operations?: boolean;
 }
 
 export async function startFixture(t: TestContext, options: FixtureOptions = {}): Promise<Fixture> {
@@ -110,13 +126,15 @@ export async function startFixture(t: TestContext, options: FixtureOptions = {})
       return { image, changed: [] };
     },
   };
+  const operations = options.operations ? inMemoryOperations(() => config, cache, clock, logger) : undefined;
   const service = await buildService({
     logger, config: () => config, configError: () => configError, cache, poller, clusters, clock,
     ...(options.kube && { kube: options.kube, refresh: { debounceMs: 5 } }),
+    ...(operations && { operations }),
   });
   t.after(() => service.app.close());
   return {
-    ...service, config: config!, cache, clusters, clock, dir, tokenFile, rescans, logs,
+    ...service, config: config!, cache, clusters, clock, dir, tokenFile, rescans, logs, ...(operations && { operations }),
     setConfig(next, error) {
       config = next;
       configError = error;
