@@ -66,7 +66,6 @@ export async function waitReady(url: string): Promise<void> {
 }
 
 export async function stopServe(p: ServeProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill(signal);
+  if (!p.child.kill(signal)) return;
   await p.child;
 }

@@ -92,7 +92,7 @@ test('status shows served, held, approvals and the log per watch and environment
   assert.equal(released.status, 201);
   const after = (await get(fx, '/api/v1/operations/status?watch=web&environment=staging')).json().status as Record<string, unknown>[];
   assert.equal(after[0]!.held, null);
-  assert.equal((await get(fx, '/api/v1/operations/log')).json().records.length, 3);
+  assert.equal(((await get(fx, '/api/v1/operations/log')).json().records as unknown[]).length, 3);
   assert.equal((await get(fx, '/api/v1/operations/status?watch=nope')).json().code, 'OPS_UNKNOWN_WATCH');
 });
 

@@ -28,8 +28,8 @@ async function served(url: string): Promise<{ tag?: string; held?: { tag: string
 test('a hold is applied at once, persisted before the answer, and survives SIGKILL; release lets the policy decide again', async (t) => {
   const reg = await startRegistry();
   t.after(() => reg.stop());
-  await pushImage(reg, 'acme/web', '1.0.0', { label: 'a' });
-  await pushImage(reg, 'acme/web', '1.1.0', { label: 'b' });
+  await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
+  await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-01-02T00:00:00Z', label: 'b' });
   const dir = await mkdtemp(join(tmpdir(), 'aip-ops-'));
   let running: ServeProcess | undefined;
   t.after(async () => {
