@@ -12,6 +12,8 @@ import { startKubeApi, type KubeApiPeer } from '../helpers/kube-api.ts';
 const CLI = new URL('../../dist/cli.mjs', import.meta.url).pathname;
 export const TOKEN = 'ha-test-token-5d1e';
 export const WEBHOOK_SECRET = 'ha-webhook-secret-9b2c';
+/** The operator token (server.operatorTokens, name `alice`) every replica accepts. */
+export const OPERATOR_TOKEN = 'ha-operator-token-41f7';
 export const TIMING = { lease: 2, renew: 1.5, retry: 0.25 };
 
 export interface ReplicaProcess {
@@ -46,6 +48,7 @@ export async function startCluster(t: TestContext, registry: { host: string; url
   const dir = await mkdtemp(join(tmpdir(), 'aip-ha-'));
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   await writeFile(join(dir, 'webhook'), `${WEBHOOK_SECRET}\n`);
+  await writeFile(join(dir, 'operator'), `${OPERATOR_TOKEN}\n`);
   const replicas: ReplicaProcess[] = [];
   t.after(async () => {
     for (const r of replicas) r.child.kill('SIGKILL');
@@ -58,7 +61,7 @@ export async function startCluster(t: TestContext, registry: { host: string; url
     await writeFile(kubeconfig, stringify({ 'current-context': 'peer', contexts: [{ name: 'peer', context: { cluster: 'peer', user: 'u' } }], clusters: [{ name: 'peer', cluster: { server: api.url } }], users: [{ name: 'u', user: { token: `sa-${id}` } }] }));
     const config = join(dir, `config-${id}.yaml`);
     await writeFile(config, stringify({
-      server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false, webhooks: { secretFile: join(dir, 'webhook') } },
+      server: { tokenFile: join(dir, 'token'), operatorTokens: [{ name: 'alice', tokenFile: join(dir, 'operator') }], refreshApplicationSets: false, webhooks: { secretFile: join(dir, 'webhook') } },
       polling: { intervalSeconds: 3600 },
       cache: { path: join(dir, `cache-${id}.json`) },
       registries: [{ host: registry.host, url: registry.url, insecure: true }],
