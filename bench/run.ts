@@ -16,6 +16,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
   ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],
   ['bench/ha.ts', ['--kills', quick ? '3' : '20']],
+  ['bench/webhook.ts', ['--rounds', quick ? '5' : '20']],
 ];
 
 ensureTools();

@@ -161,10 +161,15 @@ function pollerHandle(parts: PollerParts): Poller {
       for (const tag of options.tags ?? []) deps.metadata.forgetTag(image, tag);
       parts.log.info({ image, reason, tags: options.tags }, 'scan requested');
       const report = await queue.start(slot);
+      const named = options.tags ?? [];
+      const listed = report.listing?.complete ? new Set(report.listing.tags) : undefined;
+      const notFound = report.targets.some((t) => t.error?.code === 'REG_NOT_FOUND');
+      const pending = notFound ? [...named] : named.filter((t) => listed && !listed.has(t));
       return {
         image,
         changed: report.targets.filter((t) => t.moved).map((t) => ({ watch: t.watch, environment: t.environment })),
         ...(report.error && { error: report.error.message }),
+        ...(pending.length > 0 && { pending }),
       };
     },
     isReady() {

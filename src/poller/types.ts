@@ -6,6 +6,12 @@ export interface RescanResult {
   /** Cache entries whose `current` resolution changed. */
   readonly changed: readonly { readonly watch: string; readonly environment: string }[];
   readonly error?: string;
+  /**
+   * Tags the caller named that the registry did not serve yet: missing from a complete listing, or
+   * listed while a manifest lookup answered 404. A registry may announce a push before it serves the
+   * tag (Distribution notifies from inside the manifest write, before the tag's link is written).
+   */
+  readonly pending?: readonly string[];
 }
 
 export interface PollerHandle {

@@ -21,6 +21,7 @@ import { ghcrFormat } from './ghcr.ts';
 import { harborFormat } from './harbor.ts';
 import { matchWatchedImages } from './match.ts';
 import { quayFormat } from './quay.ts';
+import { createRescanner } from './rescan.ts';
 import { WEBHOOK_SOURCES, type WebhookFormat, type WebhookRequest, type WebhookSource } from './types.ts';
 
 const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
@@ -69,20 +70,8 @@ function expectedSecret(config: Config | undefined, env: NodeJS.ProcessEnv | und
 
 export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
   const log = deps.logger.child({ module: 'webhooks' });
-  const inFlight = new Set<Promise<unknown>>();
-
-  function rescan(source: WebhookSource, image: string, tags: readonly string[], arrivedAt: number): void {
-    const p = deps.poller
-      .rescan(image, `webhook:${source}`, { tags })
-      .then((result) => {
-        const seconds = (deps.clock.now() - arrivedAt) / 1000;
-        deps.metrics?.pushToResolved.observe({ source }, seconds);
-        log.info({ source, image, seconds, changed: result?.changed.length ?? 0, error: result?.error }, 'push event re-scan finished');
-      })
-      .catch((err: unknown) => log.error({ source, image, err: describeError(err) }, 'push event re-scan failed'))
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }
+  const rescanner = createRescanner({ poller: deps.poller, clock: deps.clock, log, metrics: deps.metrics });
+  const rescan = rescanner.rescan;
 
   await app.register(async (scope) => {
     // Raw bytes for every content type: signatures are computed over the exact body.
@@ -126,7 +115,5 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     });
   });
 
-  app.addHook('onClose', async () => {
-    await Promise.allSettled([...inFlight]);
-  });
+  app.addHook('onClose', () => rescanner.close());
 }

@@ -12,7 +12,7 @@ import { createMetadataStore } from '../../src/cache/metadata.ts';
 import { createResolutionCache } from '../../src/cache/store.ts';
 import { createClusterSource } from '../../src/clusters/source.ts';
 import { createClientPool } from '../../src/poller/clients.ts';
-import { createPoller } from '../../src/poller/poller.ts';
+import { createPoller, type Poller } from '../../src/poller/poller.ts';
 import { buildService, type App } from '../../src/server/app.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { controllerRequest, mustParse, silentLogger, TOKEN, WEBHOOK_SECRET } from '../generator/fixture.ts';
@@ -23,6 +23,7 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 export interface VendorService {
   readonly app: App;
   readonly registry: TestRegistry;
+  readonly poller: Pick<Poller, 'rescan'>;
   /** Pushes `acme/web:<tag>` to the real registry. */
   push(tag: string): Promise<PushedImage>;
   /** The tag getparams answers for the watch now. */
@@ -71,7 +72,7 @@ export async function startVendorService(t: TestContext, host: string): Promise<
     return (res.json() as { output: { parameters: { images: { web: { tag: string } } }[] } }).output.parameters[0]!.images.web.tag;
   };
   return {
-    app, registry, push, tagNow,
+    app, registry, poller, push, tagNow,
     post: (path, headers, body) => send(app.app, { method: 'POST', url: `/api/v1/webhooks/${path}`, headers: { 'content-type': 'application/json', ...headers }, payload: body }),
     async until(tag, limitMs = 10_000) {
       const end = Date.now() + limitMs;
