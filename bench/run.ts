@@ -11,6 +11,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/cache-memory.ts', [quick ? '50000' : '200000']],
   ['bench/cmp.ts', [quick ? '3' : '9']],
   ['bench/cmp-stream.ts', [quick ? '1' : '3']],
+  ['bench/verify.ts', quick ? ['--repos', '5', '--resolves', '3'] : []],
   ['bench/getparams.ts', quick ? ['--seconds', '1'] : []],
   ['bench/ui.ts', quick ? ['--loads', '2', '--seconds', '2', '--rounds', '1'] : []],
   ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
