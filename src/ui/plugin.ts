@@ -14,6 +14,7 @@ import { registerDataRoutes } from './routes.ts';
 import { createBudgetHistory } from './registries.ts';
 import { clearedCookie, issueSession, sessionCookie } from './session.ts';
 import { createStateBook } from './state.ts';
+import { createLoginLimiter } from './login-limit.ts';
 
 export interface UiDeps {
   readonly config: () => Config | undefined;
@@ -43,6 +44,7 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
   const access = createAccess({ config: deps.config, clock: deps.clock, ...(deps.env && { env: deps.env }) });
   const budgets = createBudgetHistory({ config: deps.config, ...(deps.registryStats && { stats: deps.registryStats }), clock: deps.clock });
   app.addHook('onClose', async () => budgets.stop());
+  const logins = createLoginLimiter(deps.clock);
   const state = createStateBook({ config: deps.config, cache: deps.cache, clusters: deps.clusters, budgets, clock: deps.clock });
 
   await app.register(async (scope) => {
@@ -63,7 +65,15 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
 
     scope.post('/ui/api/login', { bodyLimit: 4096, schema: { body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', minLength: 1, maxLength: 1024 } } } } }, async (request, reply) => {
       const { token } = request.body as { token: string };
-      if (!access.checkViewerToken(token)) throw uiError('UI_LOGIN_INVALID', 'that is not the viewer token (server.viewerTokenFile); the generator token does not open the page');
+      const wait = logins.blockedFor(request.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw uiError('UI_LOGIN_THROTTLED', `too many wrong tokens from this address; try again in ${Math.ceil(wait / 1000)} s`);
+      }
+      if (!access.checkViewerToken(token)) {
+        logins.failed(request.ip);
+        throw uiError('UI_LOGIN_INVALID', 'that is not the viewer token (server.viewerTokenFile); the generator token does not open the page');
+      }
       return reply.header('set-cookie', sessionCookie(issueSession(access.viewerToken()!, deps.clock.now()), secure(request))).code(204).send();
     });
     scope.post('/ui/api/logout', async (request, reply) => reply.header('set-cookie', clearedCookie(secure(request))).code(204).send());
