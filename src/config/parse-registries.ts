@@ -8,10 +8,11 @@ import { readSecretPair } from './parse-secret.ts';
 import { defaultRealms, readRealms } from './parse-realms.ts';
 import { readPullSecret } from './parse-pull-secret.ts';
 import { readEcr } from './parse-ecr.ts';
+import { readGoogle } from './parse-google.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, readUrlString, report, type IssueSink } from './reader.ts';
 
 const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms'];
-const CLOUD_KEYS = ['ecr'];
+const CLOUD_KEYS = ['ecr', 'google'];
 const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret', ...CLOUD_KEYS];
 
 /** The host as image references spell it (`index.docker.io` → `docker.io`), or a reason it is not one. */
@@ -42,13 +43,14 @@ function readUrl(sink: IssueSink, value: unknown, path: string, insecure: boolea
   return url.href.replace(/\/+$/, '');
 }
 
-/** A cloud login (`ecr`): one provider, alone in auth. */
+/** A cloud login (`ecr`, `google`): one provider, alone in auth. */
 function readCloudAuth(sink: IssueSink, m: Record<string, unknown>, path: string, host: string): RegistryAuth {
   const keys = Object.keys(m);
   if (keys.length > 1) {
     report(sink, path, `give one way to log in, not several (found ${keys.join(', ')})`);
     return { kind: 'none' };
   }
+  if ('google' in m) return readGoogle(sink, m.google, child(path, 'google'), host) ?? { kind: 'none' };
   return readEcr(sink, m.ecr, child(path, 'ecr'), host) ?? { kind: 'none' };
 }
 

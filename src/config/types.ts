@@ -113,7 +113,9 @@ export type RegistryAuth =
    * Amazon ECR through the AWS SDK's credential chain (IRSA, EKS Pod Identity, instance role), with an
    * optional role to assume; region and account are read from the host.
    */
-  | { readonly kind: 'ecr'; readonly region: string; readonly public: boolean; readonly registryId?: string; readonly roleArn?: string };
+  | { readonly kind: 'ecr'; readonly region: string; readonly public: boolean; readonly registryId?: string; readonly roleArn?: string }
+  /** Artifact Registry / gcr.io through google-auth-library: Application Default Credentials, or a key file. */
+  | { readonly kind: 'google'; readonly keyFile?: SecretSource };
 
 export interface RegistryConfig {
   /** Host as written in image references (`ghcr.io`, `127.0.0.1:5000`, `docker.io`). */

@@ -77,7 +77,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     random: options.random ?? Math.random,
     logger,
   });
-  const cloud = cloudCredentialsFor(config, { clock, logger });
+  const cloud = cloudCredentialsFor(config, { clock, logger, ...(options.env && { env: options.env }) });
   const auth = createAuthenticator({
     host,
     registryUrl: base,

@@ -19,6 +19,7 @@ export type PullSecretReader = (namespace: string, name: string) => DockerConfig
 export function authProvider(auth: RegistryAuth): string {
   if (auth.kind === 'pullSecret') return `pullSecret ${auth.namespace}/${auth.name}`;
   if (auth.kind === 'ecr') return auth.public ? 'ecr-public' : 'ecr';
+  if (auth.kind === 'google') return 'google';
   return auth.kind === 'none' ? 'anonymous' : auth.kind;
 }
 

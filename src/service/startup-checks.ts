@@ -22,6 +22,7 @@ function secretSources(config: Config): Array<[string, SecretSource]> {
   config.registries.forEach((r, i) => {
     if (r.auth.kind === 'basic') out.push([`registries[${i}].auth.username`, r.auth.username], [`registries[${i}].auth.password`, r.auth.password]);
     if (r.auth.kind === 'token') out.push([`registries[${i}].auth.token`, r.auth.token]);
+    if (r.auth.kind === 'google' && r.auth.keyFile) out.push([`registries[${i}].auth.google.keyFile`, r.auth.keyFile]);
   });
   return out;
 }

@@ -24,6 +24,15 @@ test('auth.ecr reads account and region from the host; roleArn is kept; ECR Publ
   assert.deepEqual(pub!.auth, { kind: 'ecr', region: 'us-east-1', public: true });
 });
 
+test('auth.google: Artifact Registry and gcr.io hosts, ADC or a key file from a Secret source', () => {
+  const [gar, gcr] = registries([
+    { host: 'europe-west1-docker.pkg.dev', auth: { google: null } },
+    { host: 'eu.gcr.io', auth: { google: { keyFile: { file: '/secrets/gcp/key.json' } } } },
+  ]);
+  assert.deepEqual(gar!.auth, { kind: 'google' });
+  assert.deepEqual(gcr!.auth, { kind: 'google', keyFile: { file: '/secrets/gcp/key.json' } });
+});
+
 test('a wrong host, region or role is refused with the field and the fix', () => {
   const text = readFileSync(new URL('../fixtures/config/invalid-cloud-auth.yaml', import.meta.url), 'utf8');
   const result = parseConfig(parse(text));
@@ -36,6 +45,17 @@ test('a wrong host, region or role is refused with the field and the fix', () =>
   assert.match(byPath.get('registries[4].auth')!, /give one way to log in, not several \(found ecr, usernameFile, passwordFile\)/);
   assert.match(byPath.get('registries[5].auth.ecr.region')!, /ECR Public logins are only served in us-east-1/);
   assert.match(byPath.get('registries[6].auth.ecr.profile')!, /unknown key/);
+  assert.match(byPath.get('registries[7].auth.google')!, /"quay\.io" is not an Artifact Registry or Container Registry host; write the host as <location>-docker\.pkg\.dev or gcr\.io/);
+  assert.match(byPath.get('registries[8].auth.google.keyFile')!, /use \{ file: \/path\/to\/mounted\/secret \}/);
+});
+
+test('docs/registry.md: the Artifact Registry snippet parses to google logins', () => {
+  const doc = readFileSync(new URL('../../docs/registry.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('### Google Artifact Registry'), doc.indexOf('### Azure Container Registry'));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? assert.fail('no yaml block in the GAR section');
+  const result = parseConfig(parse(yaml));
+  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.issues));
+  assert.deepEqual(result.config.registries.map((r) => r.auth).filter((a) => a.kind === 'google'), [{ kind: 'google' }, { kind: 'google', keyFile: { file: '/secrets/gcp/key.json' } }]);
 });
 
 test('docs/registry.md: the Amazon ECR snippet parses to ecr logins, with the role to assume', () => {

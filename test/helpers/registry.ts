@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
+import { startTokenIssuer, type TokenIssuer, type TokenIssuerOptions } from './token-issuer.ts';
 
 const run = promisify(execFile);
 
@@ -21,6 +21,8 @@ export interface StartRegistryOptions {
   readonly auth?: TestRegistryAuth;
   /** Push/delete events are POSTed here (Distribution `notifications.endpoints`). */
   readonly notifications?: { readonly url: string; readonly headers?: Record<string, string[]> };
+  /** For auth 'token': the issuer's user name, password, token lifetime. */
+  readonly tokenIssuer?: Omit<TokenIssuerOptions, 'dir'>;
 }
 
 export interface TestRegistry {
@@ -55,7 +57,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       await writeFile(join(dir, 'htpasswd'), stdout);
       lines.push('auth:', '  htpasswd:', '    realm: test-basic', `    path: ${join(dir, 'htpasswd')}`);
     } else if (auth === 'token') {
-      issuer = await startTokenIssuer({ dir });
+      issuer = await startTokenIssuer({ ...options.tokenIssuer, dir });
       lines.push('auth:', '  token:', `    realm: ${issuer.realm}`, `    service: ${issuer.service}`, `    issuer: ${issuer.issuer}`, `    rootcertbundle: ${issuer.certFile}`);
     }
     if (options.notifications) lines.push(...notificationsConfig(options.notifications));

@@ -52,6 +52,8 @@ export interface TokenIssuer {
   requests(): readonly TokenRequestRecord[];
   clearRequests(): void;
   setExpiresIn(seconds: number): void;
+  /** Changes the password Basic callers must present from now on (a rotated or revoked credential). */
+  setPassword(password: string): void;
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function startTokenIssuer(options: TokenIssuerOptions = {}): Promis
   const service = options.service ?? 'test-registry';
   const issuer = options.issuer ?? 'test-token-issuer';
   const username = options.username ?? 'tester';
-  const password = options.password ?? 'token-pass-' + randomUUID();
+  let password = options.password ?? 'token-pass-' + randomUUID();
   let expiresIn = options.expiresIn ?? 300;
   const keyFile = join(dir, 'signing.key');
   const certFile = join(dir, 'bundle.crt');
@@ -149,11 +151,14 @@ export async function startTokenIssuer(options: TokenIssuerOptions = {}): Promis
     service,
     issuer,
     username,
-    password,
+    get password() {
+      return password;
+    },
     certFile,
     requests: () => [...records],
     clearRequests: () => void records.splice(0),
     setExpiresIn: (seconds: number) => void (expiresIn = seconds),
+    setPassword: (next: string) => void (password = next),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -13,7 +13,7 @@ export interface CloudToken {
   readonly kind: 'basic';
   readonly username: string;
   readonly password: string;
-  /** Epoch ms after which the registry refuses it. */
+  /** Wall-clock epoch ms after which the registry refuses it. */
   readonly expiresAt: number;
 }
 
@@ -42,6 +42,11 @@ export interface CloudCredentialsDeps {
   readonly logger: Logger;
   /** Longest a login may take before it fails with REG_AUTH. */
   readonly timeoutMs: number;
+  /**
+   * Wall-clock time, which providers' expiry times are written in (default Date.now). The lifetime
+   * is measured with it and then scheduled on `clock`, which tests move by hand.
+   */
+  readonly wallNow?: () => number;
 }
 
 /** Renew this long before expiry: a quarter of the lifetime, at most 5 minutes. */
@@ -57,7 +62,6 @@ export function createCloudCredentials(deps: CloudCredentialsDeps): CloudCredent
 
   async function login(signal?: AbortSignal): Promise<CloudToken> {
     const deadline = AbortSignal.timeout(deps.timeoutMs);
-    const started = deps.clock.now();
     count += 1;
     let token: CloudToken;
     try {
@@ -66,9 +70,9 @@ export function createCloudCredentials(deps: CloudCredentialsDeps): CloudCredent
       if (signal?.aborted) throw signal.reason;
       throw loginError(provider, deps.host, cause, deadline.aborted ? deps.timeoutMs : undefined);
     }
-    const lifetime = token.expiresAt - started;
+    const lifetime = token.expiresAt - (deps.wallNow ?? Date.now)();
     if (!(lifetime > 0)) throw registryError('REG_AUTH', `${provider} login returned a token that has already expired`, { host: deps.host, extra: { provider } });
-    current = { token, renewAt: token.expiresAt - renewalMargin(lifetime) };
+    current = { token, renewAt: deps.clock.now() + lifetime - renewalMargin(lifetime) };
     deps.logger.debug({ provider, lifetimeSeconds: Math.round(lifetime / 1000) }, 'cloud registry login');
     return token;
   }
