@@ -34,60 +34,59 @@ export interface ConfigWatcher {
   close(): void;
 }
 
-/** Loads the file (throwing CFG_UNREADABLE / CFG_INVALID if the first load fails), then follows it. */
-export async function watchConfig(file: string, options: ConfigWatchOptions): Promise<ConfigWatcher> {
-  const { logger } = options;
-  const firstText = await readConfigText(file);
-  const first = await parseConfigTextOffThread(firstText, file);
-  if (!first.ok) throw invalidConfigError(file, first.issues);
-
-  let config = first.config;
-  let acceptedText = firstText;
+/** What the watcher knows between checks. */
+interface WatchState {
+  config: Config;
+  /** The content of the config in force. */
+  acceptedText: string;
   /** The content the last check saw; undefined while the file cannot be read. */
-  let seenText: string | undefined = firstText;
-  let closed = false;
+  seenText: string | undefined;
+  closed: boolean;
+}
+
+function refuse(file: string, options: ConfigWatchOptions, error: AppError, issues: readonly ConfigIssue[]): void {
+  options.logger.warn({ file, code: error.code, reason: error.message, issues }, 'config change refused; keeping the running config');
+  options.onInvalid(error, issues);
+}
+
+/** Reads the file once and decides: unreadable, unchanged, back to the running config, refused or accepted. */
+async function checkOnce(file: string, state: WatchState, options: ConfigWatchOptions): Promise<void> {
+  const { logger } = options;
+  let text: string;
+  try {
+    text = await readConfigText(file);
+  } catch (err) {
+    if (state.seenText !== undefined) {
+      state.seenText = undefined;
+      refuse(file, options, isAppError(err) ? err : new AppError(CFG_UNREADABLE, `cannot read config file ${file}`, { cause: err }), []);
+    }
+    return;
+  }
+  if (text === state.seenText) {
+    logger.debug({ file }, 'config file unchanged');
+    return;
+  }
+  state.seenText = text;
+  if (text === state.acceptedText) {
+    logger.info({ file }, 'config file is back to the running config');
+    options.onRestored?.();
+    return;
+  }
+  const result = await parseConfigTextOffThread(text, file);
+  if (state.closed) return;
+  if (!result.ok) return refuse(file, options, invalidConfigError(file, result.issues), result.issues);
+  state.config = result.config;
+  state.acceptedText = text;
+  logger.info({ file, watches: result.config.watches.length, registries: result.config.registries.length }, 'config reloaded');
+  options.onChange(result.config);
+}
+
+/** Runs `task` one at a time: a run requested while one is under way makes it run once more. */
+function serialised(task: () => Promise<void>, isClosed: () => boolean, onError: (err: unknown) => void): () => Promise<void> {
   let running = false;
   let again = false;
-  let debounce: NodeJS.Timeout | undefined;
-
-  function refuse(error: AppError, issues: readonly ConfigIssue[]): void {
-    logger.warn({ file, code: error.code, reason: error.message, issues }, 'config change refused; keeping the running config');
-    options.onInvalid(error, issues);
-  }
-
-  async function checkOnce(): Promise<void> {
-    let text: string;
-    try {
-      text = await readConfigText(file);
-    } catch (err) {
-      if (seenText !== undefined) {
-        seenText = undefined;
-        refuse(isAppError(err) ? err : new AppError(CFG_UNREADABLE, `cannot read config file ${file}`, { cause: err }), []);
-      }
-      return;
-    }
-    if (text === seenText) {
-      logger.debug({ file }, 'config file unchanged');
-      return;
-    }
-    seenText = text;
-    if (text === acceptedText) {
-      logger.info({ file }, 'config file is back to the running config');
-      options.onRestored?.();
-      return;
-    }
-    const result = await parseConfigTextOffThread(text, file);
-    if (closed) return;
-    if (!result.ok) return refuse(invalidConfigError(file, result.issues), result.issues);
-    config = result.config;
-    acceptedText = text;
-    logger.info({ file, watches: config.watches.length, registries: config.registries.length }, 'config reloaded');
-    options.onChange(config);
-  }
-
-  /** Serialised: a check requested while one runs makes it run once more. */
-  async function check(): Promise<void> {
-    if (closed) return;
+  return async () => {
+    if (isClosed()) return;
     if (running) {
       again = true;
       return;
@@ -96,38 +95,51 @@ export async function watchConfig(file: string, options: ConfigWatchOptions): Pr
     try {
       do {
         again = false;
-        await checkOnce();
-      } while (again && !closed);
+        await task();
+      } while (again && !isClosed());
     } catch (err) {
-      logger.error({ file, err }, 'config change handler failed');
+      onError(err);
     } finally {
       running = false;
     }
-  }
+  };
+}
 
-  function schedule(): void {
-    if (closed) return;
+/** fs.watch on the file's directory, or undefined where the file system offers none. */
+function watchDirectoryOf(file: string, logger: Logger, onEvent: () => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(dirname(file), { persistent: false }, onEvent);
+    watcher.on('error', (err) => logger.warn({ file, err }, 'config directory watch failed; relying on the periodic re-check'));
+    return watcher;
+  } catch (err) {
+    logger.warn({ file, err }, 'cannot watch the config directory; relying on the periodic re-check');
+    return undefined;
+  }
+}
+
+/** Loads the file (throwing CFG_UNREADABLE / CFG_INVALID if the first load fails), then follows it. */
+export async function watchConfig(file: string, options: ConfigWatchOptions): Promise<ConfigWatcher> {
+  const firstText = await readConfigText(file);
+  const first = await parseConfigTextOffThread(firstText, file);
+  if (!first.ok) throw invalidConfigError(file, first.issues);
+
+  const state: WatchState = { config: first.config, acceptedText: firstText, seenText: firstText, closed: false };
+  const check = serialised(() => checkOnce(file, state, options), () => state.closed, (err) => options.logger.error({ file, err }, 'config change handler failed'));
+  let debounce: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (state.closed) return;
     clearTimeout(debounce);
     debounce = setTimeout(() => void check(), options.debounceMs ?? 200);
     debounce.unref();
-  }
-
-  let watcher: FSWatcher | undefined;
-  if (options.watchDirectory !== false) {
-    try {
-      watcher = watch(dirname(file), { persistent: false }, schedule);
-      watcher.on('error', (err) => logger.warn({ file, err }, 'config directory watch failed; relying on the periodic re-check'));
-    } catch (err) {
-      logger.warn({ file, err }, 'cannot watch the config directory; relying on the periodic re-check');
-    }
-  }
+  };
+  const watcher = options.watchDirectory === false ? undefined : watchDirectoryOf(file, options.logger, schedule);
   const interval = setInterval(() => void check(), options.recheckMs ?? 30_000);
   interval.unref();
 
   return {
-    current: () => config,
+    current: () => state.config,
     close() {
-      closed = true;
+      state.closed = true;
       clearTimeout(debounce);
       clearInterval(interval);
       watcher?.close();
