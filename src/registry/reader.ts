@@ -37,89 +37,93 @@ interface FetchedManifest {
   readonly manifest: ParsedManifest;
 }
 
-export function createReader(deps: ReaderDeps) {
-  const { host } = deps;
+async function get(deps: ReaderDeps, repository: string, path: string, accept: string | undefined, maxBytes: number, signal: AbortSignal | undefined, method: 'GET' | 'HEAD' = 'GET'): Promise<HttpReply> {
+  const url = deps.url(path);
+  const reply = await deps.call({ method, url, repository, headers: accept ? { accept } : {}, maxBytes, redirects: path.includes('/blobs/'), ...(signal ? { signal } : {}) });
+  if (reply.status !== 200) throw replyError(reply, { host: deps.host, repository, request: `${method} ${url.pathname}` });
+  return reply;
+}
 
-  async function get(repository: string, path: string, accept: string | undefined, maxBytes: number, signal: AbortSignal | undefined, method: 'GET' | 'HEAD' = 'GET'): Promise<HttpReply> {
-    const url = deps.url(path);
-    const reply = await deps.call({ method, url, repository, headers: accept ? { accept } : {}, maxBytes, redirects: path.includes('/blobs/'), ...(signal ? { signal } : {}) });
-    if (reply.status !== 200) throw replyError(reply, { host, repository, request: `${method} ${url.pathname}` });
-    return reply;
+/** The reply's digest header, checked against the body we hash and the digest we asked for. */
+function verify(host: string, repository: string, reference: string, reply: HttpReply, what: string): string {
+  const header = reply.headers['docker-content-digest'];
+  const claimed = typeof header === 'string' && header !== '' ? header : undefined;
+  const computed = digestOf(reply.body, claimed ?? (isDigest(reference) ? reference : undefined));
+  const ctx = { host, repository, extra: { reference, computed, ...(claimed ? { claimed } : {}) } };
+  if (claimed !== undefined && claimed !== computed) throw registryError('REG_PROTOCOL', `${what} body does not match its Docker-Content-Digest`, ctx);
+  if (isDigest(reference) && reference !== computed) throw registryError('REG_PROTOCOL', `${what} body does not match the requested digest`, ctx);
+  return computed;
+}
+
+function jsonOf(reply: HttpReply, what: string, ctx: { host: string; repository: string; extra: Record<string, unknown> }): unknown {
+  try {
+    return JSON.parse(reply.body.toString('utf8'));
+  } catch (cause) {
+    throw registryError('REG_PROTOCOL', `${what} is not valid JSON`, { ...ctx, cause });
   }
+}
 
-  /** The reply's digest header, checked against the body we hash and the digest we asked for. */
-  function verify(repository: string, reference: string, reply: HttpReply, what: string): string {
-    const header = reply.headers['docker-content-digest'];
-    const claimed = typeof header === 'string' && header !== '' ? header : undefined;
-    const computed = digestOf(reply.body, claimed ?? (isDigest(reference) ? reference : undefined));
-    const ctx = { host, repository, extra: { reference, computed, ...(claimed ? { claimed } : {}) } };
-    if (claimed !== undefined && claimed !== computed) throw registryError('REG_PROTOCOL', `${what} body does not match its Docker-Content-Digest`, ctx);
-    if (isDigest(reference) && reference !== computed) throw registryError('REG_PROTOCOL', `${what} body does not match the requested digest`, ctx);
-    return computed;
-  }
+async function fetchManifest(deps: ReaderDeps, repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+  const reply = await get(deps, repository, `/v2/${repository}/manifests/${reference}`, MANIFEST_ACCEPT, deps.limits.manifestBytes, signal);
+  const digest = verify(deps.host, repository, reference, reply, 'manifest');
+  const ctx = { host: deps.host, repository, extra: { reference } };
+  const contentType = reply.headers['content-type'];
+  const parsed = parseManifest(jsonOf(reply, 'manifest', ctx), typeof contentType === 'string' ? contentType : undefined);
+  if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, ctx);
+  return { digest, manifest: parsed.value };
+}
 
-  async function fetchManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
-    const reply = await get(repository, `/v2/${repository}/manifests/${reference}`, MANIFEST_ACCEPT, deps.limits.manifestBytes, signal);
-    const digest = verify(repository, reference, reply, 'manifest');
-    let json: unknown;
-    try {
-      json = JSON.parse(reply.body.toString('utf8'));
-    } catch (cause) {
-      throw registryError('REG_PROTOCOL', 'manifest is not valid JSON', { host, repository, cause, extra: { reference } });
+async function fetchConfig(deps: ReaderDeps, repository: string, digest: string, signal?: AbortSignal) {
+  const reply = await get(deps, repository, `/v2/${repository}/blobs/${digest}`, undefined, deps.limits.configBytes, signal);
+  verify(deps.host, repository, digest, reply, 'config blob');
+  const ctx = { host: deps.host, repository, extra: { digest } };
+  const parsed = parseImageConfig(jsonOf(reply, 'image config', ctx));
+  if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, ctx);
+  return parsed.value;
+}
+
+/** HEAD with every manifest type accepted; GET + sha256 when the digest or media type is missing. */
+async function headManifest(deps: ReaderDeps, repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead> {
+  const reply = await get(deps, repository, `/v2/${repository}/manifests/${reference}`, MANIFEST_ACCEPT, 0, signal, 'HEAD');
+  const header = reply.headers['docker-content-digest'];
+  const mediaType = baseMediaType(typeof reply.headers['content-type'] === 'string' ? reply.headers['content-type'] : undefined);
+  if (typeof header === 'string' && isDigest(header) && isManifestType(mediaType)) {
+    if (isDigest(reference) && header !== reference) {
+      throw registryError('REG_PROTOCOL', 'Docker-Content-Digest differs from the requested digest', { host: deps.host, repository, extra: { reference, claimed: header } });
     }
-    const contentType = reply.headers['content-type'];
-    const parsed = parseManifest(json, typeof contentType === 'string' ? contentType : undefined);
-    if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, { host, repository, extra: { reference } });
-    return { digest, manifest: parsed.value };
+    return { digest: header, mediaType };
   }
+  deps.logger.debug({ repository, reference, digestHeader: typeof header === 'string', mediaType }, 'manifest HEAD incomplete, reading the body');
+  const fetched = await fetchManifest(deps, repository, reference, signal);
+  return { digest: fetched.digest, mediaType: fetched.manifest.mediaType };
+}
 
-  async function fetchConfig(repository: string, digest: string, signal?: AbortSignal) {
-    const reply = await get(repository, `/v2/${repository}/blobs/${digest}`, undefined, deps.limits.configBytes, signal);
-    verify(repository, digest, reply, 'config blob');
-    let json: unknown;
-    try {
-      json = JSON.parse(reply.body.toString('utf8'));
-    } catch (cause) {
-      throw registryError('REG_PROTOCOL', 'image config is not valid JSON', { host, repository, cause, extra: { digest } });
-    }
-    const parsed = parseImageConfig(json);
-    if (!parsed.ok) throw registryError('REG_PROTOCOL', parsed.reason, { host, repository, extra: { digest } });
-    return parsed.value;
+/** Platforms and `created` of a manifest digest: an index's runnable children, or one image. */
+async function describeImage(deps: ReaderDeps, repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetails> {
+  const { manifest } = await fetchManifest(deps, repository, digest, signal);
+  if (manifest.kind === 'image') {
+    const config = await fetchConfig(deps, repository, manifest.configDigest, signal);
+    const platform: PlatformImage = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}), digest };
+    return { digest, mediaType: manifest.mediaType, isIndex: false, platforms: [platform], ...(config.created ? { created: config.created } : {}) };
   }
+  const platforms = runnablePlatforms(manifest.manifests);
+  let created: string | undefined;
+  const first = platforms[0];
+  if (first) {
+    const child = await fetchManifest(deps, repository, first.digest, signal);
+    if (child.manifest.kind === 'image') created = (await fetchConfig(deps, repository, child.manifest.configDigest, signal)).created;
+  }
+  return { digest, mediaType: manifest.mediaType, isIndex: true, platforms, ...(created ? { created } : {}) };
+}
 
+export interface Reader {
+  headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead>;
+  describeImage(repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetails>;
+}
+
+export function createReader(deps: ReaderDeps): Reader {
   return {
-    /** HEAD with every manifest type accepted; GET + sha256 when the digest or media type is missing. */
-    async headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead> {
-      const reply = await get(repository, `/v2/${repository}/manifests/${reference}`, MANIFEST_ACCEPT, 0, signal, 'HEAD');
-      const header = reply.headers['docker-content-digest'];
-      const mediaType = baseMediaType(typeof reply.headers['content-type'] === 'string' ? reply.headers['content-type'] : undefined);
-      if (typeof header === 'string' && isDigest(header) && isManifestType(mediaType)) {
-        if (isDigest(reference) && header !== reference) {
-          throw registryError('REG_PROTOCOL', 'Docker-Content-Digest differs from the requested digest', { host, repository, extra: { reference, claimed: header } });
-        }
-        return { digest: header, mediaType };
-      }
-      deps.logger.debug({ repository, reference, digestHeader: typeof header === 'string', mediaType }, 'manifest HEAD incomplete, reading the body');
-      const fetched = await fetchManifest(repository, reference, signal);
-      return { digest: fetched.digest, mediaType: fetched.manifest.mediaType };
-    },
-
-    /** Platforms and `created` of a manifest digest: an index's runnable children, or one image. */
-    async describeImage(repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetails> {
-      const { manifest } = await fetchManifest(repository, digest, signal);
-      if (manifest.kind === 'image') {
-        const config = await fetchConfig(repository, manifest.configDigest, signal);
-        const platform: PlatformImage = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}), digest };
-        return { digest, mediaType: manifest.mediaType, isIndex: false, platforms: [platform], ...(config.created ? { created: config.created } : {}) };
-      }
-      const platforms = runnablePlatforms(manifest.manifests);
-      let created: string | undefined;
-      const first = platforms[0];
-      if (first) {
-        const child = await fetchManifest(repository, first.digest, signal);
-        if (child.manifest.kind === 'image') created = (await fetchConfig(repository, child.manifest.configDigest, signal)).created;
-      }
-      return { digest, mediaType: manifest.mediaType, isIndex: true, platforms, ...(created ? { created } : {}) };
-    },
+    headManifest: (repository, reference, signal) => headManifest(deps, repository, reference, signal),
+    describeImage: (repository, digest, signal) => describeImage(deps, repository, digest, signal),
   };
 }
