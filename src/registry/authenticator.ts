@@ -56,27 +56,74 @@ interface CachedToken {
   readonly expiresAt: number;
 }
 
+type AuthContext = { host: string; repository: string; status: number; extra?: Record<string, unknown> };
+
+async function basicFor(deps: AuthenticatorDeps, repository: string, signal?: AbortSignal): Promise<string> {
+  const creds = await deps.credentials(signal);
+  if (creds.kind === 'anonymous') throw registryError('REG_AUTH', 'the registry asks for Basic credentials and none are configured (set registries[].auth)', { host: deps.host, repository, status: 401 });
+  return basicHeader(creds.username, creds.password);
+}
+
+/** The registry's own origin, or one listed in authRealms. */
+function isTrusted(deps: AuthenticatorDeps, url: URL): boolean {
+  return url.origin === deps.registryUrl.origin || deps.authRealms.includes(url.origin);
+}
+
+/** Credentials stay with their registry: a realm elsewhere is asked anonymously (public images still work), warned once per origin. */
+function createWithholder(deps: AuthenticatorDeps): (url: URL, repository: string) => Credentials {
+  const warned = new Set<string>();
+  return (url, repository) => {
+    if (deps.configured && !warned.has(url.origin)) {
+      warned.add(url.origin);
+      deps.logger.warn({ repository, realm: url.origin }, 'token realm is on another origin: asking it anonymously; list it in registries[].authRealms to send the credentials there');
+    }
+    return { kind: 'anonymous' };
+  };
+}
+
+/** The realm a Bearer challenge names; refused when unusable, or plain HTTP for an https registry unless listed. */
+function challengeRealm(deps: AuthenticatorDeps, text: string, ctx: AuthContext): URL {
+  const url = parseRealm(text);
+  if (!url) throw registryError('REG_AUTH', 'Bearer challenge has no usable realm URL', ctx);
+  if (deps.registryUrl.protocol === 'https:' && url.protocol !== 'https:' && !deps.authRealms.includes(url.origin)) {
+    throw registryError('REG_AUTH', `refusing a token realm on ${url.protocol} for an https registry (list ${url.origin} in registries[].authRealms to allow it)`, { ...ctx, extra: { realm: url.origin } });
+  }
+  return url;
+}
+
+/** The registry may want more than pull (ACR wants metadata_read): ask for ours first, then the rest. */
+function scopesFor(scope: string, wanted: string | undefined): string[] {
+  return wanted !== undefined && wanted !== scope ? [scope, ...wanted.split(' ').filter((s) => s !== scope)] : [scope];
+}
+
+/** A refused Basic header: final, unless a cloud login can be renewed once for this request. */
+function renewRefusedBasic(deps: AuthenticatorDeps, sent: string, attempt: AnswerAttempt, ctx: AuthContext): void {
+  const provider = deps.cloud?.provider;
+  if (!deps.cloud || attempt.renewed) throw registryError('REG_AUTH', `registry refused ${provider === undefined ? 'the configured Basic credentials' : `the ${provider} credentials (also after a fresh login)`}`, ctx);
+  attempt.renewed = true;
+  deps.cloud.invalidate(passwordOf(sent));
+}
+
+/** A refused Bearer token: a cloud login gets one fresh token per request, then REG_AUTH. */
+function renewRefusedBearer(deps: AuthenticatorDeps, attempt: AnswerAttempt, ctx: AuthContext): void {
+  if (attempt.renewed) throw registryError('REG_AUTH', `registry refused the tokens issued for the ${deps.cloud?.provider ?? 'configured'} credentials, also after a fresh one`, ctx);
+  if (deps.cloud) attempt.renewed = true;
+}
+
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   let scheme: 'unknown' | 'basic' | 'bearer' = 'unknown';
   let realm: { url: URL; service: string | undefined } | undefined;
   const tokens = new Map<string, CachedToken>();
   const inflight = new Map<string, Promise<string>>();
-  const warned = new Set<string>();
-
+  const withheld = createWithholder(deps);
   const provider = deps.cloud?.provider;
-
-  async function basic(repository: string, signal?: AbortSignal): Promise<string> {
-    const creds = await deps.credentials(signal);
-    if (creds.kind === 'anonymous') throw registryError('REG_AUTH', 'the registry asks for Basic credentials and none are configured (set registries[].auth)', { host: deps.host, repository, status: 401 });
-    return basicHeader(creds.username, creds.password);
-  }
 
   async function fetchToken(scopes: readonly string[], repository: string, signal?: AbortSignal): Promise<string> {
     if (!realm) throw new Error('token realm unknown');
     const url = new URL(realm.url);
     if (realm.service !== undefined) url.searchParams.set('service', realm.service);
     for (const s of scopes) url.searchParams.append('scope', s);
-    const { token, ttlMs, anonymous } = await requestRealmToken(deps, { url, repository, trusted: trusted(url), withheld: () => withheld(url, repository), ...(signal && { signal }) });
+    const { token, ttlMs, anonymous } = await requestRealmToken(deps, { url, repository, trusted: isTrusted(deps, url), withheld: () => withheld(url, repository), ...(signal && { signal }) });
     // renew before the registry would refuse it: 10 s early, or half-way for short-lived tokens
     const expiresAt = deps.clock.now() + ttlMs - Math.min(10_000, ttlMs / 2);
     const primary = scopes[0];
@@ -85,20 +132,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     return token;
   }
 
-  /** The registry's own origin, or one listed in authRealms. */
-  function trusted(url: URL): boolean {
-    return url.origin === deps.registryUrl.origin || deps.authRealms.includes(url.origin);
-  }
-
-  /** Credentials stay with their registry: a realm elsewhere is asked anonymously (public images still work). */
-  function withheld(url: URL, repository: string): Credentials {
-    if (deps.configured && !warned.has(url.origin)) {
-      warned.add(url.origin);
-      deps.logger.warn({ repository, realm: url.origin }, 'token realm is on another origin: asking it anonymously; list it in registries[].authRealms to send the credentials there');
-    }
-    return { kind: 'anonymous' };
-  }
-
+  /** Concurrent callers for the same scopes share one token request. */
   function tokenFor(scopes: readonly string[], repository: string, signal?: AbortSignal): Promise<string> {
     const key = scopes.join(' ');
     const running = inflight.get(key);
@@ -112,7 +146,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     maxAnswers: deps.cloud ? 3 : 1,
 
     async headerFor(scope, repository, signal) {
-      if (scheme === 'basic') return basic(repository, signal);
+      if (scheme === 'basic') return basicFor(deps, repository, signal);
       if (scheme !== 'bearer') return undefined;
       const cached = tokens.get(scope);
       if (cached && cached.expiresAt > deps.clock.now()) return `Bearer ${cached.value}`;
@@ -126,30 +160,19 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 
     async answer(reply, scope, repository, sent, attempt, signal) {
       const challenge = pickChallenge(parseWwwAuthenticate(reply.headers['www-authenticate']));
-      const ctx = { host: deps.host, repository, status: reply.status, ...(provider !== undefined && { extra: { provider } }) };
+      const ctx: AuthContext = { host: deps.host, repository, status: reply.status, ...(provider !== undefined && { extra: { provider } }) };
       if (!challenge) throw registryError('REG_AUTH', 'registry answered 401 without a Basic or Bearer challenge', ctx);
       if (challenge.scheme === 'basic') {
-        if (sent?.startsWith('Basic ')) {
-          if (!deps.cloud || attempt.renewed) throw registryError('REG_AUTH', `registry refused ${provider === undefined ? 'the configured Basic credentials' : `the ${provider} credentials (also after a fresh login)`}`, ctx);
-          attempt.renewed = true;
-          deps.cloud.invalidate(passwordOf(sent));
-        }
+        if (sent?.startsWith('Basic ')) renewRefusedBasic(deps, sent, attempt, ctx);
         scheme = 'basic';
-        return basic(repository, signal);
+        return basicFor(deps, repository, signal);
       }
-      if (sent?.startsWith('Bearer ') && attempt.renewed) throw registryError('REG_AUTH', `registry refused the tokens issued for the ${provider ?? 'configured'} credentials, also after a fresh one`, ctx);
-      if (sent?.startsWith('Bearer ') && deps.cloud) attempt.renewed = true;
-      const url = parseRealm(challenge.params.realm ?? '');
-      if (!url) throw registryError('REG_AUTH', 'Bearer challenge has no usable realm URL', ctx);
-      if (deps.registryUrl.protocol === 'https:' && url.protocol !== 'https:' && !deps.authRealms.includes(url.origin)) {
-        throw registryError('REG_AUTH', `refusing a token realm on ${url.protocol} for an https registry (list ${url.origin} in registries[].authRealms to allow it)`, { ...ctx, extra: { realm: url.origin } });
-      }
+      if (sent?.startsWith('Bearer ')) renewRefusedBearer(deps, attempt, ctx);
+      const url = challengeRealm(deps, challenge.params.realm ?? '', ctx);
       scheme = 'bearer';
       realm = { url, service: challenge.params.service };
       tokens.delete(scope);
-      // the registry may want more than pull (ACR wants metadata_read); ask for both
-      const wanted = challenge.params.scope;
-      const scopes = wanted !== undefined && wanted !== scope ? [scope, ...wanted.split(' ').filter((s) => s !== scope)] : [scope];
+      const scopes = scopesFor(scope, challenge.params.scope);
       deps.logger.debug({ repository, scopes, error: challenge.params.error }, 'registry asked for a token');
       return `Bearer ${await tokenFor(scopes, repository, signal)}`;
     },
