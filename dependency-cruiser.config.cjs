@@ -19,7 +19,7 @@ const PURE_CORE = [
   '^src/generator/(params|input|platforms|access|usage)[.]ts$',
   '^src/cmp/(aliases|announce|documents|options|overrides|parameters|paths|rewrite|scalar|walk)[.]ts$',
   '^src/clusters/(secrets|selector|normalize)[.]ts$',
-  '^src/webhooks/(distribution|dockerhub|ghcr|harbor|match)[.]ts$',
+  '^src/webhooks/(distribution|dockerhub|ghcr|harbor|ecr|acr|quay|gar|event|setup|match)[.]ts$',
   '^src/cache/(staleness|outcome)[.]ts$',
   '^src/shared/(secret-source|errors|clock)[.]ts$',
   '^src/promotion/',

@@ -1,15 +1,17 @@
-// `argocd-image-plugins check-config [--online] [FILE]`: validate a config file the way `serve` would
+// `argocd-image-plugins check-config [--online] [--webhooks] [FILE]`: validate a config file the way `serve` would
 // read it and list every problem, one `path: message` per line. FILE defaults to --config FILE or
 // $ARGOCD_IMAGE_PLUGINS_CONFIG. With --online, also resolve every watch against its registry and name
-// each one that does not resolve. Exit 0 when valid (and, online, every watch resolves), 1 when not
+// each one that does not resolve. With --webhooks, print which webhook to register at each registry
+// the watches use (src/webhooks/setup.ts). Exit 0 when valid (and, online, every watch resolves), 1 when not
 // (or unreadable), 2 on usage errors.
 import { configPathFrom, parseConfigText, readConfigText } from '../config/load.ts';
 import { formatIssue } from '../config/parse.ts';
 import { describeError, isAppError } from '../shared/errors.ts';
 import { checkOnline } from './online-check.ts';
 import { checkVerifyMaterial } from '../verify/material-check.ts';
+import { webhookSetupLines } from '../webhooks/setup.ts';
 
-const USAGE = 'usage: argocd-image-plugins check-config [--online] [FILE | --config FILE]\n';
+const USAGE = 'usage: argocd-image-plugins check-config [--online] [--webhooks] [FILE | --config FILE]\n';
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -18,7 +20,7 @@ function plural(n: number, one: string, many: string): string {
 /** The file named by the arguments, or a usage error message. */
 function fileFrom(argv: readonly string[]): { file: string } | { usage: string } {
   const positional = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
-  const unknown = argv.filter((a) => a.startsWith('-') && a !== '--config' && a !== '--online' && !a.startsWith('--config='));
+  const unknown = argv.filter((a) => a.startsWith('-') && a !== '--config' && a !== '--online' && a !== '--webhooks' && !a.startsWith('--config='));
   if (unknown.length > 0) return { usage: `unknown option ${unknown[0]}` };
   if (positional.length > 1) return { usage: `one config file at a time (got ${positional.length})` };
   if (positional.length === 1) {
@@ -64,6 +66,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   process.stdout.write(`ok: ${plural(config.watches.length, 'watch', 'watches')}, ${plural(config.registries.length, 'registry', 'registries')}\n`);
   if (material.unchecked.length > 0) process.stdout.write(material.unchecked.map((l) => `not checked: ${l}\n`).join(''));
+  if (argv.includes('--webhooks')) {
+    process.stdout.write(webhookSetupLines(config.watches.map((w) => w.registry), config.server.webhooks.secret !== undefined).map((l) => `${l}\n`).join(''));
+  }
   return argv.includes('--online') ? online(config) : 0;
 }
 
