@@ -94,7 +94,7 @@ await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: tmp, outExt
 await build({
   ...common,
   // The config YAML worker is an entry too: the service starts it by file (src/config/yaml-off-thread.ts).
-  entryPoints: { serve: 'src/commands/serve.ts', resolve: 'src/commands/resolve.ts', 'check-config': 'src/commands/check-config.ts', 'config-yaml-worker': 'src/config/yaml-worker.ts' },
+  entryPoints: { serve: 'src/commands/serve.ts', resolve: 'src/commands/resolve.ts', 'check-config': 'src/commands/check-config.ts', operate: 'src/commands/operate.ts', 'config-yaml-worker': 'src/config/yaml-worker.ts' },
   entryNames: '[name]',
   outdir: tmp,
   outExtension: { '.js': '.mjs' },

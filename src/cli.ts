@@ -24,7 +24,16 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   cmp: { summary: 'config management plugin commands: init, generate, parameters', load: loadCmp },
   resolve: { summary: 'resolve every watch now and explain each candidate tag', load: () => import('./commands/resolve.ts') },
   'check-config': { summary: 'validate a config file and list every problem', load: () => import('./commands/check-config.ts') },
+  hold: { summary: 'keep an environment of a watch on a tag (operator token)', load: () => operations('hold') },
+  release: { summary: 'end a hold taken with hold', load: () => operations('release') },
+  approve: { summary: 'let a move that requires approval go ahead', load: () => operations('approve') },
+  promote: { summary: 'move a tag into an environment by hand', load: () => operations('promote') },
+  status: { summary: 'what each environment serves, holds, waits for, and the operations log', load: () => operations('status') },
 };
+
+function operations(name: 'hold' | 'release' | 'approve' | 'promote' | 'status'): Promise<Command> {
+  return import('./commands/operate.ts').then((m) => m.command(name));
+}
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
