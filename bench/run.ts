@@ -18,6 +18,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],
   ['bench/ha.ts', ['--kills', quick ? '3' : '20']],
   ['bench/webhook.ts', ['--rounds', quick ? '5' : '20']],
+  ['bench/cloud-auth.ts', ['--hours', quick ? '2' : '24']],
 ];
 
 ensureTools();

@@ -28,7 +28,7 @@ describe('manifests/ kustomizations', () => {
   const dirs = kustomizationDirs(MANIFESTS);
 
   it('finds the main kustomization and every component', () => {
-    assert.deepEqual(dirs.map((d) => relative(REPO, d)).sort(), ['manifests', 'manifests/components/argocd-ui-extension', 'manifests/components/persistent-cache', 'manifests/components/pull-secrets', 'manifests/components/repo-server-sidecar', 'manifests/components/single-replica']);
+    assert.deepEqual(dirs.map((d) => relative(REPO, d)).sort(), ['manifests', 'manifests/components/argocd-ui-extension', 'manifests/components/cloud-identity', 'manifests/components/persistent-cache', 'manifests/components/pull-secrets', 'manifests/components/repo-server-sidecar', 'manifests/components/single-replica']);
   });
 
   for (const dir of dirs) {

@@ -2,6 +2,7 @@
 // cache and /tmp, least-privilege RBAC (exactly these verbs on exactly these resources), no secret
 // value in Git, and one image reference that follows package.json's version.
 import { describe, it } from 'node:test';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { build, CACHE_COMPONENT, find, MANIFESTS, overlay, type KubeObject } from './kustomize.ts';
 import { assertHardened, type Container, type Deployment, type Volume } from './posture.ts';
@@ -33,6 +34,15 @@ describe('generator Deployment', async () => {
     const volumeOf = (path: string): Volume | undefined => pod.volumes.find((v) => v.name === c.volumeMounts?.find((m) => m.mountPath === path)?.name);
     assert.ok(volumeOf('/tmp')?.emptyDir !== undefined, '/tmp is an emptyDir');
     assert.ok(volumeOf('/var/lib/argocd-image-plugins')?.emptyDir !== undefined, 'the cache is an emptyDir by default');
+  });
+
+  it('with components/cloud-identity the service account carries the IRSA and GKE Workload Identity annotations, nothing else changes', async (t) => {
+    const o = await overlay({ resources: [MANIFESTS], components: [join(MANIFESTS, 'components/cloud-identity')] });
+    t.after(o.close);
+    const sa = find(o.objects, 'ServiceAccount', 'argocd-image-plugins') as KubeObject & { metadata: { annotations?: Record<string, string> } };
+    assert.deepEqual(Object.keys(sa.metadata.annotations ?? {}).sort(), ['eks.amazonaws.com/role-arn', 'iam.gke.io/gcp-service-account']);
+    const plain = await build(MANIFESTS);
+    assert.deepEqual(o.objects.map((x) => `${x.kind}/${x.metadata.name}`).sort(), plain.map((x) => `${x.kind}/${x.metadata.name}`).sort());
   });
 
   it('with components/persistent-cache the cache is a claim and updates recreate the pod', async (t) => {
