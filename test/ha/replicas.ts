@@ -37,6 +37,12 @@ export interface ClusterOptions {
   readonly timing?: typeof TIMING;
   /** Per replica id, how far its wall clock is off, in ms (test/helpers/skewed-clock.ts). */
   readonly skewMs?: Readonly<Record<string, number>>;
+  /** Per replica id, the registry URL it uses (default the registry's own; a counting proxy, say). */
+  readonly registryUrl?: Readonly<Record<string, string>>;
+  /** polling.intervalSeconds (default 3600: only webhooks and start-up scans). */
+  readonly intervalSeconds?: number;
+  /** Run plain `serve` (one replica, file cache only) instead of `serve --ha`. */
+  readonly single?: boolean;
 }
 
 const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).pathname;
@@ -62,9 +68,9 @@ export async function startCluster(t: TestContext, registry: { host: string; url
     const config = join(dir, `config-${id}.yaml`);
     await writeFile(config, stringify({
       server: { tokenFile: join(dir, 'token'), operatorTokens: [{ name: 'alice', tokenFile: join(dir, 'operator') }], refreshApplicationSets: false, webhooks: { secretFile: join(dir, 'webhook') } },
-      polling: { intervalSeconds: 3600 },
+      polling: { intervalSeconds: options.intervalSeconds ?? 3600 },
       cache: { path: join(dir, `cache-${id}.json`) },
-      registries: [{ host: registry.host, url: registry.url, insecure: true }],
+      registries: [{ host: registry.host, url: options.registryUrl?.[id] ?? registry.url, insecure: true }],
       watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
       clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
     }));
@@ -72,7 +78,7 @@ export async function startCluster(t: TestContext, registry: { host: string; url
     const skew = options.skewMs?.[id];
     const preload = skew === undefined ? [] : ['--import', SKEWED_CLOCK];
     if (skew !== undefined) Object.assign(env, { CLOCK_SKEW_MS: String(skew) });
-    const child = execa(process.execPath, [...preload, CLI, 'serve', '--ha', '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
+    const child = execa(process.execPath, [...preload, CLI, 'serve', ...(options.single ? [] : ['--ha']), '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
     const replica: ReplicaProcess = { id, child, url: '', lines: [], exited: false };
     void child.then(() => (replica.exited = true));
     replicas.push(replica);
