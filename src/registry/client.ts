@@ -12,7 +12,7 @@ import { createDispatchers } from './dispatcher.ts';
 import { createBudget, createLimiter, type Sleep } from './budget.ts';
 import { createTransport, type HttpReply, type Transport } from './transport.ts';
 import { createAuthenticator, type Authenticator } from './authenticator.ts';
-import { readCredentials, type PullSecretReader } from './credentials.ts';
+import { readCredentials, type Credentials, type PullSecretReader } from './credentials.ts';
 import { cloudCredentialsFor } from './cloud/provider.ts';
 import { pullScope } from './auth.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
@@ -51,66 +51,63 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return delay(ms, undefined, signal ? { signal } : {});
 }
 
+function checkReference(host: string, repository: string, reference?: string): void {
+  if (!NAME.test(repository) || repository.length > 255) throw registryError('REG_INVALID_REFERENCE', `invalid repository name ${JSON.stringify(repository)}`, { host });
+  if (reference !== undefined && !TAG.test(reference) && !isDigest(reference)) {
+    throw registryError('REG_INVALID_REFERENCE', `invalid tag or digest ${JSON.stringify(reference)}`, { host, repository });
+  }
+}
+
+/** The registry's base URL, refused when it carries credentials. */
+function baseUrl(config: RegistryConfig): URL {
+  const base = new URL(config.url);
+  if (base.username !== '' || base.password !== '') {
+    throw registryError('REG_AUTH', 'the registry url must not carry credentials; use registries[].auth', { host: config.host });
+  }
+  return base;
+}
+
+/** The configured (non-cloud) credentials; any failure to read them is REG_AUTH naming the cause. */
+function staticCredentials(options: RegistryClientOptions): () => Promise<Credentials> {
+  const { config } = options;
+  return async () => {
+    try {
+      return readCredentials(config.auth, config.host, options.env, options.pullSecrets);
+    } catch (cause) {
+      if (isAppError(cause) && cause.code === 'REG_AUTH') throw cause;
+      throw registryError('REG_AUTH', isAppError(cause) ? cause.message : 'cannot read registry credentials', { host: config.host, cause });
+    }
+  };
+}
+
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient & { close(): Promise<void> } {
   const { config } = options;
   const host = config.host;
   const clock = options.clock ?? systemClock;
   const logger = options.logger.child({ module: 'registry', registry: host });
-  const base = new URL(config.url);
-  if (base.username !== '' || base.password !== '') {
-    throw registryError('REG_AUTH', 'the registry url must not carry credentials; use registries[].auth', { host });
-  }
+  const base = baseUrl(config);
   const prefix = base.pathname.replace(/\/+$/, '');
   const sleep = options.sleep ?? defaultSleep;
   const dispatchers = createDispatchers(config);
   const budget = createBudget({ limit: config.requestBudget, requestsPerSecond: config.requestsPerSecond, clock, sleep });
   const transport = createTransport({
-    host,
-    api: dispatchers.api,
-    blobs: dispatchers.blobs,
-    timeoutMs: config.timeoutMs,
-    budget,
-    limiter: createLimiter(config.maxConcurrency),
-    retry: { ...DEFAULT_RETRY, ...options.retry },
-    clock,
-    sleep,
-    random: options.random ?? Math.random,
-    logger,
+    host, api: dispatchers.api, blobs: dispatchers.blobs, timeoutMs: config.timeoutMs, budget, limiter: createLimiter(config.maxConcurrency),
+    retry: { ...DEFAULT_RETRY, ...options.retry }, clock, sleep, random: options.random ?? Math.random, logger,
   });
   const cloud = cloudCredentialsFor(config, { clock, logger, ...(options.env && { env: options.env }) });
   const auth = createAuthenticator({
-    host,
-    registryUrl: base,
-    authRealms: config.authRealms,
-    configured: config.auth.kind !== 'none',
-    ...(cloud && { cloud }),
-    credentials: async (signal) => {
-      if (cloud) return await cloud.read(signal);
-      try {
-        return readCredentials(config.auth, host, options.env, options.pullSecrets);
-      } catch (cause) {
-        if (isAppError(cause) && cause.code === 'REG_AUTH') throw cause;
-        throw registryError('REG_AUTH', isAppError(cause) ? cause.message : 'cannot read registry credentials', { host, cause });
-      }
-    },
+    host, registryUrl: base, authRealms: config.authRealms, configured: config.auth.kind !== 'none', ...(cloud && { cloud }),
+    credentials: cloud ? (signal) => cloud.read(signal) : staticCredentials(options),
     getToken: (url, headers, signal) => transport.send({ method: 'GET', url, headers: { ...headers, accept: 'application/json' }, maxBytes: 1024 * 1024, ...(signal ? { signal } : {}) }),
-    clock,
-    logger,
+    clock, logger,
   });
-
   const call = authenticatedCall(auth, transport);
 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const url = (path: string) => new URL(`${prefix}${path}`, base.origin);
   const reader = createReader({ host, call, limits, logger, url });
   const reads = createArtifactReads({ host, call, url });
-
-  function check(repository: string, reference?: string): void {
-    if (!NAME.test(repository) || repository.length > 255) throw registryError('REG_INVALID_REFERENCE', `invalid repository name ${JSON.stringify(repository)}`, { host });
-    if (reference !== undefined && !TAG.test(reference) && !isDigest(reference)) {
-      throw registryError('REG_INVALID_REFERENCE', `invalid tag or digest ${JSON.stringify(reference)}`, { host, repository });
-    }
-  }
+  const check = (repository: string, reference?: string): void => checkReference(host, repository, reference);
 
   return {
     host,
