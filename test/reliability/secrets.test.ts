@@ -19,6 +19,7 @@ import { configText, writeConfig } from '../../bench/lib/config.ts';
 import { getPath, getParams, postRaw, snapshotCli, startService, waitFor, type Reply } from '../../bench/lib/service.ts';
 import { FAKE, findSecrets, needles } from './lib/secrets.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { WEBHOOK_SOURCES } from '../../src/webhooks/types.ts';
 
 const run = promisify(execFile);
 
@@ -80,8 +81,8 @@ test('no credential or token appears in any log line, error, metric or HTTP answ
   await keep('getparams Basic', postRaw(s.url, '/api/v1/getparams.execute', '{}', { authorization: `Basic ${Buffer.from(`u:${FAKE.serviceToken}`).toString('base64')}` }));
   await keep('images', getPath(s.url, '/api/v1/images', FAKE.serviceToken));
   await keep('images wrong token', getPath(s.url, '/api/v1/images', FAKE.webhookSecret));
-  for (const source of ['distribution', 'dockerhub', 'ghcr', 'harbor']) {
-    await keep(`webhook ${source} wrong`, postRaw(s.url, `/api/v1/webhooks/${source}?secret=${FAKE.serviceToken}`, '{"events":[]}', { authorization: `Bearer ${FAKE.serviceToken}`, 'x-hub-signature-256': `sha256=${FAKE.serviceToken}` }));
+  for (const source of WEBHOOK_SOURCES) {
+    await keep(`webhook ${source} wrong`, postRaw(s.url, `/api/v1/webhooks/${source}?secret=${FAKE.serviceToken}`, '{"events":[]}', { authorization: `Bearer ${FAKE.serviceToken}`, 'x-hub-signature-256': `sha256=${FAKE.serviceToken}`, 'x-webhook-secret': FAKE.serviceToken }));
   }
   await keep('webhook good', postRaw(s.url, '/api/v1/webhooks/distribution', JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/api', tag: '1.0.0' }, request: { host: tokenReg.host } }] }), { authorization: `Bearer ${FAKE.webhookSecret}` }));
   // Tokens expire (2 s) and are renewed, and the wrong credentials fail more than once: wait for both.
