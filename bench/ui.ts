@@ -6,8 +6,13 @@
 // 2. getparams p99 (500 clusters' worth is bench/getparams.ts; here the 100-cluster service above)
 //    with no page open, with 20 pages open and polling, and with the same polls sent by 20 plain HTTP
 //    clients (the service's share without twenty Chromium renderers on the same cores); rotating rounds.
-// Run: node bench/ui.ts [--loads 5] [--seconds 3] [--rounds 3]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//    Each round also reports this process's CPU time (service and load generator; Chromium runs in its
+//    own processes) per getparams answer: what the service spends, whatever the cores are shared with.
+//    With --pin, this process is pinned to core 0 and Chromium to core 1 (taskset), so twenty
+//    renderers compete with each other, not with the service; compare conditions under the same pinning.
+// Run: node bench/ui.ts [--loads 5] [--seconds 3] [--rounds 3] [--pin]
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -29,6 +34,7 @@ const arg = (name: string, fallback: number): number => {
 const LOADS = arg('loads', 5);
 const SECONDS = arg('seconds', 3);
 const ROUNDS = arg('rounds', 3);
+const PIN = args.includes('--pin');
 const TOKEN = 'bench-generator-token-01';
 const VIEWER = 'bench-viewer-token-02';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -159,6 +165,7 @@ async function measureGetparams(browser: Browser, big: Service): Promise<void> {
   await getparamsLatencies(big.url, 1);
   type Condition = 'none' | 'pages' | 'polls';
   const lat: Record<Condition, number[]> = { none: [], pages: [], polls: [] };
+  const cpuMs: Record<Condition, number> = { none: 0, pages: 0, polls: 0 };
   const p99s: Record<Condition, number[]> = { none: [], pages: [], polls: [] };
   const conditions: Condition[] = ['none', 'pages', 'polls'];
   for (let r = 0; r < ROUNDS; r++) {
@@ -168,25 +175,30 @@ async function measureGetparams(browser: Browser, big: Service): Promise<void> {
       // to tell the service's cost from the cost of twenty Chromium renderers on the same two cores.
       const pollers = c === 'polls' ? await startPollers(big.url, 20) : undefined;
       const before = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0);
+      const cpu0 = process.cpuUsage();
       const l = await getparamsLatencies(big.url, SECONDS);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuRound = (cpu.user + cpu.system) / 1000;
+      cpuMs[c] += cpuRound;
       const polls = Object.values(big.stateAnswers).reduce((a, b) => a + b, 0) - before;
       lat[c].push(...l);
       p99s[c].push(p99(l));
       pollers?.stop();
       await Promise.all(pages.map((p) => p.close()));
-      process.stdout.write(`  round ${r + 1}, ${c.padEnd(5)}: getparams p99 ${p99(l).toFixed(1)} ms over ${l.length} answers; ${polls} state polls answered (${(polls / SECONDS).toFixed(1)}/s)\n`);
+      process.stdout.write(`  round ${r + 1}, ${c.padEnd(5)}: getparams p99 ${p99(l).toFixed(1)} ms over ${l.length} answers; ${polls} state polls answered (${(polls / SECONDS).toFixed(1)}/s); CPU ${(cpuRound / l.length).toFixed(2)} ms per answer\n`);
     }
   }
   await context.close();
   const all = Object.entries(big.stateAnswers).map(([s, n]) => `${n} x ${s}`).join(', ');
-  const line = (c: Condition, label: string) => `  ${label}: p99 ${p99(lat[c]).toFixed(1)} ms over ${lat[c].length} answers (rounds ${p99s[c].map((x) => x.toFixed(1)).join(' ')})`;
+  const line = (c: Condition, label: string) => `  ${label}: p99 ${p99(lat[c]).toFixed(1)} ms over ${lat[c].length} answers (rounds ${p99s[c].map((x) => x.toFixed(1)).join(' ')}); this process's CPU ${(cpuMs[c] / lat[c].length).toFixed(2)} ms per answer`;
   const ratio = (c: Condition) => `${(p99(lat[c]) / p99(lat.none)).toFixed(2)} overall, median of rounds ${(median(p99s[c]) / median(p99s.none)).toFixed(2)}, answers ${(lat[c].length / lat.none.length).toFixed(2)}`;
   process.stdout.write([
-    `getparams (100 clusters x 200 watches, 2 connections, gzip), ${ROUNDS} rotating rounds of ${SECONDS}s:`,
+    `getparams (100 clusters x 200 watches, 2 connections, gzip), ${ROUNDS} rotating rounds of ${SECONDS}s${PIN ? ', service on core 0, Chromium on core 1' : ''}:`,
     line('none', 'no page open           '),
     line('pages', '20 Chromium pages open  '),
     line('polls', '20 pages\' polls, no browser'),
     `  p99 ratio vs none: 20 pages ${ratio('pages')}; their polls alone ${ratio('polls')} (goal: about 1)`,
+    `  CPU per getparams answer vs none: 20 pages ${(cpuMs.pages / lat.pages.length / (cpuMs.none / lat.none.length)).toFixed(2)}, polls alone ${(cpuMs.polls / lat.polls.length / (cpuMs.none / lat.none.length)).toFixed(2)} (includes answering the polls)`,
     `  state answers over the whole run: ${all}`,
     '',
   ].join('\n'));
@@ -221,11 +233,23 @@ async function startPollers(url: string, count: number): Promise<{ stop(): void 
   return { stop: () => timers.forEach((t) => (clearTimeout(t.start), clearInterval(t.every))) };
 }
 
+/** With --pin: this process (all its threads) on core 0, and a Chromium that runs on core 1. */
+function pinned(dir: string): string {
+  const chromiumPath = '/usr/bin/chromium';
+  if (!PIN) return chromiumPath;
+  execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+  const wrapper = join(dir, 'chromium-on-core-1');
+  writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 1 ${chromiumPath} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
+  const executablePath = pinned(dir);
   const big = await startService(mkdtempSync(join(dir, 'big-')), 200, 100);
   const small = await startService(mkdtempSync(join(dir, 'small-')), 3, 3);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
+  const browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
   try {
     await measureLoads(browser, big, small);
     await measureGetparams(browser, big);
