@@ -9,6 +9,9 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html) must
 // name a live session's access key in the credential scope and carry its session token; the scope's
 // region and service are recorded so tests see which regional endpoint was asked.
+// EKS Pod Identity: GET /v1/credentials with the pod's token as Authorization, answered in the
+// container credentials format (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
+// and the SDKs' container credential provider: AccessKeyId, SecretAccessKey, Token, Expiration).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newSession, stsError, stsSuccess, type StsCall, type StsSession } from './aws-sts.ts';
@@ -16,6 +19,8 @@ import { newSession, stsError, stsSuccess, type StsCall, type StsSession } from 
 export interface AwsPeerOptions {
   /** The web identity token (IRSA) the peer accepts, and the role it may assume. */
   readonly webIdentity?: { readonly token: string; readonly roleArn: string };
+  /** The EKS Pod Identity agent: the token it accepts and the role it hands out credentials for. */
+  readonly podIdentity?: { readonly token: string; readonly roleArn: string };
   /** Roles AssumeRole may assume (cross-account). */
   readonly assumable?: readonly string[];
   /** The registry login each GetAuthorizationToken hands out (read on every call, so tests rotate it). */
@@ -92,8 +97,18 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
     return json(200, { authorizationData: [{ authorizationToken: token, expiresAt, proxyEndpoint: `https://${who.region}.example` }] });
   }
 
+  function podIdentity(req: IncomingMessage): { status: number; body: string; type: string } {
+    const pi = options.podIdentity;
+    if (!pi || req.headers.authorization !== pi.token) return { status: 401, body: '{"code":"AccessDeniedException"}', type: 'application/json' };
+    const session = newSession(pi.roleArn, 3600);
+    sessions.set(session.accessKeyId, session);
+    const body = { AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, Token: session.sessionToken, AccountId: pi.roleArn.split(':')[4], Expiration: new Date(session.expiresAt).toISOString() };
+    return { status: 200, body: JSON.stringify(body), type: 'application/json' };
+  }
+
   function route(req: IncomingMessage, body: string): { status: number; body: string; type?: string } {
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (req.method === 'GET' && req.url === '/v1/credentials') return podIdentity(req);
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/') return { status: 404, body: '' };
     if (target === ECR_TARGET || target === ECR_PUBLIC_TARGET) {
       if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1')) return { status: 400, body: '{"__type":"SerializationException"}' };

@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { manualClock } from '../../src/shared/clock.ts';
 import type { RegistryAuth } from '../../src/config/types.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
@@ -16,6 +18,8 @@ import { registryConfig, testClient } from './support.ts';
 
 const IRSA_ROLE = 'arn:aws:iam::123456789012:role/argocd-image-plugins';
 const CROSS_ROLE = 'arn:aws:iam::210987654321:role/image-reader';
+const POD_ROLE = 'arn:aws:iam::123456789012:role/pod-identity';
+const POD_TOKEN = 'eks-pod-identity-' + randomUUID();
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const ECR: RegistryAuth = { kind: 'ecr', region: 'us-west-2', public: false, registryId: '123456789012' };
 
@@ -28,7 +32,7 @@ before(async () => {
   await seedStandard(reg);
   password = reg.basic!.password;
   const token = 'eyJ.irsa.' + randomUUID();
-  peer = await startAwsPeer({ webIdentity: { token, roleArn: IRSA_ROLE }, assumable: [CROSS_ROLE], login: () => ({ username: reg.basic!.username, password }) });
+  peer = await startAwsPeer({ webIdentity: { token, roleArn: IRSA_ROLE }, podIdentity: { token: POD_TOKEN, roleArn: POD_ROLE }, assumable: [CROSS_ROLE], login: () => ({ username: reg.basic!.username, password }) });
   cleanEnv = await irsaEnvironment(peer.url, token, IRSA_ROLE);
 });
 after(async () => {
@@ -65,6 +69,26 @@ test('roleArn: the IRSA session assumes the cross-account role, whose credential
   assert.deepEqual(sts.map((c) => [c.action, c.roleArn]), [['AssumeRoleWithWebIdentity', IRSA_ROLE], ['AssumeRole', CROSS_ROLE]]);
   assert.ok(sts[1]!.signedBy?.startsWith('ASIA'), 'AssumeRole is signed by the web identity session');
   assert.deepEqual(peer.ecr().slice(before.ecr).map((c) => c.role), [CROSS_ROLE]);
+});
+
+test('EKS Pod Identity: the SDK reads the container credentials endpoint with the pod token, and those credentials sign the login', async (t) => {
+  const saved = { file: process.env.AWS_WEB_IDENTITY_TOKEN_FILE, role: process.env.AWS_ROLE_ARN };
+  const tokenFile = join(dirname(saved.file!), 'eks-pod-identity-token');
+  await writeFile(tokenFile, POD_TOKEN);
+  delete process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
+  delete process.env.AWS_ROLE_ARN;
+  Object.assign(process.env, { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${peer.url}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile });
+  t.after(() => {
+    delete process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    delete process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+    Object.assign(process.env, { AWS_WEB_IDENTITY_TOKEN_FILE: saved.file, AWS_ROLE_ARN: saved.role });
+  });
+  const before = { sts: peer.sts().length, ecr: peer.ecr().length };
+  const { client } = ecrClient();
+  t.after(() => client.close());
+  assert.equal((await client.listTags('test/app')).tags.length, 11);
+  assert.equal(peer.sts().length, before.sts, 'no STS call: Pod Identity hands out the role credentials itself');
+  assert.deepEqual(peer.ecr().slice(before.ecr).map((c) => [c.region, c.role]), [['us-west-2', POD_ROLE]]);
 });
 
 test('ECR Public: the ecr-public API in us-east-1', async (t) => {
