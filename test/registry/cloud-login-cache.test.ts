@@ -43,3 +43,20 @@ test('a login that does not answer within the timeout is REG_AUTH naming the pro
   const creds = createCloudCredentials({ login: hanging, host: 'gcr.io', clock: manualClock(0), logger: captureLogs().logger, timeoutMs: 50 });
   await assert.rejects(creds.read(), (e: { code: string; message: string }) => e.code === 'REG_AUTH' && /google login failed: timed out after 50 ms/.test(e.message));
 });
+
+test('a failed login keeps the SDK error out of the REG_AUTH error (its request may hold a signed assertion)', async () => {
+  const failing: CloudLogin = {
+    provider: 'google',
+    async login() {
+      throw Object.assign(new Error('invalid_grant: Invalid JWT Signature.'), { config: { data: 'assertion=eyJ.signed.secret' } });
+    },
+  };
+  const creds = createCloudCredentials({ login: failing, host: 'gcr.io', clock: manualClock(0), logger: captureLogs().logger, timeoutMs: 1000 });
+  await assert.rejects(creds.read(), (e: Error & { code: string }) => {
+    assert.equal(e.code, 'REG_AUTH');
+    assert.match(e.message, /google login failed: Error: invalid_grant: Invalid JWT Signature\./);
+    assert.equal(e.cause, undefined);
+    assert.ok(!JSON.stringify(e).includes('eyJ.signed.secret'));
+    return true;
+  });
+});

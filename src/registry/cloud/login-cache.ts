@@ -94,9 +94,13 @@ export function createCloudCredentials(deps: CloudCredentialsDeps): CloudCredent
   };
 }
 
-/** REG_AUTH naming the provider; SDK messages are clipped (they name the failing call, never a secret). */
+/**
+ * REG_AUTH naming the provider, with the SDK error's name and clipped message only: the SDK error
+ * itself is not kept as `cause`, because its request options can hold a signed assertion or token
+ * that a logged error would carry.
+ */
 function loginError(provider: string, host: string, cause: unknown, timedOutAfterMs: number | undefined) {
   if (isAppError(cause) && cause.code === 'REG_AUTH') return cause;
   const why = timedOutAfterMs !== undefined ? `timed out after ${timedOutAfterMs} ms` : cause instanceof Error ? `${cause.name}: ${cause.message}`.slice(0, 300) : 'failed';
-  return registryError('REG_AUTH', `${provider} login failed: ${why}`, { host, cause, extra: { provider } });
+  return registryError('REG_AUTH', `${provider} login failed: ${why}`, { host, extra: { provider } });
 }
