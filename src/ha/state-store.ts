@@ -3,7 +3,9 @@
 // resourceVersion this replica last read or wrote, so a leader that lost its Lease and missed a
 // newer write gets 409 KUBE_CONFLICT and can never overwrite it. Every replica follows the head
 // with a watch and hands on each newer, consistent revision; an older or torn one is ignored, so
-// what a replica serves never goes backwards.
+// what a replica serves never goes backwards. When the state shrinks, the leader deletes the shards
+// beyond the new count after the head no longer names them, each delete fenced twice: only while
+// leading, and only the shard version it wrote or read (a delete precondition).
 import { isAppError, describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { KubeObject, ObjectClient, ObjectMeta } from '../kube/objects.ts';
@@ -42,6 +44,8 @@ export function createStateStore(options: StateStoreOptions): StateStore {
   const log = options.logger.child({ module: 'state', configMap: `${namespace}/${name}` });
   let head: ObjectMeta | undefined;
   let seen = 0;
+  /** The most shards a head this replica read or wrote named: shards at or beyond the current count may be left over. */
+  let known = 0;
   const shardMeta = new Map<number, ObjectMeta>();
   const shardName = (i: number): string => `${name}-${i}`;
 
@@ -55,6 +59,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
     }
     head = object.metadata;
     seen = Math.max(seen, parsed.revision);
+    known = Math.max(known, parsed.shards);
     return { revision: parsed.revision, text };
   }
 
@@ -63,6 +68,17 @@ export function createStateStore(options: StateStoreOptions): StateStore {
     const meta = shardMeta.get(i) ?? (await objects.get('configmaps', namespace, shardName(i)))?.metadata;
     const written = meta ? await objects.update('configmaps', namespace, { metadata: meta, data }) : await objects.create('configmaps', namespace, { metadata: { name: shardName(i), labels: options.labels }, data });
     shardMeta.set(i, written.metadata);
+  }
+
+  /** Deletes shards `count` and up that an older head named; a failure leaves them for the next write. */
+  async function removeSurplus(count: number): Promise<void> {
+    for (let i = count; i < known; i++) {
+      if (!options.isLeader()) return;
+      const meta = shardMeta.get(i) ?? (await objects.get('configmaps', namespace, shardName(i)))?.metadata;
+      if (meta) await objects.delete('configmaps', namespace, shardName(i), meta.resourceVersion);
+      shardMeta.delete(i);
+    }
+    known = count;
   }
 
   async function publish(text: string): Promise<number | undefined> {
@@ -77,6 +93,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       const written = head ? await objects.update('configmaps', namespace, { metadata: head, data }) : await objects.create('configmaps', namespace, { metadata: { name, labels: options.labels }, data });
       head = written.metadata;
       seen = revision;
+      await removeSurplus(encoded.shards.length).catch((err: unknown) => log.warn({ err: describeError(err), revision }, 'surplus state shards not deleted; the next write tries again'));
       return revision;
     } catch (err) {
       shardMeta.clear();

@@ -29,6 +29,11 @@ export interface ObjectClient {
   create(kind: ObjectKind, namespace: string, object: KubeObject): Promise<KubeObject>;
   /** Replaces the object; with metadata.resourceVersion set, only if nobody wrote since (else KUBE_CONFLICT). */
   update(kind: ObjectKind, namespace: string, object: KubeObject): Promise<KubeObject>;
+  /**
+   * Deletes the object; with `resourceVersion`, only that version (DeleteOptions preconditions, else
+   * KUBE_CONFLICT). An object already gone is not an error.
+   */
+  delete(kind: ObjectKind, namespace: string, name: string, resourceVersion?: string): Promise<void>;
   /** JSON merge patch (RFC 7386), unconditional. */
   patch(kind: ObjectKind, namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeObject>;
   /** Follows one object (by name) until `signal` aborts, reconnecting after errors every `retryMs`. */
@@ -90,6 +95,14 @@ export function createObjectClient(transport: KubeTransport): ObjectClient {
     },
     async update(kind, namespace, object) {
       return asObject(await transport.call('PUT', pathOf(kind, namespace, object.metadata.name), `${kind} ${namespace}/${object.metadata.name}`, { ...KIND[kind], ...object }), kind);
+    },
+    async delete(kind, namespace, name, resourceVersion) {
+      const options = { kind: 'DeleteOptions', apiVersion: 'v1', ...(resourceVersion !== undefined && { preconditions: { resourceVersion } }) };
+      try {
+        await transport.call('DELETE', pathOf(kind, namespace, name), `${kind} ${namespace}/${name}`, options);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'KUBE_NOT_FOUND') throw err;
+      }
     },
     async patch(kind, namespace, name, patch) {
       return asObject(await transport.call('PATCH', pathOf(kind, namespace, name), `${kind} ${namespace}/${name}`, patch), kind);

@@ -63,6 +63,15 @@ export function objectRequest(method: string, url: URL): ObjectRequest | undefin
   return { resource, namespace, ...(name !== undefined && { name }), verb };
 }
 
+/** The resourceVersion precondition of a DELETE's DeleteOptions body, if any. */
+async function deletePrecondition(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  if (chunks.length === 0) return undefined;
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { preconditions?: { resourceVersion?: string } };
+  return body.preconditions?.resourceVersion;
+}
+
 export function sendStatus(res: ServerResponse, code: number, reason: string, message: string, extra: Record<string, unknown> = {}): void {
   res.writeHead(code, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...extra }));
@@ -231,6 +240,9 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
       const found = objects.get(keyOf(r.resource, r.namespace, r.name!));
       if (!found) return sendStatus(res, 404, 'NotFound', `${r.resource} "${r.name}" not found`);
       if (r.verb === 'get') return sendObject(res, 200, found);
+      // DeleteOptions.preconditions.resourceVersion (API conventions, "Concurrency Control"): 409 when another version is stored.
+      const wanted = await deletePrecondition(req);
+      if (wanted !== undefined && wanted !== found.metadata.resourceVersion) return sendStatus(res, 409, 'Conflict', `Operation cannot be fulfilled on ${r.resource} "${r.name}": Precondition failed: ResourceVersion in precondition: ${wanted}, ResourceVersion in object meta: ${found.metadata.resourceVersion}`);
       objects.delete(keyOf(r.resource, r.namespace, r.name!));
       emit(r.resource, 'DELETED', { ...found, metadata: { ...found.metadata, resourceVersion: String(revisions.next()) } });
       sendObject(res, 200, found);
