@@ -21,8 +21,9 @@ export interface KubeTransport {
 
 const CONTENT_TYPE: Partial<Record<KubeMethod, string>> = { PATCH: 'application/merge-patch+json', POST: 'application/json', PUT: 'application/json' };
 
-export function createTransport(connection: KubeConnection, timeoutMs: number): KubeTransport {
-  const dispatcher = new Agent({
+/** One connection pool to the API server, with its TLS identity and timeouts. */
+function agentFor(connection: KubeConnection, timeoutMs: number): Agent {
+  return new Agent({
     connect: {
       ...(connection.ca !== undefined && { ca: connection.ca }),
       ...(connection.cert !== undefined && { cert: connection.cert }),
@@ -34,6 +35,24 @@ export function createTransport(connection: KubeConnection, timeoutMs: number): 
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+}
+
+/** A watch body: one JSON event per line. */
+async function readEvents(body: AsyncIterable<unknown>, onEvent: (event: unknown) => void): Promise<void> {
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += String(chunk);
+    let i;
+    while ((i = buffer.indexOf('\n')) !== -1) {
+      const line = buffer.slice(0, i).trim();
+      buffer = buffer.slice(i + 1);
+      if (line) onEvent(JSON.parse(line));
+    }
+  }
+}
+
+export function createTransport(connection: KubeConnection, timeoutMs: number): KubeTransport {
+  const dispatcher = agentFor(connection, timeoutMs);
 
   function headers(method: KubeMethod): Record<string, string> {
     const out: Record<string, string> = { accept: 'application/json', 'user-agent': 'argocd-image-plugins' };
@@ -75,17 +94,8 @@ export function createTransport(connection: KubeConnection, timeoutMs: number): 
       const text = await res.body.text();
       throw errorFromStatus(res.statusCode, what, text.startsWith('{') ? JSON.parse(text) : undefined);
     }
-    let buffer = '';
     try {
-      for await (const chunk of res.body) {
-        buffer += String(chunk);
-        let i;
-        while ((i = buffer.indexOf('\n')) !== -1) {
-          const line = buffer.slice(0, i).trim();
-          buffer = buffer.slice(i + 1);
-          if (line) onEvent(JSON.parse(line));
-        }
-      }
+      await readEvents(res.body, onEvent);
     } catch (cause) {
       if (signal.aborted) return;
       throw kubeError('KUBE_UNAVAILABLE', `watch of ${what} broke: ${(cause as Error).message}`, { cause });
