@@ -30,14 +30,51 @@ export function mergeClusters(lists: readonly (readonly Cluster[])[]): Cluster[]
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** What the last read of Argo CD's cluster Secrets left. */
+interface SecretRead {
+  clusters: readonly Cluster[];
+  loadedAt?: string;
+  error?: ClusterInventory['error'];
+}
+
+/** The inventory for `config` and the last Secret read; the revision moves only when the clusters do. Pure. */
+function buildInventory(config: ClustersConfig, secrets: SecretRead, previous: ClusterInventory, previousKey: string, now: () => string): { inventory: ClusterInventory; key: string } {
+  const usesSecrets = config.argocd !== undefined;
+  const clusters = mergeClusters([staticClusters(config), usesSecrets ? secrets.clusters : []]);
+  const loaded = !usesSecrets || secrets.loadedAt !== undefined;
+  const key = JSON.stringify(clusters);
+  const revision = key === previousKey ? previous.revision : previous.revision + 1;
+  const loadedAt = usesSecrets ? secrets.loadedAt : previous.loadedAt ?? now();
+  const { error } = secrets;
+  return { key, inventory: { revision, clusters, loaded, ...(loadedAt && { loadedAt }), ...(usesSecrets && error && { error }) } };
+}
+
+/** Runs `task` at once, then again `intervalMs` after each run ends, until stopped. */
+function repeating(task: () => Promise<unknown>, intervalMs: number): { start(): void; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const loop = (): void => {
+    void task().finally(() => {
+      if (timer) timer = setTimeout(loop, intervalMs);
+    });
+  };
+  return {
+    start() {
+      if (timer) return;
+      timer = setTimeout(loop, 0);
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 export function createClusterSource(options: ClusterSourceOptions): ClusterSource {
   const log = options.logger.child({ module: 'clusters' });
   const intervalMs = options.intervalMs ?? 30_000;
   const listeners = new Set<(inventory: ClusterInventory) => void>();
-  let secretClusters: readonly Cluster[] = [];
-  let secretsLoadedAt: string | undefined;
-  let error: ClusterInventory['error'];
-  let timer: NodeJS.Timeout | undefined;
+  const secrets: SecretRead = { clusters: [] };
+  const now = (): string => new Date(options.clock.now()).toISOString();
   let current: ClusterInventory = { revision: 0, clusters: [], loaded: false };
   let lastKey = '';
   // inventory() runs on every request: recompute only when the config or the Secret read changed.
@@ -49,15 +86,9 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
     if (!config) return current;
     if (computedFor && computedFor.config === config && computedFor.version === stateVersion) return current;
     computedFor = { config, version: stateVersion };
-    const usesSecrets = config.argocd !== undefined;
-    const clusters = mergeClusters([staticClusters(config), usesSecrets ? secretClusters : []]);
-    const loaded = !usesSecrets || secretsLoadedAt !== undefined;
-    const key = JSON.stringify(clusters);
-    const revision = key === lastKey ? current.revision : current.revision + 1;
+    const { inventory: next, key } = buildInventory(config, secrets, current, lastKey, now);
     lastKey = key;
-    const loadedAt = usesSecrets ? secretsLoadedAt : current.loadedAt ?? new Date(options.clock.now()).toISOString();
-    const next: ClusterInventory = { revision, clusters, loaded, ...(loadedAt && { loadedAt }), ...(usesSecrets && error && { error }) };
-    const changed = revision !== current.revision || next.loaded !== current.loaded || next.error !== current.error;
+    const changed = next.revision !== current.revision || next.loaded !== current.loaded || next.error !== current.error;
     current = next;
     if (changed) for (const l of listeners) l(next);
     return next;
@@ -66,9 +97,9 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
   async function readSecrets(config: ClustersConfig): Promise<void> {
     const argocd = config.argocd!;
     if (!options.readSecrets) throw new Error('clusters.argocd is set but no Kubernetes client could be made');
-    secretClusters = await options.readSecrets(argocd.namespace);
-    secretsLoadedAt = new Date(options.clock.now()).toISOString();
-    error = undefined;
+    secrets.clusters = await options.readSecrets(argocd.namespace);
+    secrets.loadedAt = now();
+    delete secrets.error;
     stateVersion += 1;
   }
 
@@ -79,7 +110,7 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
         await readSecrets(config);
       } catch (err) {
         const code: ErrorCode = isAppError(err) ? err.code : 'CLUSTERS_UNREADABLE';
-        error = { code, message: describeError(err), at: new Date(options.clock.now()).toISOString() };
+        secrets.error = { code, message: describeError(err), at: now() };
         stateVersion += 1;
         log.error({ code, err: describeError(err), namespace: config.argocd.namespace }, 'cluster secrets unreadable; keeping the last good inventory');
       }
@@ -87,22 +118,12 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
     return compute();
   }
 
+  const relist = repeating(refresh, intervalMs);
   return {
     inventory: compute,
     refresh,
-    start() {
-      if (timer) return;
-      const loop = (): void => {
-        void refresh().finally(() => {
-          if (timer) timer = setTimeout(loop, intervalMs);
-        });
-      };
-      timer = setTimeout(loop, 0);
-    },
-    stop() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
+    start: relist.start,
+    stop: relist.stop,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
