@@ -213,6 +213,36 @@ async function createdByTag(deps: TargetDeps, target: Target): Promise<Map<strin
   return created;
 }
 
+/** Why nothing was chosen: every candidate refused by signature, lacking a platform, or none matched. */
+function noCandidateError(rejected: readonly TagVerdict[], target: Target, reason: string, at: string): RecordedError {
+  const refusals = rejected.filter((r) => r.rule === 'verify');
+  if (refusals.length > 0) return { code: 'VERIFY_NONE_VERIFIED', message: `no candidate has a verified signature: ${explainRefusals(refusals)}`, at };
+  if (rejected.length > 0) return { code: 'POLICY_NO_PLATFORM', message: `no tag provides ${target.rule.platforms.map(formatPlatform).join(', ')} (lacking: ${rejected.map((r) => r.tag).join(', ')})`, at };
+  return { code: 'POLICY_NO_MATCH', message: reason, at };
+}
+
+/** The best PLATFORM_ATTEMPTS tags were all set aside (platforms or signatures). */
+function attemptsSpentError(rejected: readonly TagVerdict[], target: Target, at: string): RecordedError {
+  if (rejected.some((r) => r.rule === 'verify')) return { code: 'VERIFY_NONE_VERIFIED', message: `none of the best ${PLATFORM_ATTEMPTS} tags is selectable: ${explainRefusals(rejected)}`, at };
+  return { code: 'POLICY_NO_PLATFORM', message: `no tag among the best ${PLATFORM_ATTEMPTS} provides ${target.rule.platforms.map(formatPlatform).join(', ')}`, at };
+}
+
+function resolutionOf(image: string, tag: string, digest: string, details: ImageDetails, rule: SelectionRule, at: string, verdict: Verdict | undefined): Resolution {
+  return {
+    tag,
+    digest,
+    ref: pinnedRef(image, tag, digest, rule.pin),
+    platforms: details.platforms.map(formatPlatform),
+    ...(details.created && { created: details.created }),
+    resolvedAt: at,
+    ...(verdict?.status === 'verified' && { signature: { key: verdict.key, via: verdict.via } }),
+  };
+}
+
+function heldOf(held: Extract<Decision, { kind: 'resolve' }>['held']) {
+  return held && { tag: held.tag, reason: held.reason, ...(held.by !== undefined && { by: held.by }), ...(held.until !== undefined && { until: held.until }) };
+}
+
 async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetReport> {
   const { cache, clock, plan } = deps;
   const name = target.watch.name;
@@ -230,13 +260,7 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
       const verdicts = deps.explain ? [...rejected, ...decision.verdicts] : rejected;
       const summary = { tags: deps.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: deps.listing.complete };
       if (decision.kind === 'none') {
-        const refusals = rejected.filter((r) => r.rule === 'verify');
-        const error: RecordedError =
-          refusals.length > 0
-            ? { code: 'VERIFY_NONE_VERIFIED', message: `no candidate has a verified signature: ${explainRefusals(refusals)}`, at }
-            : rejected.length > 0
-            ? { code: 'POLICY_NO_PLATFORM', message: `no tag provides ${target.rule.platforms.map(formatPlatform).join(', ')} (lacking: ${rejected.map((r) => r.tag).join(', ')})`, at }
-            : { code: 'POLICY_NO_MATCH', message: decision.reason, at };
+        const error = noCandidateError(rejected, target, decision.reason, at);
         cache.record(name, target.environment, plan.image, { kind: 'failed', error, summary });
         return { ...base, verdicts, moved: false, error };
       }
@@ -264,23 +288,14 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
         tags = tags.filter((t) => t !== decision.tag);
         continue;
       }
-      const resolution: Resolution = {
-        tag: decision.tag,
-        digest,
-        ref: pinnedRef(plan.image, decision.tag, digest, target.rule.pin),
-        platforms: details.platforms.map(formatPlatform),
-        ...(details.created && { created: details.created }),
-        resolvedAt: at,
-        ...(verdict?.status === 'verified' && { signature: { key: verdict.key, via: verdict.via } }),
-      };
-      const held = decision.held && { tag: decision.held.tag, reason: decision.held.reason, ...(decision.held.by !== undefined && { by: decision.held.by }), ...(decision.held.until !== undefined && { until: decision.held.until }) };
+      const resolution = resolutionOf(plan.image, decision.tag, digest, details, target.rule, at, verdict);
+      const held = heldOf(decision.held);
       const refusals = rejected.filter((r) => r.rule === 'verify');
       const note = refusals.length > 0 ? `refused: ${explainRefusals(refusals)}` : undefined;
       const moved = cache.record(name, target.environment, plan.image, { kind: 'resolved', resolution, summary: note ? { ...summary, note } : summary, at, ...(held && { held }) });
       return { ...base, verdicts, resolution, moved, ...(note && { note }) };
     }
-    const refused = rejected.filter((r) => r.rule === 'verify');
-    const error: RecordedError = refused.length > 0 ? { code: 'VERIFY_NONE_VERIFIED', message: `none of the best ${PLATFORM_ATTEMPTS} tags is selectable: ${explainRefusals(rejected)}`, at } : { code: 'POLICY_NO_PLATFORM', message: `no tag among the best ${PLATFORM_ATTEMPTS} provides ${target.rule.platforms.map(formatPlatform).join(', ')}`, at };
+    const error = attemptsSpentError(rejected, target, at);
     cache.record(name, target.environment, plan.image, { kind: 'failed', error });
     return { ...base, verdicts: rejected, moved: false, error };
   } catch (err) {
