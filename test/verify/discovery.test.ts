@@ -114,3 +114,27 @@ test('a signature lookup the registry cannot answer leaves the last verified res
     }
   }
 });
+
+test('a registry without the referrers API is probed once per cycle, not once per repository, when repositories are scanned together', async () => {
+  const peer = await startProtocolRegistry({ upstream: reg.url });
+  try {
+    const repos = ['p0', 'p1', 'p2', 'p3'];
+    for (const repo of repos) await pushSigned(peer, repo, '1.0.0', 1, false);
+    const r = parseConfig({
+      registries: [{ host: peer.host, url: peer.url, insecure: true }],
+      watches: repos.map((repo) => ({ name: repo, image: `${peer.host}/${repo}`, policy: { semver: { range: '>=1.0.0' } }, verify: { cosign: { publicKeys: [{ file: key.publicKey }] } } })),
+    });
+    assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.issues));
+    const gate = createGate({ clock: systemClock });
+    const deps = { cache: createResolutionCache(), metadata: createMetadataStore(), clock: systemClock, logger: quiet, gate };
+    const pool = createClientPool(r.config, { logger: quiet, clock: systemClock });
+    peer.resetCounts();
+    const reports = await Promise.all(planRepositories(r.config).map((plan) => scanRepository({ ...deps, client: pool.clientFor(plan.registry) }, plan)));
+    await pool.close();
+    assert.deepEqual(reports.map((rep) => rep.targets[0]?.resolution?.signature?.via), ['tag', 'tag', 'tag', 'tag']);
+    assert.equal(peer.count({ path: REFERRERS }), 1, 'one referrers probe for the registry');
+    assert.equal(peer.count({ path: SIG_TAG }), 4);
+  } finally {
+    await peer.stop();
+  }
+});
