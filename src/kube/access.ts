@@ -72,6 +72,8 @@ export function createKubeAccess(options: KubeAccessOptions): KubeAccess {
     listSecrets: (namespace, selector) => current().listSecrets(namespace, selector),
     listApplicationSets: (namespace) => current().listApplicationSets(namespace),
     patchApplicationSet: (namespace, name, patch) => current().patchApplicationSet(namespace, name, patch),
+    createEvent: (namespace, event) => current().createEvent(namespace, event),
+    patchEvent: (namespace, name, patch) => current().patchEvent(namespace, name, patch),
     async close() {
       if (client) retired.push(client.close());
       client = undefined;

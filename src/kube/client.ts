@@ -19,6 +19,7 @@ interface ListBody<T> {
 }
 
 export const APPLICATIONSETS_PATH = '/apis/argoproj.io/v1alpha1';
+export const EVENTS_PATH = '/apis/events.k8s.io/v1';
 
 export function createKubeClient(connection: KubeConnection, options: KubeClientOptions = {}): KubeClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -62,6 +63,12 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
     async patchApplicationSet(namespace, name, mergePatch) {
       const path = `${APPLICATIONSETS_PATH}/namespaces/${encodeURIComponent(namespace)}/applicationsets/${encodeURIComponent(name)}`;
       await call('PATCH', path, `applicationset ${namespace}/${name}`, mergePatch);
+    },
+    async createEvent(namespace, event) {
+      await call('POST', `${EVENTS_PATH}/namespaces/${encodeURIComponent(namespace)}/events`, `event in namespace ${namespace}`, event);
+    },
+    async patchEvent(namespace, name, mergePatch) {
+      await call('PATCH', `${EVENTS_PATH}/namespaces/${encodeURIComponent(namespace)}/events/${encodeURIComponent(name)}`, `event ${namespace}/${name}`, mergePatch);
     },
     close,
   };

@@ -13,6 +13,10 @@ export interface KubeClient {
   listApplicationSets(namespace: string): Promise<readonly ApplicationSetObject[]>;
   /** JSON merge patch (RFC 7386) of one ApplicationSet. */
   patchApplicationSet(namespace: string, name: string, mergePatch: Record<string, unknown>): Promise<void>;
+  /** Creates an events.k8s.io/v1 Event. */
+  createEvent(namespace: string, event: Record<string, unknown>): Promise<void>;
+  /** JSON merge patch of an Event (its series: count and lastObservedTime). */
+  patchEvent(namespace: string, name: string, mergePatch: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 

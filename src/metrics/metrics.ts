@@ -9,6 +9,8 @@ import type { RegistryStats } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isStale } from '../cache/staleness.ts';
 import type { GateCounters } from '../verify/types.ts';
+import type { OperationsReader } from '../operations/types.ts';
+import { promotionGauges, type PromotionState } from './promotion.ts';
 
 /** Every metric's name starts with the product's name (Prometheus naming: a prefix per exporter). */
 const METRIC_PREFIX = 'argocd_image_plugins_';
@@ -22,6 +24,10 @@ export interface MetricsSources {
   readonly clock: Clock;
   /** Signature verdicts since start (the supply-chain gate). */
   readonly verifyCounters?: () => Readonly<GateCounters>;
+  /** Operations in effect (holds, approvals, promotions). */
+  readonly operations?: OperationsReader;
+  /** The promotion engine's latest status per watch and environment. */
+  readonly promotion?: () => readonly PromotionState[];
 }
 
 export interface ServiceMetrics {
@@ -117,6 +123,7 @@ export function createServiceMetrics(sources: MetricsSources): ServiceMetrics {
   resolutionGauges(registry, sources);
   registryGauges(registry, sources);
   clusterGauges(registry, sources);
+  promotionGauges(registry, METRIC_PREFIX, sources);
   return {
     registry,
     requestDuration: new Histogram({ name: `${METRIC_PREFIX}http_request_duration_seconds`, help: 'HTTP request latency by route.', labelNames: ['method', 'route', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),

@@ -54,7 +54,7 @@ export interface PromotionStatusReader {
 }
 
 /** Why a Kubernetes Event is recorded on the ApplicationSets that use a watch. */
-export type PromotionEventReason = 'Moved' | 'WaveMoved' | 'Blocked' | 'Held' | 'Released' | 'Approved' | 'Promoted' | 'Stale';
+export type PromotionEventReason = 'Moved' | 'WaveMoved' | 'Blocked' | 'AwaitingApproval' | 'Held' | 'Released' | 'Approved' | 'Promoted' | 'Stale';
 
 export interface PromotionEvent {
   readonly reason: PromotionEventReason;

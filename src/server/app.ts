@@ -29,6 +29,9 @@ import { createOperatorCheck } from '../operations/auth.ts';
 import { registerOperations } from '../operations/routes.ts';
 import type { Operations } from '../operations/service.ts';
 import type { PromotionStatusReader } from '../operations/types.ts';
+import type { PromotionState } from '../metrics/promotion.ts';
+import type { KubeClient } from '../kube/types.ts';
+import { startEvents, type ServiceEvents } from './events.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -39,8 +42,10 @@ export interface AppDeps {
   readonly cache: CacheReader;
   readonly poller: Pick<PollerHandle, 'rescan' | 'isReady'>;
   readonly clusters: Pick<ClusterSource, 'inventory' | 'onChange'>;
-  /** Needed to refresh ApplicationSets (server.refreshApplicationSets). */
-  readonly kube?: RefresherOptions['kube'];
+  /** Needed to refresh ApplicationSets (server.refreshApplicationSets) and to record Events on them. */
+  readonly kube?: RefresherOptions['kube'] & Partial<Pick<KubeClient, 'createEvent' | 'patchEvent'>>;
+  /** True on the replica that writes the state (Events are recorded by that one only; default true). */
+  readonly leads?: () => boolean;
   readonly clock: Clock;
   /** Registry client statistics by host, for /metrics. */
   readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
@@ -65,6 +70,8 @@ export interface AppDeps {
   readonly operations?: Operations;
   /** What the promotion engine says is pending or blocked, for the operations status. */
   readonly promotion?: PromotionStatusReader;
+  /** The promotion engine's latest status per watch and environment, for /metrics. */
+  readonly promotionStates?: () => readonly PromotionState[];
 }
 
 /** The response header naming the state revision an answer was computed from. */
@@ -85,6 +92,19 @@ export interface App {
   readonly app: FastifyInstance;
   readonly metrics: ServiceMetrics;
   readonly refresher?: Refresher;
+  /** Kubernetes Events on ApplicationSets (when the service can reach them); the promotion engine emits moves and blocks here. */
+  readonly events?: ServiceEvents;
+}
+
+function eventsFor(app: FastifyInstance, deps: AppDeps): ServiceEvents | undefined {
+  const kube = deps.kube;
+  if (!kube?.createEvent || !kube.patchEvent) return undefined;
+  const events = startEvents({ kube: { listApplicationSets: (ns) => kube.listApplicationSets(ns), createEvent: kube.createEvent, patchEvent: kube.patchEvent }, config: deps.config, cache: deps.cache, clock: deps.clock, logger: deps.logger, ...(deps.operations && { operations: deps.operations.log }), ...(deps.refresh && { refresh: deps.refresh }), ...(deps.leads && { leads: deps.leads }), ...(deps.env && { env: deps.env }) });
+  app.addHook('onClose', async () => {
+    events.stop();
+    await events.idle();
+  });
+  return events;
 }
 
 /** The 503 answered while the config file is invalid (or none was loaded), else undefined. */
@@ -122,7 +142,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
   limitConnections(app, limits, deps.logger.child({ module: 'http' }));
   installErrorHandler(app);
   refuseRepeatedParameters(app);
-  const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.verifyCounters && { verifyCounters: deps.verifyCounters }) });
+  const metrics = createServiceMetrics({ config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.verifyCounters && { verifyCounters: deps.verifyCounters }), ...(deps.operations && { operations: deps.operations.log }), ...(deps.promotionStates && { promotion: deps.promotionStates }) });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
@@ -166,5 +186,6 @@ export async function buildService(deps: AppDeps): Promise<App> {
       await refresher?.idle();
     });
   }
-  return { app, metrics, ...(refresher && { refresher }) };
+  const events = eventsFor(app, deps);
+  return { app, metrics, ...(refresher && { refresher }), ...(events && { events }) };
 }

@@ -44,6 +44,7 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   return {
     cache,
     operations,
+    leads: () => replica.isLeader(),
     poller: replica,
     metadata: replica.metadata,
     start: () => replica.start(),

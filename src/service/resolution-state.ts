@@ -38,6 +38,8 @@ export interface ResolutionState {
   revision(): number | undefined;
   /** The operations log and how actions are taken, persisted with this state. */
   readonly operations: Operations;
+  /** True while this replica writes the state (always, alone; the leader, with several). */
+  readonly leads?: () => boolean;
 }
 
 export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {

@@ -113,6 +113,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     ...(state.verifyCounters && { verifyCounters: state.verifyCounters }),
     explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),
     operations: state.operations,
+    ...(state.leads && { leads: state.leads }),
     ...(options.env && { env: options.env }),
   });
   const listen = options.listen ?? { host: config.current().server.host, port: config.current().server.port };

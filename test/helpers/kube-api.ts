@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { createObjectStore, objectRequest, type ObjectStore } from './kube-api-objects.ts';
 import { isWrite, type WriteRecord } from './kube-api-writes.ts';
+import { createEventStore, eventsRequest, type EventStore } from './kube-api-events.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
@@ -47,6 +48,8 @@ export interface KubeApiPeer {
   compact(): void;
   /** ConfigMaps and Leases. */
   readonly objects: ObjectStore;
+  /** Events (events.k8s.io/v1, kube-api-events.ts). */
+  readonly events: EventStore;
   /** Refuses every request made with `token` (the connection is reset) and ends its watches, until unblocked. */
   block(token: string): void;
   unblock(token: string): void;
@@ -119,6 +122,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   const key = (r: string, ns: string, n: string): string => `${r}/${ns}/${n}`;
   const objects = createObjectStore({ revisions: { next: () => ++rv, current: () => rv }, ...(options.bookmarkMs !== undefined && { bookmarkMs: options.bookmarkMs }) });
   const blocked = new Set<string>();
+  const events = createEventStore();
 
   function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string, name?: string): boolean {
     const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && r.names.includes(name));
@@ -129,6 +133,15 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
     const url = new URL(req.url ?? '/', 'http://peer');
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (blocked.has(bearer)) return void req.socket.destroy();
+    const event = eventsRequest(req.method ?? 'GET', url);
+    if (event) {
+      const rules = tokens[bearer];
+      const done = (code: number): void => void requests.push(`${event.verb} events ${code}`);
+      if (!rules) return (done(401), status(res, 401, 'Unauthorized', 'Unauthorized'));
+      if (!allowed(rules, event.verb, 'events', event.namespace, event.name)) return (done(403), status(res, 403, 'Forbidden', `events.events.k8s.io is forbidden: User "system:serviceaccount:argocd:argocd-image-plugins" cannot ${event.verb} resource "events" in API group "events.k8s.io" in the namespace "${event.namespace}"`));
+      res.on('finish', () => done(res.statusCode));
+      return events.handle(req, res, event, () => ++rv);
+    }
     const object = objectRequest(req.method ?? 'GET', url);
     if (object) {
       const rules = tokens[bearer];
@@ -221,6 +234,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
       objects.compact();
     },
     objects,
+    events,
     block(token) {
       blocked.add(token);
       objects.dropWatchesOf(token);

@@ -59,7 +59,7 @@ describe('generator Deployment', async () => {
 describe('RBAC', async () => {
   const objects = await build(MANIFESTS);
 
-  it('grants exactly what the service calls: list Secrets, list and patch ApplicationSets, its Lease and state ConfigMaps, in one namespace', () => {
+  it('grants exactly what the service calls: list Secrets, list and patch ApplicationSets, create and patch Events, its Lease and state ConfigMaps, in one namespace', () => {
     assert.deepEqual(objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind), [], 'no cluster-wide RBAC');
     const roles = objects.filter((o) => o.kind === 'Role');
     assert.equal(roles.length, 1);
@@ -74,6 +74,7 @@ describe('RBAC', async () => {
       'core/configmaps: delete (8 names)',
       'core/configmaps: get,patch,update (10 names)',
       'core/secrets: list',
+      'events.k8s.io/events: create,patch',
     ]);
   });
 

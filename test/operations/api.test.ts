@@ -88,10 +88,15 @@ test('status shows served, held, approvals and the log per watch and environment
   const all = (await get(fx, '/api/v1/operations/status')).json().status as unknown[];
   assert.equal(all.length, 3, 'web/default, web/staging, api/default');
 
+  const metrics = (await send(fx.app, { method: 'GET', url: '/metrics' })).text;
+  assert.match(metrics, /argocd_image_plugins_operations_in_effect\{kind="hold"\} 1/);
+  assert.match(metrics, /argocd_image_plugins_operations_in_effect\{kind="approve"\} 1/);
+  assert.match(metrics, /argocd_image_plugins_promotion_moves\{state="pending"\} 0/);
   const released = await post(fx, 'release', { watch: 'web', environment: 'staging', reason: 'fixed in rc.2' });
   assert.equal(released.status, 201);
   const after = (await get(fx, '/api/v1/operations/status?watch=web&environment=staging')).json().status as Record<string, unknown>[];
   assert.equal(after[0]!.held, null);
+  assert.match((await send(fx.app, { method: 'GET', url: '/metrics' })).text, /argocd_image_plugins_operations_in_effect\{kind="hold"\} 0/);
   assert.equal(((await get(fx, '/api/v1/operations/log')).json().records as unknown[]).length, 3);
   assert.equal((await get(fx, '/api/v1/operations/status?watch=nope')).json().code, 'OPS_UNKNOWN_WATCH');
 });

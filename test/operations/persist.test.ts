@@ -68,6 +68,9 @@ test('a hold is applied at once, persisted before the answer, and survives SIGKI
   });
   assert.deepEqual(rolledBack.held, { tag: '1.0.0', reason: 'INC-9 rollback', by: 'alice' });
 
+  const metrics = await (await request(`${running.url}/metrics`)).body.text();
+  assert.match(metrics, /argocd_image_plugins_promotion_moves\{state="held"\} 1/, 'the held move is counted');
+
   await stopServe(running, 'SIGKILL');
   running = await startServe(configFile);
   await waitReady(running.url);
