@@ -10,6 +10,7 @@ import { isAppError, describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { KubeObject, ObjectClient, ObjectMeta } from '../kube/objects.ts';
 import { assemble, encodeState, headFromData, headToData, type HeadData } from './state-codec.ts';
+import { createShards } from './state-shards.ts';
 
 export interface SharedState {
   readonly revision: number;
@@ -39,46 +40,31 @@ export interface StateStore {
   revision(): number;
 }
 
+/** Logs a failed write; true when it was fenced out (someone else wrote the head first). */
+function fencedOut(log: Logger, err: unknown, revision: number): boolean {
+  const conflict = isAppError(err) && err.code === 'KUBE_CONFLICT';
+  if (conflict) log.warn({ revision }, 'state write fenced out: another writer changed it first');
+  else log.warn({ err: describeError(err), revision }, 'state write failed');
+  return conflict;
+}
+
 export function createStateStore(options: StateStoreOptions): StateStore {
   const { objects, namespace, name } = options;
   const log = options.logger.child({ module: 'state', configMap: `${namespace}/${name}` });
   let head: ObjectMeta | undefined;
   let seen = 0;
-  /** The most shards a head this replica read or wrote named: shards at or beyond the current count may be left over. */
-  let known = 0;
-  const shardMeta = new Map<number, ObjectMeta>();
-  const shardName = (i: number): string => `${name}-${i}`;
+  const shards = createShards({ objects, namespace, name, labels: options.labels, isLeader: options.isLeader });
 
   async function load(object: KubeObject, parsed: HeadData): Promise<SharedState | undefined> {
-    const shards = [];
-    for (let i = 0; i < parsed.shards; i++) shards.push((await objects.get('configmaps', namespace, shardName(i)))?.data);
-    const text = assemble(parsed, shards);
+    const text = assemble(parsed, await shards.read(parsed.shards));
     if (text === undefined) {
       log.warn({ revision: parsed.revision }, 'state shards do not match their head (a write in progress); keeping the last good state');
       return undefined;
     }
     head = object.metadata;
     seen = Math.max(seen, parsed.revision);
-    known = Math.max(known, parsed.shards);
+    shards.noteCount(parsed.shards);
     return { revision: parsed.revision, text };
-  }
-
-  async function writeShard(i: number, revision: number, chunk: string): Promise<void> {
-    const data = { revision: String(revision), chunk };
-    const meta = shardMeta.get(i) ?? (await objects.get('configmaps', namespace, shardName(i)))?.metadata;
-    const written = meta ? await objects.update('configmaps', namespace, { metadata: meta, data }) : await objects.create('configmaps', namespace, { metadata: { name: shardName(i), labels: options.labels }, data });
-    shardMeta.set(i, written.metadata);
-  }
-
-  /** Deletes shards `count` and up that an older head named; a failure leaves them for the next write. */
-  async function removeSurplus(count: number): Promise<void> {
-    for (let i = count; i < known; i++) {
-      if (!options.isLeader()) return;
-      const meta = shardMeta.get(i) ?? (await objects.get('configmaps', namespace, shardName(i)))?.metadata;
-      if (meta) await objects.delete('configmaps', namespace, shardName(i), meta.resourceVersion);
-      shardMeta.delete(i);
-    }
-    known = count;
   }
 
   async function publish(text: string): Promise<number | undefined> {
@@ -87,20 +73,17 @@ export function createStateStore(options: StateStoreOptions): StateStore {
     const revision = seen + 1;
     const encoded = encodeState(text, revision, options.shardBytes);
     try {
-      for (const [i, chunk] of encoded.shards.entries()) await writeShard(i, revision, chunk);
+      for (const [i, chunk] of encoded.shards.entries()) await shards.write(i, revision, chunk);
       if (!options.isLeader()) return undefined;
       const data = headToData(encoded.head);
       const written = head ? await objects.update('configmaps', namespace, { metadata: head, data }) : await objects.create('configmaps', namespace, { metadata: { name, labels: options.labels }, data });
       head = written.metadata;
       seen = revision;
-      await removeSurplus(encoded.shards.length).catch((err: unknown) => log.warn({ err: describeError(err), revision }, 'surplus state shards not deleted; the next write tries again'));
+      await shards.removeFrom(encoded.shards.length).catch((err: unknown) => log.warn({ err: describeError(err), revision }, 'surplus state shards not deleted; the next write tries again'));
       return revision;
     } catch (err) {
-      shardMeta.clear();
-      if (isAppError(err) && err.code === 'KUBE_CONFLICT') {
-        log.warn({ revision }, 'state write fenced out: another writer changed it first');
-        head = undefined;
-      } else log.warn({ err: describeError(err), revision }, 'state write failed');
+      shards.forget();
+      if (fencedOut(log, err, revision)) head = undefined;
       return undefined;
     }
   }
