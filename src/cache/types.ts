@@ -12,6 +12,8 @@ export interface Resolution {
   readonly platforms: readonly string[];
   /** Image config `created`, when known. */
   readonly created?: string;
+  /** When the tag was last pushed, from the registry's push-time API (newestPush), when known. */
+  readonly pushedAt?: string;
   /** When this resolution was first chosen (ISO 8601). */
   readonly resolvedAt: string;
   /** Set when the watch verifies signatures: the key that verified this digest and where the signature was found. */

@@ -1,15 +1,15 @@
-// `policy:` (one of semver / newestBuild / lexical / numerical / digest), `platforms:` and `pin:`.
+// `policy:` (one of semver / newestBuild / newestPush / lexical / numerical / digest), `platforms:` and `pin:`.
 // Semver ranges are validated and compiled here, once (node-semver, the `semver` package).
 import semver from 'semver';
 import type { Platform } from '../image/platform.ts';
 import type { PinMode, PolicySpec, SortOrder } from './types.ts';
 import { child, describe, isMapping, readBoolean, readList, readMapping, readString, report, type IssueSink } from './reader.ts';
 
-export const POLICY_KINDS = ['semver', 'newestBuild', 'lexical', 'numerical', 'digest'] as const;
+export const POLICY_KINDS = ['semver', 'newestBuild', 'newestPush', 'lexical', 'numerical', 'digest'] as const;
 const PIN_MODES: readonly PinMode[] = ['tag', 'digest', 'tag+digest'];
 const TAG = /^[\w][\w.-]{0,127}$/;
 const PLATFORM = /^([a-z0-9]+)\/([a-z0-9_]+)(?:\/([a-z0-9]+))?$/;
-const POLICY_EXAMPLE = 'write one of: semver: { range: ">=1.4.0 <2" }, newestBuild: {}, lexical: { order: asc }, numerical: { order: asc }, digest: { tag: stable }';
+const POLICY_EXAMPLE = 'write one of: semver: { range: ">=1.4.0 <2" }, newestBuild: {}, newestPush: {}, lexical: { order: asc }, numerical: { order: asc }, digest: { tag: stable }';
 
 /** True when a version in the range carries a pre-release suffix (`>=1.4.0-0`, `^2.0.0-rc.1`). */
 export function rangeMentionsPrerelease(range: string): boolean {
@@ -58,7 +58,8 @@ export function readPolicy(sink: IssueSink, value: unknown, path: string): Polic
     case 'semver':
       return readSemver(sink, body ?? {}, bodyPath);
     case 'newestBuild':
-      return body === null || readMapping(sink, body, bodyPath, []) !== undefined ? { kind: 'newestBuild' } : undefined;
+    case 'newestPush':
+      return body === null || readMapping(sink, body, bodyPath, []) !== undefined ? { kind } : undefined;
     case 'lexical':
     case 'numerical': {
       const order = readOrder(sink, body, bodyPath);

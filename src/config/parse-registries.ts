@@ -9,9 +9,10 @@ import { defaultRealms, readRealms } from './parse-realms.ts';
 import { readPullSecret } from './parse-pull-secret.ts';
 import { readEcr } from './parse-ecr.ts';
 import { readGoogle } from './parse-google.ts';
+import { readKind } from './parse-registry-kind.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, readUrlString, report, type IssueSink } from './reader.ts';
 
-const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms'];
+const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms', 'kind', 'apiUrl'];
 const CLOUD_KEYS = ['ecr', 'google'];
 const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret', ...CLOUD_KEYS];
 
@@ -41,6 +42,11 @@ function readUrl(sink: IssueSink, value: unknown, path: string, insecure: boolea
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return fail(`"${text}" must not carry a query, fragment or credentials (use auth)`);
   if (/\/v2\/?$/.test(url.pathname)) return fail(`"${text}" ends in /v2; write the base URL without it`);
   return url.href.replace(/\/+$/, '');
+}
+
+function readApiUrl(sink: IssueSink, value: unknown, path: string, insecure: boolean): { apiUrl: string } | undefined {
+  const apiUrl = readUrl(sink, value, path, insecure);
+  return apiUrl === undefined ? undefined : { apiUrl };
 }
 
 /** A cloud login (`ecr`, `google`): one provider, alone in auth. */
@@ -125,6 +131,8 @@ function readRegistry(sink: IssueSink, value: unknown, path: string): RegistryCo
     maxTags: readNumber(sink, m.maxTags, child(path, 'maxTags'), base.maxTags, { min: 1, max: 1_000_000, integer: true }),
     maxTagListBytes: readNumber(sink, m.maxTagListBytes, child(path, 'maxTagListBytes'), base.maxTagListBytes, { min: 1024, max: 256 * 1024 * 1024, integer: true }),
     authRealms: readRealms(sink, m.authRealms, child(path, 'authRealms'), base.authRealms),
+    ...readKind(sink, m.kind, child(path, 'kind')),
+    ...(m.apiUrl !== undefined && readApiUrl(sink, m.apiUrl, child(path, 'apiUrl'), insecure)),
   };
   return host !== undefined && 'host' in host ? config : undefined;
 }

@@ -24,6 +24,8 @@ export type PolicySpec =
       readonly compiled?: Range;
     }
   | { readonly kind: 'newestBuild' }
+  /** The candidate pushed last, by the registry's own push-time API (registry kinds that have one). */
+  | { readonly kind: 'newestPush' }
   | { readonly kind: 'lexical'; readonly order: SortOrder }
   | { readonly kind: 'numerical'; readonly order: SortOrder }
   /** Track one mutable tag (e.g. `stable`) and follow its digest. */
@@ -102,6 +104,9 @@ export interface Watch {
   readonly allowedApplicationSets: readonly string[];
 }
 
+/** What a registry runs, where it matters beyond the OCI API (registry-kind.ts tells it from the host). */
+export type RegistryKind = 'distribution' | 'dockerhub' | 'ghcr' | 'quay' | 'harbor' | 'acr' | 'gar' | 'ecr';
+
 export type RegistryAuth =
   | { readonly kind: 'none' }
   | { readonly kind: 'basic'; readonly username: SecretSource; readonly password: SecretSource }
@@ -139,6 +144,10 @@ export interface RegistryConfig {
   readonly maxTagListBytes: number;
   /** Token realm origins (`https://auth.docker.io`) that may receive this registry's credentials, besides its own origin. */
   readonly authRealms: readonly string[];
+  /** What the registry runs (`registries[].kind`); absent: told from the host (registry-kind.ts). */
+  readonly kind?: RegistryKind;
+  /** Base URL of the registry's push-time API when it is not the default for its kind (`registries[].apiUrl`). */
+  readonly apiUrl?: string;
 }
 
 export interface StaticCluster {

@@ -7,6 +7,8 @@ export function describePolicy(p: PolicySpec): string {
       return `semver ${p.range}${p.includePrerelease ? ' (prereleases included)' : ''}`;
     case 'newestBuild':
       return 'newest build (image created time)';
+    case 'newestPush':
+      return 'newest push (registry push time)';
     case 'lexical':
     case 'numerical':
       return `${p.kind} ${p.order}`;

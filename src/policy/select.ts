@@ -6,6 +6,7 @@ import { selectDigest } from './digest.ts';
 import { applyFilter } from './filter.ts';
 import { rankLexical } from './lexical.ts';
 import { rankNewestBuild } from './newest-build.ts';
+import { rankNewestPush } from './newest-push.ts';
 import { rankNumerical } from './numerical.ts';
 import { compareText, plural } from './order.ts';
 import { rankSemver } from './semver.ts';
@@ -46,6 +47,8 @@ function rank(candidates: readonly Candidate[], policy: OrderingPolicy, metadata
       return rankNumerical(candidates, policy.order);
     case 'newestBuild':
       return rankNewestBuild(candidates, metadata);
+    case 'newestPush':
+      return rankNewestPush(candidates, metadata);
   }
 }
 

@@ -16,10 +16,12 @@ export type Selection =
   | { readonly kind: 'selected'; readonly tag: string; readonly candidates: number; readonly verdicts: TagVerdict[] }
   | { readonly kind: 'none'; readonly reason: string; readonly verdicts: TagVerdict[] };
 
-/** Per-tag facts the registry supplies on request (newestBuild only needs `created`). */
+/** Per-tag facts the registry supplies (newestBuild needs `created`, newestPush `pushed`). */
 export interface TagMetadata {
   /** Image config `created` (ISO 8601) per tag. */
   readonly created: ReadonlyMap<string, string>;
+  /** When each tag was last pushed (ISO 8601), from the registry's push-time API. */
+  readonly pushed?: ReadonlyMap<string, string>;
 }
 
 /** A tag that passed the filter, with the value the policy orders (the extract result, or the tag). */

@@ -22,6 +22,8 @@ export interface DecideInput {
   readonly hold?: Hold;
   /** Image `created` per tag (newest-build policy only). */
   readonly created: ReadonlyMap<string, string>;
+  /** When each tag was pushed (newest-push policy only). */
+  readonly pushed?: ReadonlyMap<string, string>;
   readonly now: number;
   /** The policy's choice for `tags`; callers pass a memoised one when many targets share a rule. */
   readonly select?: typeof selectTag;
@@ -39,11 +41,13 @@ export function decideTag(input: DecideInput): Decision {
     }
     return { kind: 'none', reason: `held tag "${hold.tag}" is not in the registry`, verdicts: [] };
   }
-  const selection = (input.select ?? selectTag)(tags, rule, { created: input.created });
+  const selection = (input.select ?? selectTag)(tags, rule, { created: input.created, ...(input.pushed && { pushed: input.pushed }) });
   if (current !== undefined && !tags.includes(current.tag)) {
     const created = new Map(input.created);
     if (current.created !== undefined) created.set(current.tag, current.created);
-    const withCurrent = selectTag([...tags, current.tag], rule, { created });
+    const pushed = new Map(input.pushed);
+    if (current.pushedAt !== undefined) pushed.set(current.tag, current.pushedAt);
+    const withCurrent = selectTag([...tags, current.tag], rule, { created, pushed });
     if (withCurrent.kind === 'selected' && withCurrent.tag === current.tag) {
       const why = input.complete ? 'no longer listed by the registry' : 'the tag list was incomplete';
       return { kind: 'keep', note: `kept ${current.tag}: ${why}; a newer tag was not found`, candidates: withCurrent.candidates, verdicts: selection.verdicts };

@@ -21,7 +21,7 @@ function renderTarget(image: string, t: TargetReport, verbose: boolean): string[
   if (shown.length < t.verdicts.length) lines.push(`  … ${t.verdicts.length - shown.length} more (use --all)`);
   if (t.resolution) {
     lines.push(`  → ${t.resolution.ref}`);
-    lines.push(`    digest ${t.resolution.digest}  platforms ${t.resolution.platforms.join(', ') || '-'}${t.resolution.created ? `  created ${t.resolution.created}` : ''}`);
+    lines.push(`    digest ${t.resolution.digest}  platforms ${t.resolution.platforms.join(', ') || '-'}${t.resolution.created ? `  created ${t.resolution.created}` : ''}${t.resolution.pushedAt ? `  pushed ${t.resolution.pushedAt}` : ''}`);
   }
   if (t.note) lines.push(`  note: ${t.note}`);
   if (t.error) lines.push(`  ✗ ${t.error.code}: ${t.error.message}`);

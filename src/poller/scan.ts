@@ -91,6 +91,17 @@ function selectionKey(rule: SelectionRule): string {
   return JSON.stringify([p, re(filter.include), filter.exclude.map((e) => `${e.kind}:${e.source}`), re(filter.pattern), filter.extract ?? '']);
 }
 
+/**
+ * The repository's tags for this scan. When a target orders by push time, the registry's push-time
+ * API is the listing (one request per page, with each tag's push time and digest) instead of the
+ * tags list, so newestPush costs no request per tag.
+ */
+async function listRepository(client: RegistryClient, plan: RepositoryPlan, opts: { signal?: AbortSignal }): Promise<TagListing> {
+  if (!plan.targets.some((t) => t.rule.policy.kind === 'newestPush')) return client.listTags(plan.repository, opts);
+  if (client.listPushTimes === undefined) throw new AppError('REG_NOT_CONFIGURED', `${client.host} has no push-time API for newestPush; use newestBuild, or set registries[].kind if the host runs Harbor, Quay, ACR, GAR, ECR or Docker Hub`);
+  return client.listPushTimes(plan.repository, opts);
+}
+
 /** selectTag, remembered for the full listing of one scan (newest build depends on per-tag metadata: not remembered). */
 function memoSelect(listing: TagListing): typeof selectTag {
   const memo = new Map<string, Selection>();
@@ -118,7 +129,7 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
   const opts = deps.signal ? { signal: deps.signal } : {};
   let listing: TagListing;
   try {
-    listing = await client.listTags(plan.repository, opts);
+    listing = await listRepository(client, plan, opts);
   } catch (err) {
     if (budgetSpent(err)) return { image: plan.image, deferred: true, targets: [] };
     const error = toRecorded(err, new Date(clock.now()).toISOString());
@@ -131,6 +142,12 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
   const describeOnce = memo<ImageDetails>();
   const digestOf = (tag: string, fresh: boolean): Promise<string> =>
     headOnce(tag, async () => {
+      // a push-time listing names each tag's digest as of this scan: as fresh as a HEAD
+      const listed = listing.pushed?.get(tag)?.digest;
+      if (listed !== undefined) {
+        metadata.putTagDigest(plan.image, tag, listed);
+        return listed;
+      }
       const known = fresh ? undefined : metadata.tagDigest(plan.image, tag);
       if (known) return known;
       const head = await client.headManifest(plan.repository, tag, opts);
@@ -213,6 +230,11 @@ async function createdByTag(deps: TargetDeps, target: Target): Promise<Map<strin
   return created;
 }
 
+/** Push time per tag from a push-time listing (empty for a tags list). */
+function pushedByTag(listing: TagListing): Map<string, string> {
+  return new Map([...(listing.pushed ?? [])].map(([tag, p]) => [tag, p.pushedAt]));
+}
+
 /** Why nothing was chosen: every candidate refused by signature, lacking a platform, or none matched. */
 function noCandidateError(rejected: readonly TagVerdict[], target: Target, reason: string, at: string): RecordedError {
   const refusals = rejected.filter((r) => r.rule === 'verify');
@@ -227,13 +249,14 @@ function attemptsSpentError(rejected: readonly TagVerdict[], target: Target, at:
   return { code: 'POLICY_NO_PLATFORM', message: `no tag among the best ${PLATFORM_ATTEMPTS} provides ${target.rule.platforms.map(formatPlatform).join(', ')}`, at };
 }
 
-function resolutionOf(image: string, tag: string, digest: string, details: ImageDetails, rule: SelectionRule, at: string, verdict: Verdict | undefined): Resolution {
+function resolutionOf(image: string, tag: string, digest: string, details: ImageDetails, rule: SelectionRule, at: string, verdict: Verdict | undefined, pushedAt: string | undefined): Resolution {
   return {
     tag,
     digest,
     ref: pinnedRef(image, tag, digest, rule.pin),
     platforms: details.platforms.map(formatPlatform),
     ...(details.created && { created: details.created }),
+    ...(pushedAt !== undefined && { pushedAt }),
     resolvedAt: at,
     ...(verdict?.status === 'verified' && { signature: { key: verdict.key, via: verdict.via } }),
   };
@@ -252,10 +275,11 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
   const hold = deps.operationHold?.(name, target.environment) ?? target.hold;
   try {
     const created = await createdByTag(deps, target);
+    const pushed = pushedByTag(deps.listing);
     let tags = deps.listing.tags;
     const rejected: TagVerdict[] = [];
     for (let attempt = 0; attempt < PLATFORM_ATTEMPTS; attempt++) {
-      const decision: Decision = decideTag({ tags, complete: deps.listing.complete, rule: target.rule, created, now: clock.now(), select: deps.select, ...(current && { current }), ...(hold && { hold }) });
+      const decision: Decision = decideTag({ tags, complete: deps.listing.complete, rule: target.rule, created, pushed, now: clock.now(), select: deps.select, ...(current && { current }), ...(hold && { hold }) });
       // Copying a verdict per listed tag for every target is the largest allocation of a scan: only when explaining.
       const verdicts = deps.explain ? [...rejected, ...decision.verdicts] : rejected;
       const summary = { tags: deps.listing.tags.length, candidates: decision.kind === 'none' ? 0 : decision.candidates, complete: deps.listing.complete };
@@ -288,7 +312,7 @@ async function resolveTarget(deps: TargetDeps, target: Target): Promise<TargetRe
         tags = tags.filter((t) => t !== decision.tag);
         continue;
       }
-      const resolution = resolutionOf(plan.image, decision.tag, digest, details, target.rule, at, verdict);
+      const resolution = resolutionOf(plan.image, decision.tag, digest, details, target.rule, at, verdict, pushed.get(decision.tag));
       const held = heldOf(decision.held);
       const refusals = rejected.filter((r) => r.rule === 'verify');
       const note = refusals.length > 0 ? `refused: ${explainRefusals(refusals)}` : undefined;

@@ -21,6 +21,7 @@ import { isDigest } from './digest.ts';
 import { createReader, type Call } from './reader.ts';
 import { listAllTags } from './tags.ts';
 import { createArtifactReads } from './artifacts.ts';
+import { createPushTimeLister } from './push-client.ts';
 
 export interface RegistryClientOptions {
   readonly config: RegistryConfig;
@@ -95,9 +96,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     retry: { ...DEFAULT_RETRY, ...options.retry }, clock, sleep, random: options.random ?? Math.random, logger,
   });
   const cloud = cloudCredentialsFor(config, { clock, logger, ...(options.env && { env: options.env }) });
+  const credentials: (signal?: AbortSignal) => Promise<Credentials> = cloud ? (signal) => cloud.read(signal) : staticCredentials(options);
   const auth = createAuthenticator({
     host, registryUrl: base, authRealms: config.authRealms, configured: config.auth.kind !== 'none', ...(cloud && { cloud }),
-    credentials: cloud ? (signal) => cloud.read(signal) : staticCredentials(options),
+    credentials,
     getToken: (url, headers, signal) => transport.send({ method: 'GET', url, headers: { ...headers, accept: 'application/json' }, maxBytes: 1024 * 1024, ...(signal ? { signal } : {}) }),
     clock, logger,
   });
@@ -108,6 +110,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const reader = createReader({ host, call, limits, logger, url });
   const reads = createArtifactReads({ host, call, url });
   const check = (repository: string, reference?: string): void => checkReference(host, repository, reference);
+  const pushTimes = createPushTimeLister({ config, transport, call, credentials, logger });
 
   return {
     host,
@@ -124,6 +127,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (!isDigest(digest)) throw registryError('REG_INVALID_REFERENCE', `describeImage needs a digest, got ${JSON.stringify(digest)}`, { host, repository });
       return reader.describeImage(repository, digest, opts.signal);
     },
+    ...(pushTimes && {
+      listPushTimes(repository: string, opts: RequestOptions = {}): Promise<TagListing> {
+        check(repository);
+        return pushTimes(repository, opts.signal);
+      },
+    }),
     artifacts: {
       manifest: (repository, reference, signal) => (check(repository, reference), reads.manifest(repository, reference, signal)),
       blob: (repository, digest, signal) => (check(repository, digest), reads.blob(repository, digest, signal)),

@@ -1,6 +1,9 @@
 // What the poller needs from a registry, and nothing more (OCI Distribution spec v1.1:
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md). The implementation in
 // client.ts speaks HTTP through undici; tests talk to a real registry on loopback.
+import type { TagPush } from './push-types.ts';
+
+export type { TagPush };
 
 export interface TagListing {
   readonly tags: readonly string[];
@@ -8,6 +11,8 @@ export interface TagListing {
   readonly pages: number;
   /** False when the walk stopped early (page cap, refused cross-origin link): the list may be short. */
   readonly complete: boolean;
+  /** Per tag, when it was last pushed (and its digest where the API says): push-time listings only. */
+  readonly pushed?: ReadonlyMap<string, TagPush>;
 }
 
 export interface ManifestHead {
@@ -68,6 +73,11 @@ export interface RegistryClient {
   readonly host: string;
   /** All tags of a repository, every page read (Link rel="next", same origin only). */
   listTags(repository: string, options?: RequestOptions): Promise<TagListing>;
+  /**
+   * The tags with their push times from the registry's own API (registry kinds that have one, see
+   * config/registry-kind.ts): one request per page, used instead of the tags list by newestPush.
+   */
+  listPushTimes?(repository: string, options?: RequestOptions): Promise<TagListing>;
   /** HEAD a manifest by tag or digest (HEAD does not count against Docker Hub pull limits). */
   headManifest(repository: string, reference: string, options?: RequestOptions): Promise<ManifestHead>;
   /** GET a manifest by digest and, where needed, its config blob: platforms and `created`. */

@@ -32,6 +32,7 @@ export function describeImages(config: Config, cache: CacheReader, now: number):
         pin: rule.pin,
         platforms: c?.platforms ?? [],
         created: c?.created ?? null,
+        pushedAt: c?.pushedAt ?? null,
         verify: rule.verify !== undefined,
         signature: c?.signature ?? null,
         lastScan: e?.lastScan ?? null,

@@ -1,0 +1,27 @@
+// newestPush needs a registry that says when each tag was pushed. That is known from the config
+// alone (the registry's kind), so a watch asking it of a registry without such an API is refused
+// when the config loads, not at its first scan. Pure.
+import { hasPushTimeApi, registryKind } from './registry-kind.ts';
+import type { RegistryConfig, SelectionRule, Watch } from './types.ts';
+import { child, report, type IssueSink } from './reader.ts';
+
+function rulesOf(watch: Watch, path: string): Array<{ rule: SelectionRule; path: string }> {
+  // an environment that inherits the watch's policy is reported once, at the watch
+  const overrides = Object.entries(watch.environments).filter(([, rule]) => rule.policy !== watch.rule.policy);
+  return [{ rule: watch.rule, path: child(path, 'policy') }, ...overrides.map(([env, rule]) => ({ rule, path: child(child(child(path, 'environments'), env), 'policy') }))];
+}
+
+export function checkPushTimePolicies(sink: IssueSink, watches: readonly Watch[], registries: readonly RegistryConfig[]): void {
+  const byHost = new Map(registries.map((r) => [r.host, r]));
+  watches.forEach((watch, index) => {
+    const registry = byHost.get(watch.registry);
+    if (registry === undefined) return;
+    const kind = registryKind(registry);
+    if (hasPushTimeApi(kind)) return;
+    for (const { rule, path } of rulesOf(watch, `watches[${index}]`)) {
+      if (rule.policy.kind !== 'newestPush') continue;
+      const what = kind === 'distribution' ? `${watch.registry} is a plain Distribution registry (kind "distribution")` : `${watch.registry} (kind "${kind}")`;
+      report(sink, child(path, 'newestPush'), `${what} has no API that tells when a tag was pushed; use newestBuild: {} (orders by the image's created time), or set registries[].kind if this host runs Harbor, Quay, ACR, GAR, ECR or Docker Hub`);
+    }
+  });
+}

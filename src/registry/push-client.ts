@@ -1,0 +1,44 @@
+// The registry client's push-time listing (newestPush): the kind's PushApi read page by page through
+// the client's transport, so its requests share the registry's budget, pacing, retries and stats.
+// ACR's API lives on the registry and takes the registry's own tokens: its pages go through the
+// authenticated `call`. The others take the API's authorization header (push-apis.ts).
+import type { RegistryConfig } from '../config/types.ts';
+import { pushTimeApiUrl, registryKind } from '../config/registry-kind.ts';
+import type { Logger } from '../shared/log.ts';
+import type { Credentials } from './credentials.ts';
+import { pushApiAuthorization, pushApiFor } from './push-apis.ts';
+import { walkPushTimes } from './push-walk.ts';
+import type { Call } from './reader.ts';
+import type { HttpReply, Transport } from './transport.ts';
+import type { TagListing } from './types.ts';
+
+export interface PushClientDeps {
+  readonly config: RegistryConfig;
+  readonly transport: Transport;
+  readonly call: Call;
+  readonly credentials: (signal?: AbortSignal) => Promise<Credentials>;
+  readonly logger: Logger;
+}
+
+export type PushTimeLister = (repository: string, signal?: AbortSignal) => Promise<TagListing>;
+
+/** Largest page body read from a push-time API (Harbor's 100 artifacts with tags fit in well under 1 MiB). */
+export const PUSH_PAGE_BYTES = 4 * 1024 * 1024;
+
+export function createPushTimeLister(deps: PushClientDeps): PushTimeLister | undefined {
+  const { config } = deps;
+  const kind = registryKind(config);
+  const api = pushApiFor(kind);
+  if (api === undefined) return undefined;
+  const base = new URL(pushTimeApiUrl(config));
+  const headers = { accept: 'application/json', 'user-agent': 'argocd-image-plugins' };
+  return (repository, signal) => {
+    const get = async (url: URL): Promise<HttpReply> => {
+      const req = { method: 'GET' as const, url, repository, maxBytes: PUSH_PAGE_BYTES, ...(signal ? { signal } : {}) };
+      if (kind === 'acr') return deps.call({ ...req, headers });
+      const authorization = pushApiAuthorization(kind, await deps.credentials(signal), config.auth.kind === 'token');
+      return deps.transport.send({ ...req, headers: authorization ? { ...headers, authorization } : headers });
+    };
+    return walkPushTimes({ host: config.host, repository, api, base, maxPages: config.maxPages, maxTags: config.maxTags, logger: deps.logger, get });
+  };
+}
