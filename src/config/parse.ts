@@ -34,7 +34,6 @@ export function parseConfig(input: unknown, observe?: MappingObserver): ParseCon
   const clusters = readClusters(sink, m.clusters);
   const cmp = readCmp(sink, m.cmp);
   const environments = readEnvironmentPolicies(sink, m.environments);
-  if (sink.issues.length > 0) return { ok: false, issues: sink.issues };
   const registries = withImplicitRegistries(listed, watches.map((w) => w.registry));
   checkPushTimePolicies(sink, watches, registries);
   if (sink.issues.length > 0) return { ok: false, issues: sink.issues };

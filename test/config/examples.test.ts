@@ -29,7 +29,7 @@ test('the error messages shown in docs/config.md are the ones the parser produce
   const block = /### Messages you may see\n\n```text\n([\s\S]*?)```/.exec(docs)?.[1] ?? '';
   const documented = block.split('\n').filter(Boolean);
   assert.ok(documented.length > 20);
-  const fixtures = ['unknown-keys', 'images', 'duplicates', 'policies', 'filters', 'environments', 'registries', 'server', 'types', 'clusters', 'yaml-syntax'];
+  const fixtures = ['unknown-keys', 'images', 'duplicates', 'policies', 'filters', 'environments', 'registries', 'server', 'types', 'clusters', 'yaml-syntax', 'push-time'];
   const produced = new Set<string>();
   for (const name of fixtures) {
     const text = readFileSync(new URL(`../fixtures/config/invalid-${name}.yaml`, import.meta.url), 'utf8');
