@@ -34,13 +34,58 @@ export interface Election {
   onChange(listener: (leading: boolean) => void): () => void;
 }
 
-export function createElection(options: ElectionOptions): Election {
+/** What the last round learnt of the Lease. */
+interface LeaseState {
+  observation?: Observation;
+  /** The Lease as this replica last wrote it. */
+  lease?: KubeObject;
+  /** The holder last read ('' when none). */
+  holder: string;
+}
+
+/** One tryAcquireOrRenew (client-go): true when this replica holds the Lease afterwards. */
+async function tryAcquireOrRenew(options: ElectionOptions, state: LeaseState): Promise<boolean> {
   const { objects, namespace, name, identity, clock } = options;
-  const log = options.logger.child({ module: 'election', lease: `${namespace}/${name}`, identity });
+  const now = clock.now();
+  const spec = nextSpec(undefined, identity, options.leaseDurationMs / 1000, now);
+  const current = await objects.get('leases', namespace, name);
+  if (!current) {
+    state.lease = await objects.create('leases', namespace, { metadata: { name }, spec });
+    state.observation = observe(undefined, spec, clock.now());
+    state.holder = identity;
+    return true;
+  }
+  const currentSpec = (current.spec ?? {}) as LeaseSpec;
+  state.observation = observe(state.observation, currentSpec, now);
+  state.holder = currentSpec.holderIdentity ?? '';
+  if (!mayTake(currentSpec, state.observation, identity, now)) return false;
+  const next = nextSpec(currentSpec, identity, options.leaseDurationMs / 1000, now);
+  state.lease = await objects.update('leases', namespace, { metadata: current.metadata, spec: next });
+  state.observation = observe(state.observation, next, clock.now());
+  state.holder = identity;
+  return true;
+}
+
+/** Empties the holder so a follower takes over at its next try instead of after expiry. */
+async function releaseLease(options: ElectionOptions, lease: KubeObject, log: Logger): Promise<void> {
+  try {
+    await options.objects.update('leases', options.namespace, { metadata: lease.metadata, spec: releasedSpec(lease.spec as LeaseSpec, options.clock.now()) });
+    log.info('lease released');
+  } catch (err) {
+    log.warn({ err: describeError(err) }, 'lease not released; followers take over after it expires');
+  }
+}
+
+/** client-go jitters the acquire period by up to 20% so candidates do not try in lock step. */
+function nextTryIn(leading: boolean, retryPeriodMs: number): number {
+  return leading ? retryPeriodMs : retryPeriodMs * (1 + Math.random() * 0.2);
+}
+
+export function createElection(options: ElectionOptions): Election {
+  const { identity, clock } = options;
+  const log = options.logger.child({ module: 'election', lease: `${options.namespace}/${options.name}`, identity });
   const listeners = new Set<(leading: boolean) => void>();
-  let observation: Observation | undefined;
-  let lease: KubeObject | undefined;
-  let holder = '';
+  const state: LeaseState = { holder: '' };
   let leading = false;
   let lastRenew = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -56,63 +101,26 @@ export function createElection(options: ElectionOptions): Election {
     for (const l of listeners) l(next);
   }
 
-  /** One tryAcquireOrRenew; true when this replica holds the Lease afterwards. */
-  async function tryAcquireOrRenew(): Promise<boolean> {
-    const now = clock.now();
-    const spec = nextSpec(undefined, identity, options.leaseDurationMs / 1000, now);
-    const current = await objects.get('leases', namespace, name);
-    if (!current) {
-      lease = await objects.create('leases', namespace, { metadata: { name }, spec });
-      observation = observe(undefined, spec, clock.now());
-      holder = identity;
-      return true;
-    }
-    const currentSpec = (current.spec ?? {}) as LeaseSpec;
-    observation = observe(observation, currentSpec, now);
-    holder = currentSpec.holderIdentity ?? '';
-    if (!mayTake(currentSpec, observation, identity, now)) return false;
-    const next = nextSpec(currentSpec, identity, options.leaseDurationMs / 1000, now);
-    lease = await objects.update('leases', namespace, { metadata: current.metadata, spec: next });
-    observation = observe(observation, next, clock.now());
-    holder = identity;
-    return true;
-  }
-
   async function round(): Promise<void> {
-    let held = false;
-    try {
-      held = await tryAcquireOrRenew();
-    } catch (err) {
+    const held = await tryAcquireOrRenew(options, state).catch((err: unknown) => {
       log.debug({ err: describeError(err) }, 'lease not acquired or renewed this round');
-    }
+      return false;
+    });
     if (held) {
       lastRenew = clock.now();
       // A later renewal clears this timer before it fires.
       if (deadline) clearTimeout(deadline);
       deadline = setTimeout(() => setLeading(false), options.renewDeadlineMs);
+      setLeading(true);
     }
-    if (held && !leading) setLeading(true);
     // Someone else holds it (we were deposed): step down at once; otherwise the deadline timer decides.
-    if (!held && leading && holder !== identity) setLeading(false);
+    if (!held && leading && state.holder !== identity) setLeading(false);
   }
 
   function loop(): void {
     attempt = round().finally(() => {
-      // client-go jitters the acquire period by up to 20% so candidates do not try in lock step.
-      const wait = leading ? options.retryPeriodMs : options.retryPeriodMs * (1 + Math.random() * 0.2);
-      if (running) timer = setTimeout(loop, wait);
+      if (running) timer = setTimeout(loop, nextTryIn(leading, options.retryPeriodMs));
     });
-  }
-
-  async function release(): Promise<void> {
-    if (!leading || !lease) return;
-    setLeading(false);
-    try {
-      await objects.update('leases', namespace, { metadata: lease.metadata, spec: releasedSpec(lease.spec as LeaseSpec, clock.now()) });
-      log.info('lease released');
-    } catch (err) {
-      log.warn({ err: describeError(err) }, 'lease not released; followers take over after it expires');
-    }
   }
 
   return {
@@ -126,10 +134,12 @@ export function createElection(options: ElectionOptions): Election {
       if (timer) clearTimeout(timer);
       if (deadline) clearTimeout(deadline);
       await attempt;
-      await release();
+      if (!leading || !state.lease) return;
+      setLeading(false);
+      await releaseLease(options, state.lease, log);
     },
     isLeader: () => leading && clock.now() - lastRenew < options.renewDeadlineMs,
-    leader: () => holder,
+    leader: () => state.holder,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
