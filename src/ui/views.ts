@@ -1,5 +1,5 @@
 // Pure: config and cache in, the status page's rows out. Badges say why a row needs attention:
-// stale (last scan failed or none in three intervals), held (a hold in the config decided it),
+// stale (last scan failed or none in three intervals), held (a hold, from the config or an operation, decided it),
 // blocked (the policy's newest choice could not be served, e.g. a platform is missing).
 import type { CacheEntry, CacheReader } from '../cache/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
@@ -18,7 +18,7 @@ function badges(entry: CacheEntry | undefined, now: number, intervalSeconds: num
         : `no scan finished in three poll intervals (last ${entry.lastCheckedAt ?? 'never'})`;
     out.push({ kind: 'stale', reason });
   }
-  if (entry?.held) out.push({ kind: 'held', reason: `held at ${entry.held.tag}: ${entry.held.reason}` });
+  if (entry?.held) out.push({ kind: 'held', reason: `held at ${entry.held.tag}${entry.held.by !== undefined ? ` by ${entry.held.by}` : ''}${entry.held.until !== undefined ? ` until ${entry.held.until}` : ''}: ${entry.held.reason}` });
   if (entry?.lastScan?.note && !entry.held) out.push({ kind: 'blocked', reason: entry.lastScan.note });
   return out;
 }
