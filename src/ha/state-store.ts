@@ -48,42 +48,67 @@ function fencedOut(log: Logger, err: unknown, revision: number): boolean {
   return conflict;
 }
 
+/** Where this replica stands: the head version it fences on and the highest revision it knows. */
+interface Cursor {
+  head?: ObjectMeta;
+  seen: number;
+}
+
+type Shards = ReturnType<typeof createShards>;
+
+/** The state a head names, when its shards match it (a write in progress does not). */
+async function loadState(cursor: Cursor, shards: Shards, log: Logger, object: KubeObject, parsed: HeadData): Promise<SharedState | undefined> {
+  const text = assemble(parsed, await shards.read(parsed.shards));
+  if (text === undefined) {
+    log.warn({ revision: parsed.revision }, 'state shards do not match their head (a write in progress); keeping the last good state');
+    return undefined;
+  }
+  cursor.head = object.metadata;
+  cursor.seen = Math.max(cursor.seen, parsed.revision);
+  shards.noteCount(parsed.shards);
+  return { revision: parsed.revision, text };
+}
+
+/** Watches the head and hands on each newer consistent revision, in order, until `signal` aborts. */
+async function followHead(options: StateStoreOptions, cursor: Cursor, load: (object: KubeObject, parsed: HeadData) => Promise<SharedState | undefined>, log: Logger, onState: (state: SharedState) => void, signal: AbortSignal): Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  await options.objects.watch('configmaps', options.namespace, options.name, (type, object) => {
+    const parsed = type === 'DELETED' ? undefined : headFromData(object.data);
+    if (!parsed) return;
+    chain = chain.then(async () => {
+      if (parsed.revision <= cursor.seen) return;
+      const state = await load(object, parsed).catch((err: unknown) => void log.warn({ err: describeError(err) }, 'state shards unreadable'));
+      if (state) onState(state);
+    });
+  }, { signal, retryMs: 500, onError: (err) => log.warn({ err: describeError(err) }, 'state watch broke; reconnecting') });
+  await chain;
+}
+
 export function createStateStore(options: StateStoreOptions): StateStore {
   const { objects, namespace, name } = options;
   const log = options.logger.child({ module: 'state', configMap: `${namespace}/${name}` });
-  let head: ObjectMeta | undefined;
-  let seen = 0;
+  const cursor: Cursor = { seen: 0 };
   const shards = createShards({ objects, namespace, name, labels: options.labels, isLeader: options.isLeader });
-
-  async function load(object: KubeObject, parsed: HeadData): Promise<SharedState | undefined> {
-    const text = assemble(parsed, await shards.read(parsed.shards));
-    if (text === undefined) {
-      log.warn({ revision: parsed.revision }, 'state shards do not match their head (a write in progress); keeping the last good state');
-      return undefined;
-    }
-    head = object.metadata;
-    seen = Math.max(seen, parsed.revision);
-    shards.noteCount(parsed.shards);
-    return { revision: parsed.revision, text };
-  }
+  const load = (object: KubeObject, parsed: HeadData): Promise<SharedState | undefined> => loadState(cursor, shards, log, object, parsed);
 
   async function publish(text: string): Promise<number | undefined> {
     if (!options.isLeader()) return undefined;
-    if (!head) await read();
-    const revision = seen + 1;
+    if (!cursor.head) await read();
+    const revision = cursor.seen + 1;
     const encoded = encodeState(text, revision, options.shardBytes);
     try {
       for (const [i, chunk] of encoded.shards.entries()) await shards.write(i, revision, chunk);
       if (!options.isLeader()) return undefined;
       const data = headToData(encoded.head);
+      const head = cursor.head;
       const written = head ? await objects.update('configmaps', namespace, { metadata: head, data }) : await objects.create('configmaps', namespace, { metadata: { name, labels: options.labels }, data });
-      head = written.metadata;
-      seen = revision;
+      cursor.head = written.metadata;
+      cursor.seen = revision;
       await shards.removeFrom(encoded.shards.length).catch((err: unknown) => log.warn({ err: describeError(err), revision }, 'surplus state shards not deleted; the next write tries again'));
       return revision;
     } catch (err) {
       shards.forget();
-      if (fencedOut(log, err, revision)) head = undefined;
+      if (fencedOut(log, err, revision)) delete cursor.head;
       return undefined;
     }
   }
@@ -93,24 +118,15 @@ export function createStateStore(options: StateStoreOptions): StateStore {
     const parsed = object && headFromData(object.data);
     if (!object || !parsed) return undefined;
     // The writer fences on this head even when its shards are torn (a stale leader's half write).
-    head = object.metadata;
-    seen = Math.max(seen, parsed.revision);
+    cursor.head = object.metadata;
+    cursor.seen = Math.max(cursor.seen, parsed.revision);
     return load(object, parsed);
   }
 
-  async function follow(onState: (state: SharedState) => void, signal: AbortSignal): Promise<void> {
-    let chain: Promise<void> = Promise.resolve();
-    await objects.watch('configmaps', namespace, name, (type, object) => {
-      const parsed = type === 'DELETED' ? undefined : headFromData(object.data);
-      if (!parsed) return;
-      chain = chain.then(async () => {
-        if (parsed.revision <= seen) return;
-        const state = await load(object, parsed).catch((err: unknown) => void log.warn({ err: describeError(err) }, 'state shards unreadable'));
-        if (state) onState(state);
-      });
-    }, { signal, retryMs: 500, onError: (err) => log.warn({ err: describeError(err) }, 'state watch broke; reconnecting') });
-    await chain;
-  }
-
-  return { publish, read, follow, revision: () => seen };
+  return {
+    publish,
+    read,
+    follow: (onState, signal) => followHead(options, cursor, load, log, onState, signal),
+    revision: () => cursor.seen,
+  };
 }
