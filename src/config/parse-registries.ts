@@ -10,10 +10,11 @@ import { readPullSecret } from './parse-pull-secret.ts';
 import { readEcr } from './parse-ecr.ts';
 import { readGoogle } from './parse-google.ts';
 import { readKind } from './parse-registry-kind.ts';
+import { readAcr } from './parse-acr.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, readUrlString, report, type IssueSink } from './reader.ts';
 
 const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms', 'kind', 'apiUrl'];
-const CLOUD_KEYS = ['ecr', 'google'];
+const CLOUD_KEYS = ['ecr', 'google', 'acr'];
 const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret', ...CLOUD_KEYS];
 
 /** The host as image references spell it (`index.docker.io` → `docker.io`), or a reason it is not one. */
@@ -49,13 +50,14 @@ function readApiUrl(sink: IssueSink, value: unknown, path: string, insecure: boo
   return apiUrl === undefined ? undefined : { apiUrl };
 }
 
-/** A cloud login (`ecr`, `google`): one provider, alone in auth. */
+/** A cloud login (`ecr`, `google`, `acr`): one provider, alone in auth. */
 function readCloudAuth(sink: IssueSink, m: Record<string, unknown>, path: string, host: string): RegistryAuth {
   const keys = Object.keys(m);
   if (keys.length > 1) {
     report(sink, path, `give one way to log in, not several (found ${keys.join(', ')})`);
     return { kind: 'none' };
   }
+  if ('acr' in m) return readAcr(sink, m.acr, child(path, 'acr'), host) ?? { kind: 'none' };
   if ('google' in m) return readGoogle(sink, m.google, child(path, 'google'), host) ?? { kind: 'none' };
   return readEcr(sink, m.ecr, child(path, 'ecr'), host) ?? { kind: 'none' };
 }

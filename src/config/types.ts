@@ -120,7 +120,9 @@ export type RegistryAuth =
    */
   | { readonly kind: 'ecr'; readonly region: string; readonly public: boolean; readonly registryId?: string; readonly roleArn?: string }
   /** Artifact Registry / gcr.io through google-auth-library: Application Default Credentials, or a key file. */
-  | { readonly kind: 'google'; readonly keyFile?: SecretSource };
+  | { readonly kind: 'google'; readonly keyFile?: SecretSource }
+  /** Azure Container Registry through @azure/identity (workload or managed identity) and ACR's token exchange. */
+  | { readonly kind: 'acr' };
 
 export interface RegistryConfig {
   /** Host as written in image references (`ghcr.io`, `127.0.0.1:5000`, `docker.io`). */

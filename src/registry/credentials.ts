@@ -20,6 +20,7 @@ export function authProvider(auth: RegistryAuth): string {
   if (auth.kind === 'pullSecret') return `pullSecret ${auth.namespace}/${auth.name}`;
   if (auth.kind === 'ecr') return auth.public ? 'ecr-public' : 'ecr';
   if (auth.kind === 'google') return 'google';
+  if (auth.kind === 'acr') return 'acr';
   return auth.kind === 'none' ? 'anonymous' : auth.kind;
 }
 

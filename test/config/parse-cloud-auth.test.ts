@@ -33,6 +33,11 @@ test('auth.google: Artifact Registry and gcr.io hosts, ADC or a key file from a 
   assert.deepEqual(gcr!.auth, { kind: 'google', keyFile: { file: '/secrets/gcp/key.json' } });
 });
 
+test('auth.acr on an ACR login server', () => {
+  const [acr] = registries([{ host: 'acmeprod.azurecr.io', auth: { acr: {} } }]);
+  assert.deepEqual(acr!.auth, { kind: 'acr' });
+});
+
 test('a wrong host, region or role is refused with the field and the fix', () => {
   const text = readFileSync(new URL('../fixtures/config/invalid-cloud-auth.yaml', import.meta.url), 'utf8');
   const result = parseConfig(parse(text));
@@ -46,6 +51,7 @@ test('a wrong host, region or role is refused with the field and the fix', () =>
   assert.match(byPath.get('registries[5].auth.ecr.region')!, /ECR Public logins are only served in us-east-1/);
   assert.match(byPath.get('registries[6].auth.ecr.profile')!, /unknown key/);
   assert.match(byPath.get('registries[7].auth.google')!, /"quay\.io" is not an Artifact Registry or Container Registry host; write the host as <location>-docker\.pkg\.dev or gcr\.io/);
+  assert.match(byPath.get('registries[9].auth.acr')!, /"acme\.example\.com" is not an Azure Container Registry login server; write the host as <name>\.azurecr\.io/);
   assert.match(byPath.get('registries[8].auth.google.keyFile')!, /use \{ file: \/path\/to\/mounted\/secret \}/);
 });
 

@@ -6,11 +6,13 @@ import type { Logger } from '../../shared/log.ts';
 import { createCloudCredentials, type CloudCredentials, type CloudLogin } from './login-cache.ts';
 import { ecrLogin } from './ecr.ts';
 import { googleLogin } from './google.ts';
+import { acrLogin } from './acr.ts';
 
 function loginFor(config: RegistryConfig, env: NodeJS.ProcessEnv | undefined): CloudLogin | undefined {
   const auth = config.auth;
   if (auth.kind === 'ecr') return ecrLogin(auth);
   if (auth.kind === 'google') return googleLogin(auth, env);
+  if (auth.kind === 'acr') return acrLogin(config, env);
   return undefined;
 }
 
