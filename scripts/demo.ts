@@ -10,7 +10,9 @@
 //  6. a newer tag pushed: the registry's webhook brings it into the parameter sets, the Application
 //     changes, and so does the render;
 //  7. the supply-chain gate: a newer, unsigned tag is refused while the signed one stays served
-//     (scripts/demo/signatures.ts).
+//     (scripts/demo/signatures.ts);
+//  8. progressive delivery: staging moves, prod waits for staging's Application to be healthy,
+//     then moves wave by wave (scripts/demo/promotion.ts).
 // `npm run demo -- --ha` shows two replicas failing over instead (scripts/demo/ha.ts).
 // Plain text when stdout is not a terminal. Ctrl-C at any point stops everything and removes the
 // temporary files.
@@ -30,6 +32,7 @@ import { applicationFor, pluginEnv, pluginParameters, type ApplicationDoc, type 
 import { block, line, say } from './demo/output.ts';
 import { haDemo } from './demo/ha.ts';
 import { seedSigned, showRefusal } from './demo/signatures.ts';
+import { promotionDemo } from './demo/promotion.ts';
 
 const CLI = new URL('../dist/cli.mjs', import.meta.url).pathname;
 const TOKEN = 'demo-token-not-secret';
@@ -294,6 +297,9 @@ ${signedWatch}clusters:
 
   say('9. Signed images only: the watch "signed" verifies cosign signatures; push demo/signed:1.5.0 without one');
   await showRefusal(reg, service.url, TOKEN, () => stopping);
+
+  say('10. Progressive delivery: prod follows staging (soak 2 s) and rolls out in two waves (pause 2 s); Argo CD\'s Applications are the gate');
+  await promotionDemo(reg, (fn) => cleanups.push(fn));
 
   say('Done: stopping the service and the registry');
 }

@@ -23,6 +23,8 @@ export interface Snapshot {
    * Read back as untrusted data: the operations log parses each record (operations/record.ts).
    */
   readonly operations?: readonly unknown[];
+  /** Where each promotion and rollout stands (promotion/state-codec.ts checks it); absent in older files. */
+  readonly promotion?: unknown;
 }
 
 function tempPrefix(path: string): string {
@@ -94,6 +96,7 @@ export async function loadSnapshot(path: string): Promise<Snapshot | undefined> 
   }
   const metadata = data.metadata as Record<string, unknown>;
   return {
+    ...(data.promotion !== undefined && { promotion: data.promotion }),
     version: SNAPSHOT_VERSION,
     savedAt: typeof data.savedAt === 'string' ? data.savedAt : '',
     entries: data.entries,

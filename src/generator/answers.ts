@@ -3,6 +3,7 @@
 // it moves, the next request for each input rebuilds. Nothing here is per request but the lookup.
 import { LRUCache } from 'lru-cache';
 import type { CacheReader } from '../cache/types.ts';
+import type { PromotionState } from '../promotion/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
 import type { AppError } from '../shared/errors.ts';
@@ -17,6 +18,8 @@ export interface GeneratorDeps {
   readonly configError: () => string | undefined;
   readonly cache: CacheReader;
   readonly clusters: Pick<ClusterSource, 'inventory'>;
+  /** The promotion state clusters are served by (absent: no promotion runs). */
+  readonly promotion?: { state(): PromotionState; revision(): number };
 }
 
 /** `gzip` is the same bytes gzip-coded, made at most once per answer (see compressed.ts). */
@@ -48,7 +51,7 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
   function stampOf(config: Config, inventoryRevision: number): string {
     let id = configIds.get(config);
     if (id === undefined) configIds.set(config, (id = nextConfigId++));
-    return `${id}:${deps.cache.revision}:${inventoryRevision}`;
+    return `${id}:${deps.cache.revision}:${inventoryRevision}:${deps.promotion?.revision() ?? 0}`;
   }
 
   return {
@@ -72,7 +75,8 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
       const key = JSON.stringify([watches.value.map((w) => w.name), input.clusterSelector, input.allowEmpty]);
       const known = book.get(key);
       if (known) return known;
-      const built = buildParameterSets({ config, cache: deps.cache, clusters: inventory.clusters, watches: watches.value, input });
+      const promotion = deps.promotion && { state: deps.promotion.state() };
+      const built = buildParameterSets({ config, cache: deps.cache, clusters: inventory.clusters, watches: watches.value, input, ...(promotion && { promotion }) });
       const bytes = built.ok ? serialize({ output: { parameters: built.value } }) : '';
       const answer: Answer = built.ok ? { ok: true, bytes, gzip: lazyGzip(bytes) } : built;
       book.set(key, answer);

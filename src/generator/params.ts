@@ -2,7 +2,7 @@
 // (Argo CD's cluster generator parameters) plus the resolved images. Every leaf is a string, because the
 // controller prints numbers as `1e+06` (A.6). Pure: config, cache and clusters in, sets out.
 import { createHash } from 'node:crypto';
-import type { CacheReader, Resolution } from '../cache/types.ts';
+import type { CacheEntry, CacheReader, Resolution } from '../cache/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
 import type { Cluster } from '../clusters/types.ts';
 import { normalizeClusterName } from '../clusters/normalize.ts';
@@ -13,6 +13,8 @@ import { mayRequest } from './access.ts';
 import { generatorError } from './errors.ts';
 import type { GeneratorInput } from './input.ts';
 import { chooseForPlatforms, parsePlatformList } from './platforms.ts';
+import { servedFor, waveIn } from '../promotion/serve.ts';
+import type { PromotionState } from '../promotion/types.ts';
 
 export interface ImageParameters {
   readonly repository: string;
@@ -69,9 +71,32 @@ interface ImagesPart {
   readonly imagesRevision: string;
 }
 
-function resolveFor(cache: CacheReader, watch: Watch, environment: string, platforms: readonly string[], cluster: string): Outcome<Resolution> {
-  const env = Object.hasOwn(watch.environments, environment) ? environment : DEFAULT_ENVIRONMENT;
+/** Where a cluster stands for promotion: its environment, and its wave there (-1 without waves). */
+interface Place {
+  readonly environment: string;
+  readonly wave: number;
+  readonly platforms: readonly string[];
+  readonly cluster: string;
+}
+
+/**
+ * The cache entry as this cluster sees it: under a promotion or rollout, `current` is the reference
+ * its environment and wave are served, and only resolutions older than it are platform fall-backs
+ * (a fall-back never runs ahead of a gate).
+ */
+function entryFor(cache: CacheReader, watch: Watch, place: Place, promotion: PromotionView | undefined): CacheEntry | undefined {
+  const env = Object.hasOwn(watch.environments, place.environment) ? place.environment : DEFAULT_ENVIRONMENT;
   const entry = cache.get(watch.name, env);
+  const served = promotion && servedFor(promotion.state, watch.name, place.environment, place.wave);
+  if (!entry || !served || served.ref === entry.current?.ref) return entry;
+  const at = entry.history.findIndex((r) => r.ref === served.ref);
+  return { ...entry, current: served, history: at < 0 ? [] : entry.history.slice(at + 1) };
+}
+
+function resolveFor(cache: CacheReader, watch: Watch, place: Place, promotion: PromotionView | undefined): Outcome<Resolution> {
+  const env = Object.hasOwn(watch.environments, place.environment) ? place.environment : DEFAULT_ENVIRONMENT;
+  const { platforms, cluster } = place;
+  const entry = entryFor(cache, watch, place, promotion);
   if (!entry?.current) {
     const why = entry?.lastError ? `; last error: ${entry.lastError.message}` : entry ? '' : '; it has not been scanned yet';
     return { ok: false, error: generatorError('GEN_NOT_RESOLVED', `watch "${watch.name}" (environment ${env}, image ${watch.image}) has never resolved${why}`, { watch: watch.name, environment: env }) };
@@ -83,11 +108,12 @@ function resolveFor(cache: CacheReader, watch: Watch, environment: string, platf
   return { ok: true, value: choice.resolution };
 }
 
-function imagesFor(cache: CacheReader, watches: readonly Watch[], environment: string, platforms: readonly string[], cluster: string): Outcome<ImagesPart> {
+function imagesFor(cache: CacheReader, watches: readonly Watch[], place: Place, promotion: PromotionView | undefined): Outcome<ImagesPart> {
   const images: Record<string, ImageParameters> = {};
   const overrides = new Map<string, { ref: string; watch: string }>();
+  const { cluster } = place;
   for (const watch of watches) {
-    const r = resolveFor(cache, watch, environment, platforms, cluster);
+    const r = resolveFor(cache, watch, place, promotion);
     if (!r.ok) return r;
     images[watch.name] = { repository: watch.image, tag: r.value.tag, digest: r.value.digest, ref: r.value.ref };
     const prior = overrides.get(watch.image);
@@ -106,9 +132,15 @@ function nonEmpty(map: Readonly<Record<string, string>>): Record<string, string>
   return Object.keys(map).length > 0 ? { ...map } : undefined;
 }
 
+/** The promotion state the answer follows (absent: every cluster gets its environment's resolution). */
+export interface PromotionView {
+  readonly state: PromotionState;
+}
+
 export interface BuildRequest {
   readonly config: Config;
   readonly cache: CacheReader;
+  readonly promotion?: PromotionView;
   readonly clusters: readonly Cluster[];
   readonly watches: readonly Watch[];
   readonly input: GeneratorInput;
@@ -120,15 +152,16 @@ export function buildParameterSets(req: BuildRequest): Outcome<ParameterSet[]> {
   if (selected.length === 0 && !req.input.allowEmpty) {
     return { ok: false, error: generatorError('GEN_EMPTY', `no cluster matches input.parameters.clusterSelector (${req.clusters.length} clusters known); an empty answer would make Argo CD delete every Application of this ApplicationSet, so none is sent. Set input.parameters.allowEmpty: true if an empty result is intended`) };
   }
-  // Clusters in the same environment with the same platforms share one images part.
+  // Clusters in the same environment, wave and platforms share one images part.
   const parts = new Map<string, Outcome<ImagesPart>>();
   const sets: ParameterSet[] = [];
   for (const cluster of selected) {
     const environment = cluster.labels[environmentLabel] ?? DEFAULT_ENVIRONMENT;
     const platforms = parsePlatformList(cluster.annotations[platformsAnnotation]).sort();
-    const key = `${environment}\u0000${platforms.join(',')}`;
+    const wave = req.promotion ? waveIn(req.config.environments, environment, cluster) : -1;
+    const key = `${environment}\u0000${wave}\u0000${platforms.join(',')}`;
     let part = parts.get(key);
-    if (!part) parts.set(key, (part = imagesFor(req.cache, req.watches, environment, platforms, cluster.name)));
+    if (!part) parts.set(key, (part = imagesFor(req.cache, req.watches, { environment, wave, platforms, cluster: cluster.name }, req.promotion)));
     if (!part.ok) return part;
     const labels = nonEmpty(cluster.labels);
     const annotations = nonEmpty(cluster.annotations);

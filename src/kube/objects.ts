@@ -6,7 +6,7 @@
 import { kubeError } from './errors.ts';
 import type { KubeTransport } from './transport.ts';
 
-export type ObjectKind = 'configmaps' | 'leases' | 'secrets';
+export type ObjectKind = 'configmaps' | 'leases' | 'secrets' | 'applications';
 
 export interface ObjectMeta {
   readonly name: string;
@@ -38,13 +38,21 @@ export interface ObjectClient {
   patch(kind: ObjectKind, namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeObject>;
   /** Follows one object (by name) until `signal` aborts, reconnecting after errors every `retryMs`. */
   watch(kind: ObjectKind, namespace: string, name: string, onEvent: (type: WatchEventType, object: KubeObject) => void, options: { signal: AbortSignal; retryMs?: number; onError?: (err: unknown) => void }): Promise<void>;
+  /** Every object of a kind in a namespace, with the list's resourceVersion to watch from. */
+  list(kind: ObjectKind, namespace: string): Promise<{ readonly items: readonly KubeObject[]; readonly resourceVersion: string }>;
+  /**
+   * One watch stream of a whole namespace from `from` (BOOKMARKs move it): resolves with the last
+   * resourceVersion when the server ends the stream, or `expired` on 410 (list again). Throws when it breaks.
+   */
+  watchFrom(kind: ObjectKind, namespace: string, from: string, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal): Promise<string | 'expired'>;
 }
 
-const BASE: Record<ObjectKind, string> = { configmaps: '/api/v1', leases: '/apis/coordination.k8s.io/v1', secrets: '/api/v1' };
+const BASE: Record<ObjectKind, string> = { configmaps: '/api/v1', leases: '/apis/coordination.k8s.io/v1', secrets: '/api/v1', applications: '/apis/argoproj.io/v1alpha1' };
 const KIND: Record<ObjectKind, { kind: string; apiVersion: string }> = {
   configmaps: { kind: 'ConfigMap', apiVersion: 'v1' },
   leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' },
   secrets: { kind: 'Secret', apiVersion: 'v1' },
+  applications: { kind: 'Application', apiVersion: 'argoproj.io/v1alpha1' },
 };
 
 function pathOf(kind: ObjectKind, namespace: string, name?: string): string {
@@ -59,6 +67,27 @@ function asObject(value: unknown, what: string): KubeObject {
 interface RawEvent {
   type?: string;
   object?: { code?: number; metadata?: { resourceVersion?: string } } & Record<string, unknown>;
+}
+
+async function listObjects(transport: KubeTransport, kind: ObjectKind, namespace: string): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+  const body = (await transport.call('GET', pathOf(kind, namespace), `${kind} in ${namespace}`)) as { items?: unknown; metadata?: { resourceVersion?: unknown } } | undefined;
+  const rv = body?.metadata?.resourceVersion;
+  if (!Array.isArray(body?.items) || typeof rv !== 'string') throw kubeError('KUBE_PROTOCOL', `Kubernetes API sent no list of ${kind} in ${namespace}`);
+  return { items: body.items.map((o) => asObject(o, `${kind} in ${namespace}`)), resourceVersion: rv };
+}
+
+async function watchObjectsFrom(transport: KubeTransport, kind: ObjectKind, namespace: string, from: string, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal): Promise<string | 'expired'> {
+  const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: from, timeoutSeconds: '300' });
+  let last = from;
+  let expired = false;
+  await transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} in ${namespace}`, (raw) => {
+    const e = raw as RawEvent;
+    if (e.type === 'ERROR') return void (expired ||= e.object?.code === 410);
+    const rv = e.object?.metadata?.resourceVersion;
+    if (typeof rv === 'string' && rv !== '') last = rv;
+    if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') onEvent(e.type, asObject(e.object, `${kind} in ${namespace}`));
+  }, signal);
+  return expired ? 'expired' : last;
 }
 
 export function createObjectClient(transport: KubeTransport): ObjectClient {
@@ -82,6 +111,8 @@ export function createObjectClient(transport: KubeTransport): ObjectClient {
   }
 
   return {
+    list: (kind, namespace) => listObjects(transport, kind, namespace),
+    watchFrom: (kind, namespace, from, onEvent, signal) => watchObjectsFrom(transport, kind, namespace, from, onEvent, signal),
     async get(kind, namespace, name) {
       try {
         return asObject(await transport.call('GET', pathOf(kind, namespace, name), `${kind} ${namespace}/${name}`), `${kind} ${namespace}/${name}`);

@@ -2,8 +2,7 @@
 // the order environments are evaluated in (a `from` before the environments that follow it), the
 // operations that apply, and the earliest time a waiting gate may open. Pure.
 import type { EnvironmentPolicy } from '../config/types.ts';
-import type { OperationRecord } from '../operations/types.ts';
-import type { EngineInput } from './types.ts';
+import type { EngineInput, OperationRecord } from './types.ts';
 import { waveOf } from './waves.ts';
 
 export interface Evaluation {

@@ -8,14 +8,16 @@ export function statusOf(ev: Evaluation, watch: string, environment: string, sta
   let kind: StatusState = state.target ? 'rolling' : 'idle';
   if (note && note.kind !== 'moved' && !(note.kind === 'waiting' && state.target)) kind = note.kind;
   const gated = note && (note.kind === 'blocked' || note.kind === 'awaiting-approval' || note.kind === 'waiting');
-  const pendingRef = state.target?.ref ?? (gated ? ev.input.candidate(watch, environment)?.resolution.ref : undefined);
+  const pending = state.target ?? (gated ? ev.input.candidate(watch, environment)?.resolution : undefined);
+  const pendingRef = pending?.ref;
   return {
     watch,
     environment,
     state: kind,
     served: state.served.ref,
-    ...(pendingRef !== undefined && pendingRef !== state.served.ref && { pending: pendingRef }),
+    ...(pendingRef !== undefined && pendingRef !== state.served.ref && { pending: pendingRef, pendingTag: pending!.tag }),
     ...(rollout && { wave: state.target ? state.wave + 1 : rollout.waves.length, waves: rollout.waves.length }),
     ...(note && { reason: note.reason }),
+    since: state.target ? state.waveAt : state.changedAt,
   };
 }

@@ -3,7 +3,21 @@
 // says (per environment status and the changes of one evaluation). docs/promotion.md explains them.
 import type { Resolution } from '../cache/types.ts';
 import type { EnvironmentPolicy } from '../config/types.ts';
-import type { OperationRecord } from '../operations/types.ts';
+
+/**
+ * An operator's action as the engine reads it: the shape of the operations log's records
+ * (operations/types.ts, OperationRecord), of which the engine uses approve and promote.
+ */
+export interface OperationRecord {
+  readonly id: string;
+  readonly kind: 'hold' | 'release' | 'approve' | 'promote';
+  readonly watch: string;
+  readonly environment: string;
+  readonly tag?: string;
+  /** approve: the 1-based wave the approval opens (absent = the move into the environment). */
+  readonly wave?: number;
+  readonly at: string;
+}
 
 /** Where one (watch, environment) stands. Persisted: a restart resumes from exactly this. */
 export interface EnvironmentState {
@@ -116,6 +130,10 @@ export interface PromotionStatus {
   readonly wave?: number;
   readonly waves?: number;
   readonly reason?: string;
+  /** Since when the environment stands where it does (the wave opened, or the last move). */
+  readonly since: string;
+  /** The tag of `pending`. */
+  readonly pendingTag?: string;
 }
 
 export interface EngineResult {
@@ -129,4 +147,15 @@ export interface EngineResult {
 /** What the service calls after an evaluation that changed something (Events, metrics plug in here). */
 export interface PromotionListener {
   onChanges(changes: readonly PromotionChange[], status: readonly PromotionStatus[]): void;
+}
+
+/** The running promotion as the HTTP service, the generator and the refresher read it. */
+export interface PromotionSource {
+  /** The state being served (durable). */
+  state(): PromotionState;
+  /** Increases whenever the served state changes. */
+  revision(): number;
+  status(): readonly PromotionStatus[];
+  /** Listeners hear every change an evaluation says; returns an unsubscribe function. */
+  addListener(listener: PromotionListener): () => void;
 }

@@ -32,6 +32,8 @@ import type { PromotionStatusReader } from '../operations/types.ts';
 import type { PromotionState } from '../metrics/promotion.ts';
 import type { KubeClient } from '../kube/types.ts';
 import { startEvents, type ServiceEvents } from './events.ts';
+import type { PromotionSource } from '../promotion/types.ts';
+import { forwardPromotionEvents } from './promotion-events.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -68,10 +70,10 @@ export interface AppDeps {
   readonly explain?: Explainer;
   /** Holds, releases, approvals and promotions taken through the operations API (operator tokens). */
   readonly operations?: Operations;
-  /** What the promotion engine says is pending or blocked, for the operations status. */
-  readonly promotion?: PromotionStatusReader;
   /** The promotion engine's latest status per watch and environment, for /metrics. */
   readonly promotionStates?: () => readonly PromotionState[];
+  /** Progressive delivery: what each cluster is served, where each environment stands (also read by the operations status). */
+  readonly promotion?: PromotionSource & PromotionStatusReader;
 }
 
 /** The response header naming the state revision an answer was computed from. */
@@ -100,7 +102,9 @@ function eventsFor(app: FastifyInstance, deps: AppDeps): ServiceEvents | undefin
   const kube = deps.kube;
   if (!kube?.createEvent || !kube.patchEvent) return undefined;
   const events = startEvents({ kube: { listApplicationSets: (ns) => kube.listApplicationSets(ns), createEvent: kube.createEvent, patchEvent: kube.patchEvent }, config: deps.config, cache: deps.cache, clock: deps.clock, logger: deps.logger, ...(deps.operations && { operations: deps.operations.log }), ...(deps.refresh && { refresh: deps.refresh }), ...(deps.leads && { leads: deps.leads }), ...(deps.env && { env: deps.env }) });
+  const unforward = deps.promotion && forwardPromotionEvents(deps.promotion, events);
   app.addHook('onClose', async () => {
+    unforward?.();
     events.stop();
     await events.idle();
   });
@@ -159,7 +163,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
       if (revision !== undefined) void reply.header(STATE_REVISION_HEADER, String(revision));
     });
     registerGetParams(scope, createAnswerBook(deps), (outcome) => metrics.getParams.inc({ outcome }));
-    registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem });
+    registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem, ...(deps.promotion && { promotion: deps.promotion }) });
   });
   await registerWebhooks(app, { config: deps.config, poller: deps.poller, logger: deps.logger, clock: deps.clock, metrics, ...(deps.env && { env: deps.env }) });
   if (deps.operations) await registerOperationsApi(app, deps, deps.operations, configProblem);
@@ -167,25 +171,29 @@ export async function buildService(deps: AppDeps): Promise<App> {
   await registerUi(app, { config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.explain && { explain: deps.explain }), ...(deps.env && { env: deps.env }) });
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  let refresher: Refresher | undefined;
-  if (deps.kube) {
-    refresher = startRefresher({
-      config: deps.config,
-      cache: deps.cache,
-      clusters: deps.clusters,
-      kube: deps.kube,
-      logger: deps.logger,
-      ...deps.refresh,
-      onRefreshed: (refreshed, failed) => {
-        metrics.refreshes.inc({ outcome: 'ok' }, refreshed.length);
-        if (failed > 0) metrics.refreshes.inc({ outcome: 'failed' }, failed);
-      },
-    });
-    app.addHook('onClose', async () => {
-      refresher?.stop();
-      await refresher?.idle();
-    });
-  }
+  const refresher = deps.kube && startAppRefresher(app, deps, deps.kube, metrics);
   const events = eventsFor(app, deps);
   return { app, metrics, ...(refresher && { refresher }), ...(events && { events }) };
+}
+
+/** The ApplicationSet refresher that lives as long as the app. */
+function startAppRefresher(app: FastifyInstance, deps: AppDeps, kube: NonNullable<AppDeps['kube']>, metrics: ServiceMetrics): Refresher {
+  const refresher = startRefresher({
+    config: deps.config,
+    cache: deps.cache,
+    clusters: deps.clusters,
+    kube,
+    logger: deps.logger,
+    ...(deps.promotion && { promotion: deps.promotion }),
+    ...deps.refresh,
+    onRefreshed: (refreshed, failed) => {
+      metrics.refreshes.inc({ outcome: 'ok' }, refreshed.length);
+      if (failed > 0) metrics.refreshes.inc({ outcome: 'failed' }, failed);
+    },
+  });
+  app.addHook('onClose', async () => {
+    refresher.stop();
+    await refresher.idle();
+  });
+  return refresher;
 }

@@ -1,6 +1,7 @@
 // GET /api/v1/images: every configured (watch, environment) with its current resolution and why
 // (last scan summary, history, hold, error, staleness). The CMP's fallback reads `ref` from here;
-// operators read the rest. Never-resolved entries answer null tag/digest/ref.
+// operators read the rest. Never-resolved entries answer null tag/digest/ref. `promotion` lists, per
+// (watch, environment) that is promoted or rolled out in waves, what is served, pending and why.
 import type { FastifyInstance } from 'fastify';
 import type { CacheReader } from '../cache/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
@@ -8,6 +9,7 @@ import type { Config } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isStale } from '../cache/staleness.ts';
 import { describePolicy } from '../policy/describe.ts';
+import type { PromotionSource } from '../promotion/types.ts';
 
 export function describeImages(config: Config, cache: CacheReader, now: number): { revision: number; images: Record<string, unknown>[] } {
   const images: Record<string, unknown>[] = [];
@@ -43,10 +45,12 @@ export function describeImages(config: Config, cache: CacheReader, now: number):
   return { revision: cache.revision, images };
 }
 
-export function registerImages(app: FastifyInstance, deps: { config: () => Config | undefined; cache: CacheReader; clock: Clock; unavailable: () => Error | undefined }): void {
+export function registerImages(app: FastifyInstance, deps: { config: () => Config | undefined; cache: CacheReader; clock: Clock; unavailable: () => Error | undefined; promotion?: Pick<PromotionSource, 'status'> }): void {
   app.get('/api/v1/images', async () => {
     const problem = deps.unavailable();
     if (problem) throw problem;
-    return describeImages(deps.config()!, deps.cache, deps.clock.now());
+    const described = describeImages(deps.config()!, deps.cache, deps.clock.now());
+    // Per (watch, environment with a promotion or rollout): served, pending, wave and why it waits.
+    return { ...described, promotion: deps.promotion?.status() ?? [] };
   });
 }

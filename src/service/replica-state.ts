@@ -14,7 +14,7 @@ import { createRequestChannel } from '../ha/requests.ts';
 import type { HaSettings } from '../ha/settings.ts';
 import { createStateStore } from '../ha/state-store.ts';
 import type { ConfigState } from './config-state.ts';
-import type { ResolutionState } from './resolution-state.ts';
+import { restoredPromotionOf, type ResolutionState } from './resolution-state.ts';
 import { restoreSnapshot } from './restore.ts';
 import { createOperationChannel } from '../ha/operation-requests.ts';
 import { createOperationsLog } from '../operations/log.ts';
@@ -34,6 +34,7 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   const requests = createRequestChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const warm = await restoreSnapshot(config.current().cache.path, logger, clock.now());
   const cache = createResolutionCache({ autoCommit: false });
+  const warmPromotion = restoredPromotionOf(warm?.promotion, logger);
   const log = createOperationsLog({ clock });
   const channel = createOperationChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const late: { operations?: Operations } = {};
@@ -54,5 +55,9 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
     },
     updateConfig: (next) => replica.updateConfig(next),
     revision: () => replica.revision(),
+    // Several replicas: the promotion state is not yet part of the shared state (docs/promotion.md);
+    // each replica keeps its own, from the warm-start file.
+    ...(warmPromotion && { restoredPromotion: warmPromotion }),
+    persistPromotion: async () => true,
   };
 }

@@ -20,6 +20,8 @@ import { operationHolds } from '../operations/holds.ts';
 import type { Operations } from '../operations/service.ts';
 import type { OperationRecord } from '../operations/types.ts';
 import { wireOperations } from './operations-state.ts';
+import { parsePromotionState } from '../promotion/state-codec.ts';
+import type { PromotionState } from '../promotion/types.ts';
 
 /** The resolved state as the service uses it, for one replica alone or one of several (ha/open.ts). */
 export interface ResolutionState {
@@ -40,6 +42,18 @@ export interface ResolutionState {
   readonly operations: Operations;
   /** True while this replica writes the state (always, alone; the leader, with several). */
   readonly leads?: () => boolean;
+  /** The promotion state persisted with the resolutions, as restored at start. */
+  readonly restoredPromotion?: PromotionState;
+  /** Writes a promotion state with the resolutions; true once it is durable. */
+  persistPromotion(state: PromotionState): Promise<boolean>;
+}
+
+/** The promotion state of a snapshot; a malformed one is dropped, saying so (environments then start again from what they are served). */
+export function restoredPromotionOf(value: unknown, logger: Logger): PromotionState | undefined {
+  if (value === undefined) return undefined;
+  const state = parsePromotionState(value);
+  if (!state) logger.warn('the persisted promotion state is malformed; promotions start again from the current resolutions');
+  return state;
 }
 
 export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {
@@ -51,12 +65,16 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
   const log = createOperationsLog({ clock });
   if (snapshot?.operations) log.load(snapshot.operations);
   const live: { poller?: ReturnType<typeof createPoller> } = {};
+  const restoredPromotion = restoredPromotionOf(snapshot?.promotion, logger);
+  const promotion: { pending?: PromotionState; durable?: PromotionState } = { ...(restoredPromotion && { pending: restoredPromotion, durable: restoredPromotion }) };
   const persister = createPersister({
     path: () => config.current().cache.path,
     snapshot: () => {
       const checkpoint = cache.checkpoint();
       const ops = log.checkpoint();
-      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {}, operations: ops.records }, written: () => (checkpoint.commit(), ops.commit()) };
+      const writing = promotion.pending;
+      const data = { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {}, operations: ops.records, ...(writing && { promotion: writing }) };
+      return { data, written: () => ((promotion.durable = writing), checkpoint.commit(), ops.commit()) };
     },
     now: () => clock.now(),
     logger,
@@ -94,5 +112,11 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     },
     updateConfig: (next) => poller.updateConfig(next),
     revision: () => cache.revision,
+    ...(restoredPromotion && { restoredPromotion }),
+    async persistPromotion(state) {
+      promotion.pending = state;
+      await persister.flush();
+      return promotion.durable === state;
+    },
   };
 }

@@ -23,6 +23,8 @@ import { openConfigState, type ConfigState } from './config-state.ts';
 import { openResolutionState, type ResolutionState } from './resolution-state.ts';
 import { createStartupChecks, type StartupChecks } from './startup-checks.ts';
 import { createExplainer } from '../ui/explain.ts';
+import { watchApplications, type ApplicationsWatch } from '../kube/applications.ts';
+import { startPromotionRuntime, type PromotionRuntime } from './promotion.ts';
 
 export interface ServiceOptions {
   readonly configPath: string;
@@ -57,6 +59,8 @@ interface Parts {
   readonly clusters: ClusterSource;
   readonly pullSecrets: PullSecretWatch;
   readonly objects: LazyObjects;
+  readonly promotion?: PromotionRuntime;
+  readonly applications?: ApplicationsWatch;
 }
 
 /** Builds every part from the config in force; nothing runs yet. */
@@ -81,11 +85,40 @@ async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
     kube.unavailable();
     void clusters.refresh();
   });
-  return { config, checks, pool, kube, state, clusters, pullSecrets, objects };
+  const promoted = startPromotion(options, clock, config, state, clusters, objects);
+  config.onChange(() => promoted?.promotion.request());
+  return { config, checks, pool, kube, state, clusters, pullSecrets, objects, ...promoted };
+}
+
+/**
+ * Progressive delivery, when the config has environments with a promotion or a rollout: Applications
+ * read from the Argo CD namespace (clusters.argocd.namespace, else argocd) with the same kubeconfig,
+ * and the engine run on every change. The namespaces are read at start.
+ */
+function startPromotion(options: ServiceOptions, clock: Clock, config: ConfigState, state: ResolutionState, clusters: ClusterSource, objects: LazyObjects): { promotion: PromotionRuntime; applications: ApplicationsWatch } | undefined {
+  const environments = Object.values(config.current().environments);
+  if (!environments.some((e) => e.promotion || e.rollout)) return undefined;
+  const namespace = config.current().clusters.argocd?.namespace ?? 'argocd';
+  const applications = watchApplications({ objects: objects.objects, namespaces: [namespace], clock, logger: options.logger });
+  const promotion = startPromotionRuntime({
+    config: config.current,
+    cache: state.cache,
+    clusters,
+    applications: () => applications,
+    ...(state.restoredPromotion && { restored: state.restoredPromotion }),
+    operations: state.operations.log,
+    persist: (next) => state.persistPromotion(next),
+    clock,
+    logger: options.logger,
+  });
+  return { promotion, applications };
 }
 
 async function stopParts(parts: Parts, app: FastifyInstance): Promise<void> {
   await app.close();
+  parts.promotion?.stop();
+  parts.applications?.stop();
+  await parts.promotion?.idle();
   await parts.state.stop();
   parts.clusters.stop();
   parts.pullSecrets.close();
@@ -111,6 +144,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     ...(options.ha && { shared: true }),
     registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
     ...(state.verifyCounters && { verifyCounters: state.verifyCounters }),
+    ...(parts.promotion && { promotion: parts.promotion, promotionStates: parts.promotion.status }),
     explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),
     operations: state.operations,
     ...(state.leads && { leads: state.leads }),

@@ -17,10 +17,11 @@
 // resourceVersion is one counter shared by every object, opaque to clients but ordered here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mergePatch, parseSelector } from './kube-api.ts';
+import { APPLICATION_KIND } from './kube-api-applications.ts';
 
 export type KubeObject = { metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string }; [k: string]: unknown };
 
-export type ObjectResource = 'configmaps' | 'leases' | 'secrets';
+export type ObjectResource = 'configmaps' | 'leases' | 'secrets' | 'applications';
 
 interface WatchEvent {
   readonly rv: number;
@@ -34,9 +35,9 @@ export interface Revisions {
   current(): number;
 }
 
-const PATH = /^(?:\/api\/v1\/namespaces\/([^/]+)\/(configmaps|secrets)|\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/(leases))(?:\/([^/]+))?$/;
+const PATH = /^(?:\/api\/v1\/namespaces\/([^/]+)\/(configmaps|secrets)|\/apis\/(?:coordination\.k8s\.io\/v1|argoproj\.io\/v1alpha1)\/namespaces\/([^/]+)\/(leases|applications))(?:\/([^/]+))?$/;
 const CONFIGMAP_LIMIT = 1024 * 1024;
-const KIND: Record<ObjectResource, { kind: string; apiVersion: string }> = { configmaps: { kind: 'ConfigMap', apiVersion: 'v1' }, leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' }, secrets: { kind: 'Secret', apiVersion: 'v1' } };
+const KIND: Record<ObjectResource, { kind: string; apiVersion: string }> = { configmaps: { kind: 'ConfigMap', apiVersion: 'v1' }, leases: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' }, secrets: { kind: 'Secret', apiVersion: 'v1' }, applications: APPLICATION_KIND };
 
 export interface ObjectRequest {
   readonly resource: ObjectResource;

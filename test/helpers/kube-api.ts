@@ -8,6 +8,8 @@
 //   - ConfigMaps, Leases and single Secrets: create, get, list, update with resourceVersion conflicts, merge patch,
 //     delete, watch with bookmarks and 410 Expired (kube-api-objects.ts says which parts of the API
 //     concepts and conventions it follows)
+//   - Argo CD Applications (argoproj.io/v1alpha1), through the same object store: list and watch a
+//     namespace, create, replace, delete (kube-api-applications.ts writes them, checked against the CRD)
 // Failures are metav1.Status objects: 401 Unauthorized (no/unknown Bearer token), 403 Forbidden
 // (the token's rules lack the verb/resource/namespace), 404 NotFound, 410 Expired (a continue
 // token older than the last compaction), 415 for a wrong patch type, 400 for a bad selector.

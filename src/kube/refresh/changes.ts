@@ -13,6 +13,8 @@ export interface PendingRefresh {
 export interface ChangeTracker {
   /** Records moved references; true when something is now pending. */
   onCache(changed: readonly CacheEntry[]): boolean;
+  /** Records watches whose served references moved another way (a promotion or a wave); true when something is now pending. */
+  onWatches(names: readonly string[]): boolean;
   /** Records an inventory change; true when something is now pending. */
   onInventory(inventory: ClusterInventory): boolean;
   /** The pending work, emptied. */
@@ -36,6 +38,10 @@ export function createChangeTracker(initial: Iterable<CacheEntry>): ChangeTracke
         refs.set(keyOf(e), ref);
         if (ref !== undefined) watches.add(e.watch);
       }
+      return watches.size > 0;
+    },
+    onWatches(names) {
+      for (const name of names) watches.add(name);
       return watches.size > 0;
     },
     onInventory(inventory) {

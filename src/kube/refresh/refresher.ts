@@ -5,6 +5,7 @@
 import type { CacheReader } from '../../cache/types.ts';
 import type { ClusterSource } from '../../clusters/types.ts';
 import type { Config } from '../../config/types.ts';
+import type { PromotionSource } from '../../promotion/types.ts';
 import { describeError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { KubeClient } from '../types.ts';
@@ -19,6 +20,8 @@ export interface RefresherOptions {
   readonly config: () => Config | undefined;
   readonly cache: CacheReader;
   readonly clusters?: Pick<ClusterSource, 'onChange'>;
+  /** A wave or an environment that moves refreshes the ApplicationSets of its watch. */
+  readonly promotion?: Pick<PromotionSource, 'addListener'>;
   /** The client; `unavailable()` (kube/access.ts) skips rounds quietly while the API cannot be reached. */
   readonly kube: Pick<KubeClient, 'listApplicationSets' | 'patchApplicationSet'> & { unavailable?: () => string | undefined };
   readonly logger: Logger;
@@ -69,6 +72,9 @@ export function startRefresher(options: RefresherOptions): Refresher {
 
   const unsubscribe = [options.cache.onChange((changed) => tracker.onCache(changed) && schedule())];
   if (options.clusters) unsubscribe.push(options.clusters.onChange((inventory) => tracker.onInventory(inventory) && schedule()));
+  if (options.promotion) {
+    unsubscribe.push(options.promotion.addListener({ onChanges: (changes) => tracker.onWatches(changes.filter((c) => c.kind === 'moved' || c.kind === 'held').map((c) => c.watch)) && schedule() }));
+  }
 
   return {
     stop() {

@@ -1,0 +1,98 @@
+// Argo CD Applications, read with one list and one watch stream per namespace (API concepts,
+// "Efficient detection of changes"): the watch resumes from the last resourceVersion it saw
+// (BOOKMARK events move it), a 410 Expired lists again, and a broken stream marks the data unknown
+// until the next list succeeds, so no gate opens on stale data. Nothing is polled.
+import type { Clock } from '../shared/clock.ts';
+import { describeError } from '../shared/errors.ts';
+import type { Logger } from '../shared/log.ts';
+import { toRecord, type ApplicationRecord } from './application-record.ts';
+import type { KubeObject, ObjectClient, WatchEventType } from './objects.ts';
+
+export type { ApplicationRecord };
+
+export interface ApplicationsView {
+  /** True once every namespace was listed and no watch is broken. */
+  readonly known: boolean;
+  readonly reason?: string;
+  readonly records: readonly ApplicationRecord[];
+}
+
+export interface ApplicationsWatch {
+  view(): ApplicationsView;
+  /** Called after every change of the view; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  stop(): void;
+}
+
+export interface ApplicationsWatchOptions {
+  readonly objects: () => ObjectClient;
+  readonly namespaces: readonly string[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Wait before listing again after a failure (default 1 s). */
+  readonly retryMs?: number;
+}
+
+interface NamespaceState {
+  records: Map<string, ApplicationRecord>;
+  problem: string | undefined;
+}
+
+export function watchApplications(options: ApplicationsWatchOptions): ApplicationsWatch {
+  const log = options.logger.child({ module: 'applications' });
+  const controller = new AbortController();
+  const spaces = new Map<string, NamespaceState>(options.namespaces.map((ns) => [ns, { records: new Map(), problem: 'not listed yet' }]));
+  const listeners = new Set<() => void>();
+  let cached: ApplicationsView | undefined;
+  const changed = (): void => {
+    cached = undefined;
+    for (const l of listeners) l();
+  };
+  const nowIso = (): string => new Date(options.clock.now()).toISOString();
+
+  function apply(ns: NamespaceState, namespace: string, type: WatchEventType, object: KubeObject): void {
+    if (type === 'DELETED') ns.records.delete(object.metadata.name);
+    else ns.records.set(object.metadata.name, toRecord(object, namespace, ns.records.get(object.metadata.name), nowIso()));
+    changed();
+  }
+
+  async function follow(namespace: string): Promise<void> {
+    const ns = spaces.get(namespace)!;
+    const signal = controller.signal;
+    while (!signal.aborted) {
+      try {
+        const listed = await options.objects().list('applications', namespace);
+        const next = new Map(listed.items.map((o) => [o.metadata.name, toRecord(o, namespace, ns.records.get(o.metadata.name), nowIso())]));
+        ns.records = next;
+        ns.problem = undefined;
+        changed();
+        let from: string | 'expired' = listed.resourceVersion;
+        while (!signal.aborted && from !== 'expired') from = await options.objects().watchFrom('applications', namespace, from, (type, object) => apply(ns, namespace, type, object), signal);
+        if (from === 'expired') log.info({ namespace }, 'Application watch expired (410); listing again');
+      } catch (err) {
+        if (signal.aborted) return;
+        ns.problem = `the Application watch in ${namespace} is broken: ${describeError(err)}`;
+        log.warn({ namespace, err: describeError(err) }, 'Application watch broke; nothing moves until it is back');
+        changed();
+        await new Promise((r) => setTimeout(r, options.retryMs ?? 1000).unref());
+      }
+    }
+  }
+
+  for (const namespace of spaces.keys()) void follow(namespace);
+
+  return {
+    view() {
+      if (cached) return cached;
+      const problems = [...spaces.values()].flatMap((s) => (s.problem ? [s.problem] : []));
+      const records = [...spaces.values()].flatMap((s) => [...s.records.values()]);
+      cached = { known: problems.length === 0, ...(problems.length > 0 && { reason: problems.join('; ') }), records };
+      return cached;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    stop: () => controller.abort(),
+  };
+}

@@ -1,0 +1,26 @@
+// The promotion state as persisted with the resolved state (snapshot file, shared state): checked on
+// the way in, so a damaged or foreign file yields no state rather than a wrong one. Pure.
+import type { EnvironmentState, PromotionState } from './types.ts';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isResolution(v: unknown): boolean {
+  return isObject(v) && typeof v.tag === 'string' && typeof v.digest === 'string' && typeof v.ref === 'string' && Array.isArray(v.platforms) && typeof v.resolvedAt === 'string';
+}
+
+function isEnvironmentState(v: unknown): v is EnvironmentState {
+  if (!isObject(v) || !isResolution(v.served)) return false;
+  if (v.target !== undefined && !isResolution(v.target)) return false;
+  return typeof v.servedAt === 'string' && typeof v.wave === 'number' && Number.isInteger(v.wave) && v.wave >= 0 && typeof v.waveAt === 'string' && typeof v.changedAt === 'string';
+}
+
+/** The state in `value`, or undefined when it is not one (every environment state must be whole). */
+export function parsePromotionState(value: unknown): PromotionState | undefined {
+  if (!isObject(value) || !isObject(value.watches)) return undefined;
+  for (const envs of Object.values(value.watches)) {
+    if (!isObject(envs) || !Object.values(envs).every(isEnvironmentState)) return undefined;
+  }
+  return value as unknown as PromotionState;
+}

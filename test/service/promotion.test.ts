@@ -1,0 +1,99 @@
+// Progressive delivery through the running service: a real registry, Applications on the loopback
+// Kubernetes API peer (list + watch), and getparams answers per cluster. staging moves at once, prod
+// waits for staging's Application to run the new tag Synced and Healthy for the soak, then moves
+// wave by wave; a restart in the middle of the rollout resumes where it was.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { stringify } from 'yaml';
+import { startService } from '../../src/service/start.ts';
+import { capturingLogger } from '../generator/fixture.ts';
+import { startKubeApi } from '../helpers/kube-api.ts';
+import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
+import { pushImage } from '../helpers/images.ts';
+import { startRegistry } from '../helpers/registry.ts';
+import { objectClientFor } from '../helpers/pull-secret.ts';
+
+const TOKEN = 'promotion-test-token-5b2d';
+const CLUSTERS = [
+  { name: 'stg-1', server: 'https://stg-1.example:6443', labels: { environment: 'staging' } },
+  { name: 'prod-canary', server: 'https://prod-canary.example:6443', labels: { environment: 'prod', wave: 'canary' } },
+  { name: 'prod-1', server: 'https://prod-1.example:6443', labels: { environment: 'prod' } },
+];
+
+async function tags(url: string): Promise<Record<string, string>> {
+  const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
+  const body = (await res.body.json()) as { output?: { parameters: { name: string; images: { web: { tag: string } } }[] } };
+  return Object.fromEntries((body.output?.parameters ?? []).map((p) => [p.name, p.images.web.tag]));
+}
+
+async function promotionOf(url: string, environment: string): Promise<{ state: string; reason?: string } | undefined> {
+  const res = await request(`${url}/api/v1/images`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const body = (await res.body.json()) as { promotion: { environment: string; state: string; reason?: string }[] };
+  return body.promotion.find((p) => p.environment === environment);
+}
+
+/** Waits (bounded) until `check` holds for the answer; returns it. */
+async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    assert.ok(Date.now() < end, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('staging moves, prod waits for the gate, then moves wave by wave, and a restart resumes the rollout', async (t) => {
+  const reg = await startRegistry();
+  t.after(() => reg.stop());
+  await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
+  const api = await startKubeApi(t, { bookmarkMs: 200 });
+  const kube = objectClientFor(api.url, api.token);
+  t.after(() => kube.close());
+  const apps = new ApplicationWriter(api.url, api.token);
+  const image = `${reg.host}/acme/web`;
+  const run = (cluster: string, tag: string, health = 'Healthy'): Promise<void> => apps.put('argocd', `web-${cluster}`, { server: CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`], health });
+  for (const c of CLUSTERS) await run(c.name, '1.0.0');
+  const dir = await mkdtemp(join(tmpdir(), 'aip-promotion-'));
+  const running: { service?: Awaited<ReturnType<typeof startService>> } = {};
+  t.after(async () => {
+    await running.service?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+  await writeFile(join(dir, 'config.yaml'), stringify({
+    server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false },
+    polling: { intervalSeconds: 1, jitter: 0 },
+    cache: { path: join(dir, 'cache.json') },
+    registries: [{ host: reg.host, url: reg.url, insecure: true }],
+    watches: [{ name: 'web', image, policy: { semver: { range: '^1.0.0' } } }],
+    clusters: { static: CLUSTERS },
+    environments: {
+      staging: {},
+      prod: { promotion: { from: 'staging', soak: '1s' }, rollout: { waves: [{ selector: { matchLabels: { wave: 'canary' } } }, { percent: 100 }], pause: '1s' } },
+    },
+  }));
+  const start = async (): Promise<string> => (running.service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects })).url;
+  let url = await start();
+  await until('every cluster on 1.0.0', () => tags(url), (v) => Object.values(v).length === 3 && Object.values(v).every((tag) => tag === '1.0.0'));
+
+  await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-02-01T00:00:00Z', label: 'b' });
+  assert.deepEqual(await until('staging on 1.1.0', () => tags(url), (v) => v['stg-1'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' });
+  await until('prod blocked on staging', () => promotionOf(url, 'prod'), (p) => p?.state === 'blocked' && /web-stg-1 \(cluster stg-1\) runs .*1\.0\.0, not 1\.1\.0/.test(p.reason ?? ''));
+  await run('stg-1', '1.1.0', 'Degraded');
+  await until('prod blocked on a Degraded staging', () => promotionOf(url, 'prod'), (p) => /is Synced\/Degraded since/.test(p?.reason ?? ''));
+  assert.deepEqual(await tags(url), { 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' });
+  await run('stg-1', '1.1.0');
+  assert.deepEqual(await until('the canary wave on 1.1.0', () => tags(url), (v) => v['prod-canary'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' });
+
+  await running.service!.close();
+  url = await start();
+  assert.deepEqual(await until('answers after the restart', () => tags(url), (v) => Object.keys(v).length === 3), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' }, 'the rollout resumes where it was');
+  await run('prod-canary', '1.1.0');
+  assert.deepEqual(await until('the second wave on 1.1.0', () => tags(url), (v) => v['prod-1'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.1.0' });
+  assert.equal((await promotionOf(url, 'prod'))?.state, 'idle');
+});
