@@ -50,6 +50,26 @@ export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {
   durable(record: OperationRecord): Promise<boolean>;
 }
 
+/** A state's resolutions, image details and operations become what this replica serves. */
+function loadInto(deps: ReplicaDeps, metadata: ReturnType<typeof createMetadataHolder>, data: Pick<StateData, 'entries' | 'metadata' | 'operations'>): void {
+  deps.cache.load(data.entries);
+  metadata.replace(data.metadata);
+  deps.operations.load(data.operations ?? []);
+}
+
+/** A follower's rescan goes to the leader through the requests ConfigMap. */
+async function handRescan(deps: ReplicaDeps, log: Logger, image: string, reason: string, tags: readonly string[]): Promise<undefined> {
+  await deps.requests.send(image, reason, tags).catch((err: unknown) => log.warn({ err: describeError(err), image }, 'cannot hand the rescan to the leader'));
+  return undefined;
+}
+
+/** The leader makes an operation durable by publishing it with the next state. */
+async function stageAndFlush(deps: ReplicaDeps, role: LeaderRole, record: OperationRecord): Promise<boolean> {
+  deps.operations.stage(record);
+  await role.persister.flush();
+  return deps.operations.committed(record.id);
+}
+
 export function createReplica(deps: ReplicaDeps): Replica {
   const log = deps.logger.child({ module: 'replica' });
   let served: number | undefined;
@@ -66,23 +86,15 @@ export function createReplica(deps: ReplicaDeps): Replica {
     if (!data) return void log.error({ revision: state.revision }, 'shared state is not valid JSON state; keeping the last good one');
     latest = data;
     // The leader's own cache is ahead of (or equal to) what it published; a newer foreign revision means it was deposed.
-    if (!role || state.revision > (served ?? 0)) {
-      deps.cache.load(data.entries);
-      metadata.replace(data.metadata);
-      deps.operations.load(data.operations ?? []);
-    }
+    if (!role || state.revision > (served ?? 0)) loadInto(deps, metadata, data);
     served = state.revision;
   }
 
   async function lead(): Promise<void> {
     const shared = await deps.store.read().catch(() => undefined);
     if (shared) apply(shared);
-    const fromFile = !latest && deps.warm ? { entries: deps.warm.entries, metadata: deps.warm.metadata, scans: deps.warm.scans } : undefined;
-    if (fromFile) {
-      deps.cache.load(fromFile.entries);
-      metadata.replace(fromFile.metadata);
-      deps.operations.load(deps.warm?.operations ?? []);
-    }
+    const fromFile = !latest && deps.warm ? { entries: deps.warm.entries, metadata: deps.warm.metadata, scans: deps.warm.scans, operations: deps.warm.operations ?? [] } : undefined;
+    if (fromFile) loadInto(deps, metadata, fromFile);
     role = startLeaderRole({ ...deps, metadata, isLeader: deps.election.isLeader, onPublished: (revision) => (served = Math.max(served ?? 0, revision)) }, latest ?? fromFile, !shared);
   }
 
@@ -112,22 +124,11 @@ export function createReplica(deps: ReplicaDeps): Replica {
     updateConfig(config) {
       role?.poller.updateConfig(config);
     },
-    async rescan(image, reason, options) {
-      if (role) return role.poller.rescan(image, reason, options);
-      await deps.requests.send(image, reason, options?.tags ?? []).catch((err: unknown) => log.warn({ err: describeError(err), image }, 'cannot hand the rescan to the leader'));
-      return undefined;
-    },
+    rescan: (image, reason, options) => (role ? role.poller.rescan(image, reason, options) : handRescan(deps, log, image, reason, options?.tags ?? [])),
     isReady: () => served !== undefined,
     revision: () => served,
     isLeader: () => role !== undefined,
     metadata,
-    async durable(record) {
-      if (role) {
-        deps.operations.stage(record);
-        await role.persister.flush();
-        return deps.operations.committed(record.id);
-      }
-      return forwardToLeader(deps, record);
-    },
+    durable: (record) => (role ? stageAndFlush(deps, role, record) : forwardToLeader(deps, record)),
   };
 }
