@@ -10,8 +10,18 @@ import { createMetadataStore } from '../cache/metadata.ts';
 import { loadSnapshot } from '../cache/snapshot.ts';
 import { renderReports } from '../poller/explain.ts';
 import { scanAll } from './scan-all.ts';
+import { createOperationsLog } from '../operations/log.ts';
+import { operationHolds } from '../operations/holds.ts';
+import { systemClock } from '../shared/clock.ts';
 
 const USAGE = 'usage: argocd-image-plugins resolve [--config FILE] [--watch NAME] [--environment ENV] [--json] [--all] [--cache FILE]\n';
+
+/** The holds in effect in the service's persisted operations log, as the poller applies them. */
+function holdsFrom(records: readonly unknown[]): ReturnType<typeof operationHolds> {
+  const log = createOperationsLog({ clock: systemClock });
+  log.load(records);
+  return operationHolds(log, systemClock);
+}
 
 export async function run(argv: readonly string[]): Promise<number> {
   let args;
@@ -39,7 +49,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(`resolve: no watch named ${unknown.join(', ')} (configured: ${config.watches.map((w) => w.name).join(', ')})\n`);
       return 2;
     }
-    const reports = await scanAll(config, { logger, cache, metadata, ...(wanted && { watches: wanted }), ...(values.environment && { environment: values.environment }) });
+    const operationHold = snapshot?.operations ? holdsFrom(snapshot.operations) : undefined;
+    const reports = await scanAll(config, { logger, cache, metadata, ...(wanted && { watches: wanted }), ...(values.environment && { environment: values.environment }), ...(operationHold && { operationHold }) });
     process.stdout.write(values.json ? `${JSON.stringify({ reports }, null, 2)}\n` : `${renderReports(reports, { verbose: values.all ?? false })}\n`);
     return reports.some((r) => r.error || r.targets.some((t) => t.error)) ? 1 : 0;
   } catch (err) {

@@ -9,7 +9,7 @@ import { createResolutionCache } from '../cache/store.ts';
 import { createMetadataStore, type MetadataStore } from '../cache/metadata.ts';
 import { createClientPool } from '../poller/clients.ts';
 import { planRepositories } from '../poller/plan.ts';
-import { scanRepository, type ScanReport } from '../poller/scan.ts';
+import { scanRepository, type ScanDeps, type ScanReport } from '../poller/scan.ts';
 import { createGate } from '../verify/gate.ts';
 import { authProvider } from '../registry/credentials.ts';
 import { lazyObjectClient } from '../kube/object-access.ts';
@@ -22,6 +22,8 @@ export interface ScanAllOptions {
   readonly environment?: string;
   readonly cache?: ResolutionCache;
   readonly metadata?: MetadataStore;
+  /** Holds taken as operations (from the service's persisted state, `resolve --cache`). */
+  readonly operationHold?: ScanDeps['operationHold'];
 }
 
 export async function scanAll(config: Config, options: ScanAllOptions): Promise<ScanReport[]> {
@@ -43,7 +45,7 @@ export async function scanAll(config: Config, options: ScanAllOptions): Promise<
   try {
     const gate = createGate({ clock: systemClock });
     for (const plan of plans) {
-      const report = await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true, gate }, plan);
+      const report = await scanRepository({ client: pool.clientFor(plan.registry), cache, metadata, clock: systemClock, logger, explain: true, gate, ...(options.operationHold && { operationHold: options.operationHold }) }, plan);
       reports.push({ ...report, auth: auth.get(plan.registry) ?? 'anonymous' });
     }
   } finally {

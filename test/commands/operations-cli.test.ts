@@ -49,12 +49,17 @@ test('hold, status, approve and release through the CLI; the token never on the 
   });
   assert.equal(status0.held, null);
 
-  const hold = await cli(['hold', 'web', '-e', 'prod', '--reason', 'INC-31 latency', '--for', '2h']);
+  const hold = await cli(['hold', 'web', '-e', 'prod', '--tag', '1.0.0', '--reason', 'INC-31 latency', '--for', '2h']);
   assert.equal(hold.exitCode, 0, hold.stderr);
-  assert.match(hold.stdout, /^hold recorded for web\/prod\n {2}\S+ {2}hold 1\.1\.0 {2}by carol until \S+: INC-31 latency\n/);
+  assert.match(hold.stdout, /^hold recorded for web\/prod\n {2}\S+ {2}hold 1\.0\.0 {2}by carol until \S+: INC-31 latency\n/);
+  // `resolve --cache` reads the persisted operations log and applies the hold as the service does.
+  const resolved = await execa(process.execPath, [CLI, 'resolve', '--config', join(dir, 'config.yaml'), '--cache', join(dir, 'cache.json'), '--watch', 'web', '--environment', 'prod', '--json'], { reject: false });
+  const target = (JSON.parse(resolved.stdout) as { reports: { targets: { resolution?: { tag: string }; verdicts: { rule: string; detail?: string }[] }[] }[] }).reports[0]!.targets[0]!;
+  assert.equal(target.resolution?.tag, '1.0.0', resolved.stderr);
+  assert.ok(target.verdicts.some((v) => v.rule === 'hold' && v.detail === 'INC-31 latency'));
   const human = await cli(['status', 'web', '--server', service.url, '--token-file', join(dir, 'operator')], {});
   assert.equal(human.exitCode, 0, human.stderr);
-  assert.match(human.stdout, /web\/prod: serves 1\.1\.0\n {2}held at 1\.1\.0 \(by carol, until \S+\): INC-31 latency/);
+  assert.match(human.stdout, /web\/prod: serves 1\.[01]\.0\n {2}held at 1\.0\.0 \(by carol, until \S+\): INC-31 latency/);
 
   const approve = await cli(['approve', 'web', '-e', 'prod', '--tag', '1.1.0', '--wave', '1', '--reason', 'canary fine', '--json']);
   assert.equal(approve.exitCode, 0, approve.stderr);
