@@ -4,8 +4,10 @@
 //   - ecr:    the AWS SDK (IRSA web identity → STS → GetAuthorizationToken) at the loopback AWS peer,
 //             the token used as Basic on the real Distribution registry (htpasswd);
 //   - google: google-auth-library's ADC at the loopback metadata server, the token used at the real
-//             registry's token realm as oauth2accesstoken.
-// Counted: login requests that reached the peer (GetAuthorizationToken / metadata token calls).
+//             registry's token realm as oauth2accesstoken;
+//   - acr:    @azure/identity's workload identity at the loopback Entra ID peer (TLS), the token traded
+//             at the ACR front's /oauth2/exchange, the refresh token used at the real registry's realm.
+// Counted: login requests that reached the peer (GetAuthorizationToken / metadata token calls / exchanges).
 // Baseline, measured in the same run: a login per repository scan (what a client without a token
 // cache, or a per-request credential helper, costs), one cycle of 100 fresh clients, per hour.
 import { randomUUID } from 'node:crypto';
@@ -22,6 +24,10 @@ import { startAwsPeer } from '../test/helpers/aws-peer.ts';
 import { irsaEnvironment } from '../test/helpers/aws-env.ts';
 import { startMetadataPeer } from '../test/helpers/gce-metadata.ts';
 import { registryConfig } from '../test/registry/support.ts';
+import { writeFile } from 'node:fs/promises';
+import { ACR_USERNAME } from '../src/registry/cloud/acr.ts';
+import { startEntraPeer } from '../test/helpers/entra-peer.ts';
+import { startAcrPeer } from '../test/helpers/acr-peer.ts';
 
 const REPOS = 100;
 const INTERVAL_MS = 30 * 60_000;
@@ -112,8 +118,35 @@ async function google(): Promise<void> {
   }
 }
 
+async function azure(): Promise<void> {
+  const reg = await startRegistry({ auth: 'token', tokenIssuer: { username: ACR_USERNAME, password: 'none-' + randomUUID() } });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-azure-'));
+  const assertion = 'eyJ.bench.' + randomUUID();
+  await writeFile(join(dir, 'token'), assertion);
+  const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const clientId = '11111111-2222-3333-4444-555555555555';
+  const entra = await startEntraPeer({ tenant, clientId, assertion });
+  const acr = await startAcrPeer({ upstream: reg.url, service: 'acmebench.azurecr.io', accessTokens: () => entra.issued(), accept: (refresh) => reg.token!.issuer.setPassword(refresh) });
+  Object.assign(process.env, { AZURE_AUTHORITY_HOST: entra.url, AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: clientId, AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token') });
+  try {
+    // seeded through the front with the issuer's current password: an exchange first
+    const config = registryConfig(acr.url, { host: 'acmebench.azurecr.io', auth: { kind: 'acr' }, authRealms: [new URL(reg.token!.realm).origin], requestBudget: 1_000_000 });
+    const probe = createRegistryClient({ config, logger });
+    await probe.listTags('bench/none').catch(() => undefined);
+    await probe.close();
+    const repos = await seed({ ...reg, token: { ...reg.token!, password: reg.token!.issuer.password } } as TestRegistry);
+    report('acr', await cached(config, repos, acr.exchanges), await perScan(config, repos, acr.exchanges));
+  } finally {
+    await acr.stop();
+    await entra.stop();
+    await reg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`${REPOS} repositories, listed every ${INTERVAL_MS / 60_000} simulated minutes for ${HOURS} simulated hours`);
 console.log('provider  requests  logins  logins/hour  baseline/hour¹  ratio');
 await ecr();
 await google();
+await azure();
 console.log('¹ baseline: one login per repository scan, measured over one cycle of fresh clients in this run');
