@@ -102,7 +102,7 @@ export async function loadSnapshot(path: string): Promise<Snapshot | undefined> 
     entries: data.entries,
     metadata: { images: isObject(metadata.images) ? (metadata.images as MetadataSnapshot['images']) : {}, tags: isObject(metadata.tags) ? (metadata.tags as MetadataSnapshot['tags']) : {} },
     scans: data.scans as Record<string, string>,
-    operations: Array.isArray(data.operations) ? data.operations : [],
+    ...(Array.isArray(data.operations) && { operations: data.operations as unknown[] }),
   };
 }
 
