@@ -3,6 +3,7 @@
 // pull limits, GHCR per-organisation throttling), so one budget serves every
 // repository of a registry. Time comes from the injected clock; waiting from the injected sleep.
 import type { Clock } from '../shared/clock.ts';
+import { createRateLimitState, type RateLimitState } from './rate-limit.ts';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -14,6 +15,10 @@ export interface RequestBudget {
   /** Starts a new window with the full budget. */
   reset(): void;
   left(): number;
+  /** Reads the registry's own rate-limit headers (and 429 Retry-After) from a reply. */
+  observe(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): void;
+  /** What the registry last said about its limit. */
+  rateLimit(): ReturnType<RateLimitState['snapshot']>;
 }
 
 export function createBudget(options: { limit: number; requestsPerSecond: number; clock: Clock; sleep: Sleep }): RequestBudget {
@@ -21,12 +26,18 @@ export function createBudget(options: { limit: number; requestsPerSecond: number
   const intervalMs = options.requestsPerSecond > 0 && Number.isFinite(options.requestsPerSecond) ? 1000 / options.requestsPerSecond : 0;
   let used = 0;
   let nextSlot = 0;
+  // the registry's own account of its limit comes before ours: a request it would refuse is not sent
+  const registry = createRateLimitState();
   return {
     tryTake() {
-      if (used >= limit) return false;
+      const now = clock.now();
+      if (used >= limit || !registry.allows(now)) return false;
       used += 1;
+      registry.sent(now);
       return true;
     },
+    observe: (status, headers) => registry.observe(status, headers, clock.now()),
+    rateLimit: () => registry.snapshot(),
     async pace(signal) {
       if (intervalMs === 0) return;
       const now = clock.now();

@@ -139,7 +139,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       referrers: (repository, digest, type, signal) => (check(repository, digest), reads.referrers(repository, digest, type, signal)),
     },
     resetBudget: () => budget.reset(),
-    stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left() }),
+    stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left(), rateLimit: budget.rateLimit() }),
     close: () => (cloud?.close(), dispatchers.close()),
   };
 }

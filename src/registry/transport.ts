@@ -62,7 +62,7 @@ export function createTransport(deps: TransportDeps): Transport {
 
   async function attempt(req: HttpRequest, n: number): Promise<HttpReply> {
     const ctx = { host: deps.host, repository: req.repository, request: `${req.method} ${req.url.pathname}` };
-    if (!deps.budget.tryTake()) throw registryError('REG_BUDGET_EXHAUSTED', 'request budget for this poll cycle is spent', { ...ctx, extra: { budgetLeft: 0 } });
+    if (!deps.budget.tryTake()) throw registryError('REG_BUDGET_EXHAUSTED', 'request budget for this poll cycle is spent (or the registry\'s own rate limit needs the rest of its window)', { ...ctx, extra: { budgetLeft: 0 } });
     await deps.budget.pace(req.signal);
     const release = await deps.limiter.acquire(req.signal);
     const deadline = AbortSignal.timeout(deps.timeoutMs);
@@ -70,6 +70,7 @@ export function createTransport(deps: TransportDeps): Transport {
     const started = deps.clock.now();
     try {
       const res = await request(req.url, { method: req.method, headers: req.headers, signal, dispatcher: req.redirects ? deps.blobs : deps.api });
+      deps.budget.observe(res.statusCode, res.headers);
       const body = await readBounded(res, req.method === 'HEAD' ? Number.POSITIVE_INFINITY : req.maxBytes, req.stream?.(res.statusCode));
       count(String(res.statusCode));
       deps.logger.debug({ method: req.method, path: req.url.pathname, status: res.statusCode, attempt: n, ms: deps.clock.now() - started }, 'registry request');

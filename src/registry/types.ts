@@ -50,6 +50,8 @@ export interface RegistryStats {
   readonly requestsByStatus: Readonly<Record<string, number>>;
   /** Requests left in the current budget window. */
   readonly budgetLeft: number;
+  /** What the registry's rate-limit headers last said (Docker Hub `ratelimit-*`, `x-ratelimit-*`, Retry-After). */
+  readonly rateLimit?: { readonly limit?: number; readonly remaining?: number; readonly resetAt?: string; readonly blockedUntil?: string };
 }
 
 /** A manifest's bytes as stored (signature manifests are parsed by their reader, not here). */
