@@ -124,17 +124,22 @@ function memo<T>(): (key: string, load: () => Promise<T>) => Promise<T> {
   };
 }
 
+/** The tags could not be listed: every target records the failure (a spent budget just defers the scan). */
+function listingFailed(deps: ScanDeps, plan: RepositoryPlan, err: unknown): ScanReport {
+  if (budgetSpent(err)) return { image: plan.image, deferred: true, targets: [] };
+  const error = toRecorded(err, new Date(deps.clock.now()).toISOString());
+  for (const t of plan.targets) deps.cache.record(t.watch.name, t.environment, plan.image, { kind: 'failed', error });
+  return { image: plan.image, error, targets: plan.targets.map((t) => ({ watch: t.watch.name, environment: t.environment, verdicts: [], moved: false, error })) };
+}
+
 export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Promise<ScanReport> {
-  const { client, cache, metadata, clock } = deps;
+  const { client, metadata } = deps;
   const opts = deps.signal ? { signal: deps.signal } : {};
   let listing: TagListing;
   try {
     listing = await listRepository(client, plan, opts);
   } catch (err) {
-    if (budgetSpent(err)) return { image: plan.image, deferred: true, targets: [] };
-    const error = toRecorded(err, new Date(clock.now()).toISOString());
-    for (const t of plan.targets) cache.record(t.watch.name, t.environment, plan.image, { kind: 'failed', error });
-    return { image: plan.image, error, targets: plan.targets.map((t) => ({ watch: t.watch.name, environment: t.environment, verdicts: [], moved: false, error })) };
+    return listingFailed(deps, plan, err);
   }
   if (listing.complete) metadata.pruneTags(plan.image, new Set(listing.tags));
 

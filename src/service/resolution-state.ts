@@ -56,6 +56,20 @@ export function restoredPromotionOf(value: unknown, logger: Logger): PromotionSt
   return state;
 }
 
+/** An operation is durable once the snapshot holding it is on disk. */
+async function stageDurably(log: ReturnType<typeof createOperationsLog>, persister: ReturnType<typeof createPersister>, record: OperationRecord): Promise<boolean> {
+  log.stage(record);
+  await persister.flush();
+  return log.committed(record.id);
+}
+
+/** A promotion state is durable once a snapshot written with it is on disk. */
+async function persistDurably(promotion: { pending?: PromotionState; durable?: PromotionState }, persister: ReturnType<typeof createPersister>, state: PromotionState): Promise<boolean> {
+  promotion.pending = state;
+  await persister.flush();
+  return promotion.durable === state;
+}
+
 export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {
   const { config, pool, logger, clock } = deps;
   const snapshot = await restoreSnapshot(config.current().cache.path, logger, clock.now());
@@ -93,11 +107,7 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;
-  const durable = async (record: OperationRecord): Promise<boolean> => {
-    log.stage(record);
-    await persister.flush();
-    return log.committed(record.id);
-  };
+  const durable = (record: OperationRecord): Promise<boolean> => stageDurably(log, persister, record);
   const operations = wireOperations({ log, config: config.current, cache, clock, logger, durable, rescan: (image, reason) => poller.rescan(image, reason) });
   return {
     operations,
@@ -113,10 +123,6 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     updateConfig: (next) => poller.updateConfig(next),
     revision: () => cache.revision,
     ...(restoredPromotion && { restoredPromotion }),
-    async persistPromotion(state) {
-      promotion.pending = state;
-      await persister.flush();
-      return promotion.durable === state;
-    },
+    persistPromotion: (state) => persistDurably(promotion, persister, state),
   };
 }

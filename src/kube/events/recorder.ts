@@ -41,6 +41,19 @@ interface Series {
   last: number;
 }
 
+/** The ApplicationSets that use the event's watch: the objects its Events are about. */
+async function eventTargets(deps: EventRecorderDeps, event: PromotionEvent): Promise<{ namespace: string; name: string; uid?: string }[]> {
+  const config = deps.config();
+  const watch = config?.watches.find((w) => w.name === event.watch);
+  if (!config || !watch) return [];
+  const out: { namespace: string; name: string; uid?: string }[] = [];
+  for (const namespace of deps.namespaces ?? [config.clusters.argocd?.namespace ?? 'argocd']) {
+    const appSets = await deps.kube.listApplicationSets(namespace);
+    for (const a of appSets) if (usesWatch(a, watch, deps.configMapName)) out.push({ namespace, name: a.metadata.name, ...((a.metadata as { uid?: string }).uid && { uid: (a.metadata as { uid?: string }).uid }) });
+  }
+  return out;
+}
+
 export function createEventRecorder(deps: EventRecorderDeps): EventRecorder {
   const log = deps.logger.child({ module: 'events' });
   const queue: PromotionEvent[] = [];
@@ -48,21 +61,9 @@ export function createEventRecorder(deps: EventRecorderDeps): EventRecorder {
   let running: Promise<void> = Promise.resolve();
   let draining = false;
 
-  async function targets(event: PromotionEvent): Promise<{ namespace: string; name: string; uid?: string }[]> {
-    const config = deps.config();
-    const watch = config?.watches.find((w) => w.name === event.watch);
-    if (!config || !watch) return [];
-    const out: { namespace: string; name: string; uid?: string }[] = [];
-    for (const namespace of deps.namespaces ?? [config.clusters.argocd?.namespace ?? 'argocd']) {
-      const appSets = await deps.kube.listApplicationSets(namespace);
-      for (const a of appSets) if (usesWatch(a, watch, deps.configMapName)) out.push({ namespace, name: a.metadata.name, ...((a.metadata as { uid?: string }).uid && { uid: (a.metadata as { uid?: string }).uid }) });
-    }
-    return out;
-  }
-
   async function write(event: PromotionEvent): Promise<void> {
     const now = deps.clock.now();
-    for (const regarding of await targets(event)) {
+    for (const regarding of await eventTargets(deps, event)) {
       const key = seriesKey(event, regarding);
       const known = series.get(key);
       if (known && now - known.last < SERIES_WINDOW_MS) {
