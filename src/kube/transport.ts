@@ -4,6 +4,7 @@
 // metav1.Status objects into coded errors. Watches are read as newline-delimited JSON events.
 import { Agent, request } from 'undici';
 import { errorFromStatus, kubeError } from './errors.ts';
+import { readEvents } from './watch-lines.ts';
 import type { KubeConnection } from './types.ts';
 
 export type KubeMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -35,20 +36,6 @@ function agentFor(connection: KubeConnection, timeoutMs: number): Agent {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-}
-
-/** A watch body: one JSON event per line. */
-async function readEvents(body: AsyncIterable<unknown>, onEvent: (event: unknown) => void): Promise<void> {
-  let buffer = '';
-  for await (const chunk of body) {
-    buffer += String(chunk);
-    let i;
-    while ((i = buffer.indexOf('\n')) !== -1) {
-      const line = buffer.slice(0, i).trim();
-      buffer = buffer.slice(i + 1);
-      if (line) onEvent(JSON.parse(line));
-    }
-  }
 }
 
 export function createTransport(connection: KubeConnection, timeoutMs: number): KubeTransport {
