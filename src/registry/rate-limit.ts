@@ -16,6 +16,8 @@ export interface RateLimitReading {
   /** When the window's allowance is whole again (ms since epoch). */
   readonly resetAt: number;
   readonly windowMs: number;
+  /** The registry named its reset time (fixed windows); without one (Docker Hub's sliding 6 h) only the reserve applies. */
+  readonly fixed: boolean;
 }
 
 export interface RateLimitState {
@@ -46,7 +48,7 @@ export function readRateLimit(headers: Headers, now: number): RateLimitReading |
   const window = remaining.windowSeconds ?? limit.windowSeconds;
   // x-ratelimit-reset is an epoch time; ratelimit-reset (draft) is seconds from now
   const resetAt = reset !== undefined ? (reset.value > 1e9 ? reset.value * 1000 : now + reset.value * 1000) : now + (window ?? 3600) * 1000;
-  return { limit: limit.value, remaining: Math.min(remaining.value, limit.value), resetAt, windowMs: Math.max(1000, (window ?? 3600) * 1000, resetAt - now) };
+  return { limit: limit.value, remaining: Math.min(remaining.value, limit.value), resetAt, windowMs: Math.max(1000, (window ?? 3600) * 1000, resetAt - now), fixed: reset !== undefined };
 }
 
 export function createRateLimitState(options: { reserve?: number } = {}): RateLimitState {
@@ -63,6 +65,7 @@ export function createRateLimitState(options: { reserve?: number } = {}): RateLi
       if (now < blockedUntil) return false;
       if (reading === undefined || now >= reading.resetAt) return true;
       if (reading.remaining <= reserve) return false;
+      if (!reading.fixed) return true;
       // keep at least the share of the limit that the rest of the window will need, less a burst
       const share = (reading.limit * (reading.resetAt - now)) / reading.windowMs;
       const burst = Math.max(1, Math.ceil(reading.limit / 10));

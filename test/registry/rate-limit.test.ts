@@ -11,15 +11,15 @@ import { registryConfig, testClient } from './support.ts';
 const T0 = Date.UTC(2026, 10, 30);
 
 test('Docker Hub and GitHub-style headers are read; absent or malformed ones are not', () => {
-  assert.deepEqual(readRateLimit({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '76;w=21600' }, T0), { limit: 100, remaining: 76, resetAt: T0 + 21_600_000, windowMs: 21_600_000 });
-  assert.deepEqual(readRateLimit({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(T0 / 1000 + 1800) }, T0), { limit: 5000, remaining: 4999, resetAt: T0 + 1_800_000, windowMs: 3_600_000 });
+  assert.deepEqual(readRateLimit({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '76;w=21600' }, T0), { limit: 100, remaining: 76, resetAt: T0 + 21_600_000, windowMs: 21_600_000, fixed: false });
+  assert.deepEqual(readRateLimit({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(T0 / 1000 + 1800) }, T0), { limit: 5000, remaining: 4999, resetAt: T0 + 1_800_000, windowMs: 3_600_000, fixed: true });
   assert.equal(readRateLimit({ 'ratelimit-limit': 'lots' , 'ratelimit-remaining': '1' }, T0), undefined);
   assert.equal(readRateLimit({}, T0), undefined);
 });
 
 test('spending is held to the pro-rata share plus a burst, and stops one short of the limit', () => {
   const s = createRateLimitState();
-  s.observe(200, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '100;w=21600' }, T0);
+  s.observe(200, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '100', 'x-ratelimit-reset': String(T0 / 1000 + 21600) }, T0);
   let sent = 0;
   while (s.allows(T0)) {
     s.sent(T0);
@@ -29,7 +29,9 @@ test('spending is held to the pro-rata share plus a burst, and stops one short o
   assert.equal(s.allows(T0 + 60_000), false, 'a minute later the share has not grown by one request');
   assert.equal(s.allows(T0 + 216_000), true, 'after 1/100 of the window, one more');
   const drained = createRateLimitState();
-  drained.observe(200, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '1;w=21600' }, T0);
+  drained.observe(200, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '2;w=21600' }, T0);
+  assert.equal(drained.allows(T0), true, 'a sliding window (no reset time): spend down to the reserve');
+  drained.sent(T0);
   assert.equal(drained.allows(T0 + 21_000_000), false, 'the last request is kept back');
   assert.equal(drained.allows(T0 + 21_600_000), true, 'a new window');
 });
@@ -50,7 +52,7 @@ test('the client stops before the registry refuses: no 429, the scan is deferred
     if (remaining === 0) {
       refused++;
       res.writeHead(429, { 'retry-after': '3600' }).end();
-    } else res.writeHead(200, { 'content-type': 'application/json', 'ratelimit-limit': '10;w=21600', 'ratelimit-remaining': `${--remaining};w=21600` }).end(JSON.stringify({ name: 'a/b', tags: ['1'] }));
+    } else res.writeHead(200, { 'content-type': 'application/json', 'ratelimit-limit': '10;w=21600', 'ratelimit-remaining': `${--remaining};w=21600`, 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 21600) }).end(JSON.stringify({ name: 'a/b', tags: ['1'] }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => server.close(() => r())));
