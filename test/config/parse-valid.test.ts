@@ -17,7 +17,7 @@ function valid(name: string): Config {
 
 test('a minimal config gets every default', () => {
   const config = valid('valid-minimal.yaml');
-  assert.deepEqual(config.server, { host: '0.0.0.0', port: 8080, token: { file: DEFAULTS.tokenFile }, webhooks: {}, refreshApplicationSets: true, headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxUnauthenticatedConnections: 64 });
+  assert.deepEqual(config.server, { host: '0.0.0.0', port: 8080, token: { file: DEFAULTS.tokenFile }, operatorTokens: [], webhooks: {}, refreshApplicationSets: true, headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxUnauthenticatedConnections: 64 });
   assert.deepEqual(config.polling, { intervalSeconds: 300, jitter: 0.1, maxBackoffSeconds: 1800 });
   assert.deepEqual(config.cache, { path: '/var/lib/argocd-image-plugins/cache.json' });
   assert.deepEqual(config.clusters, { environmentLabel: 'environment', platformsAnnotation: 'argocd-image-plugins.io/platforms', static: [] });
@@ -35,7 +35,7 @@ test('a minimal config gets every default', () => {
 
 test('the full config is read key by key', () => {
   const config = valid('valid-full.yaml');
-  assert.deepEqual(config.server, { host: '127.0.0.1', port: 9090, token: { env: 'GENERATOR_TOKEN' }, webhooks: { secret: { file: '/var/run/secrets/webhooks/secret' } }, refreshApplicationSets: false, headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxUnauthenticatedConnections: 64 });
+  assert.deepEqual(config.server, { host: '127.0.0.1', port: 9090, token: { env: 'GENERATOR_TOKEN' }, operatorTokens: [], webhooks: { secret: { file: '/var/run/secrets/webhooks/secret' } }, refreshApplicationSets: false, headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, maxUnauthenticatedConnections: 64 });
   assert.deepEqual(config.polling, { intervalSeconds: 60, jitter: 0.25, maxBackoffSeconds: 600 });
   assert.equal(config.cache.path, '/tmp/cache.json');
   const hosts = config.registries.map((r) => [r.host, r.url, r.auth.kind]);
