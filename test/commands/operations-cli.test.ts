@@ -38,7 +38,11 @@ test('hold, status, approve and release through the CLI; the token never on the 
     '',
   ].join('\n'));
   const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger() });
-  t.after(() => service.close());
+  // The service writes its cache as it closes: its folder is removed only after that.
+  t.after(async () => {
+    await service.close();
+    await rm(dir, { recursive: true, force: true });
+  });
   const env = { ARGOCD_IMAGE_PLUGINS_SERVER: service.url, ARGOCD_IMAGE_PLUGINS_TOKEN: OPERATOR };
   const cli = (args: string[], extra: Record<string, string> = env) => execa(process.execPath, [CLI, ...args], { reject: false, env: extra, extendEnv: false });
 

@@ -49,7 +49,11 @@ test('a hold records one Held Event on each ApplicationSet that uses the watch, 
     clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
   }));
   const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger(), connectKube: () => createKubeClient({ server: api.url, token: () => 'sa', insecure: false }) });
-  t.after(() => service.close());
+  // The service writes its cache as it closes: its folder is removed only after that.
+  t.after(async () => {
+    await service.close();
+    await rm(dir, { recursive: true, force: true });
+  });
   await until('web to resolve', async () => {
     const res = await request(`${service.url}/api/v1/images`, { headers: { authorization: 'Bearer gen-token-1' } });
     const body = (await res.body.json()) as { images: { watch: string; tag: string | null }[] };
