@@ -16,6 +16,10 @@ import { irsaEnvironment } from '../helpers/aws-env.ts';
 import { setRegistryPassword } from '../helpers/htpasswd.ts';
 import { registryConfig, testClient } from './support.ts';
 
+// The first login loads the provider's SDK inside the login deadline; on a busy machine that alone
+// can take seconds, and these tests are about the login's protocol, not its deadline.
+const LOGIN_DEADLINE_MS = 60_000;
+
 const IRSA_ROLE = 'arn:aws:iam::123456789012:role/argocd-image-plugins';
 const CROSS_ROLE = 'arn:aws:iam::210987654321:role/image-reader';
 const POD_ROLE = 'arn:aws:iam::123456789012:role/pod-identity';
@@ -43,7 +47,7 @@ after(async () => {
 
 function ecrClient(auth: RegistryAuth = ECR, host = HOST) {
   const clock = manualClock(Date.now());
-  const made = testClient(registryConfig(reg.url, { host, auth }), { clock });
+  const made = testClient(registryConfig(reg.url, { host, auth, timeoutMs: LOGIN_DEADLINE_MS }), { clock });
   return { ...made, clock };
 }
 
