@@ -104,7 +104,7 @@ export function createObjectClient(transport: KubeTransport): ObjectClient {
       }
       const rv = e.object?.metadata?.resourceVersion;
       if (rv) last = rv;
-      if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') onEvent(e.type, e.object as unknown as KubeObject);
+      if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') onEvent(e.type, asObject(e.object, `${kind} ${namespace}/${name}`));
     }, signal);
     // Too old: start again from the current object (an ADDED event for it).
     return expired ? undefined : last;

@@ -16,11 +16,15 @@ function isEnvironmentState(v: unknown): v is EnvironmentState {
   return typeof v.servedAt === 'string' && typeof v.wave === 'number' && Number.isInteger(v.wave) && v.wave >= 0 && typeof v.waveAt === 'string' && typeof v.changedAt === 'string';
 }
 
+function isEnvironments(v: unknown): v is Readonly<Record<string, EnvironmentState>> {
+  return isObject(v) && Object.values(v).every(isEnvironmentState);
+}
+
+function isPromotionState(v: unknown): v is PromotionState {
+  return isObject(v) && isObject(v.watches) && Object.values(v.watches).every(isEnvironments);
+}
+
 /** The state in `value`, or undefined when it is not one (every environment state must be whole). */
 export function parsePromotionState(value: unknown): PromotionState | undefined {
-  if (!isObject(value) || !isObject(value.watches)) return undefined;
-  for (const envs of Object.values(value.watches)) {
-    if (!isObject(envs) || !Object.values(envs).every(isEnvironmentState)) return undefined;
-  }
-  return value as unknown as PromotionState;
+  return isPromotionState(value) ? value : undefined;
 }

@@ -1,7 +1,7 @@
 // The HTTP service as a Fastify instance that never listens (serve.ts does): getparams, images,
 // webhooks, health, metrics, and the ApplicationSet refresher that lives as long as the app.
 // Every dependency is passed in; tests build it with real parts and close it in t.after.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CacheReader } from '../cache/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
@@ -135,14 +135,16 @@ export async function buildService(deps: AppDeps): Promise<App> {
   // 400 naming the field, never silently reinterpreted.
   const server = deps.config()?.server;
   const limits = { headersTimeoutMs: (server?.headersTimeoutSeconds ?? DEFAULTS.headersTimeoutSeconds) * 1000, requestTimeoutMs: (server?.requestTimeoutSeconds ?? DEFAULTS.requestTimeoutSeconds) * 1000, maxUnauthenticated: server?.maxUnauthenticatedConnections ?? DEFAULTS.maxUnauthenticatedConnections };
-  const app = Fastify({
-    loggerInstance: deps.logger.child({ module: 'http' }),
+  // Stated as Fastify's own logger type, so the instance is the FastifyInstance every route module takes.
+  const httpLogger: FastifyBaseLogger = deps.logger.child({ module: 'http' });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: httpLogger,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     ajv: { customOptions: { coerceTypes: false } },
     ...timeoutOptions(limits),
-  }) as unknown as FastifyInstance;
+  });
   limitConnections(app, limits, deps.logger.child({ module: 'http' }));
   installErrorHandler(app);
   refuseRepeatedParameters(app);
