@@ -16,8 +16,9 @@ import { irsaEnvironment } from '../helpers/aws-env.ts';
 import { setRegistryPassword } from '../helpers/htpasswd.ts';
 import { registryConfig, testClient } from './support.ts';
 
-// The first login loads the provider's SDK inside the login deadline; on a busy machine that alone
-// can take seconds, and these tests are about the login's protocol, not its deadline.
+// The SDK is loaded before the login's deadline starts (cloud-login-load.test.ts), but the first login
+// still loads parts of the credential chain lazily and can take seconds on a busy machine; these tests
+// are about the login's protocol, not its deadline.
 const LOGIN_DEADLINE_MS = 60_000;
 
 const IRSA_ROLE = 'arn:aws:iam::123456789012:role/argocd-image-plugins';

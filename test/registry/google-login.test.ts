@@ -14,8 +14,9 @@ import { seedStandard } from '../helpers/images.ts';
 import { startMetadataPeer, type MetadataPeer } from '../helpers/gce-metadata.ts';
 import { registryConfig, testClient } from './support.ts';
 
-// The first login loads the provider's SDK inside the login deadline; on a busy machine that alone
-// can take seconds, and these tests are about the login's protocol, not its deadline.
+// The SDK is loaded before the login's deadline starts (cloud-login-load.test.ts), but the first login
+// still loads parts of the credential chain lazily and can take seconds on a busy machine; these tests
+// are about the login's protocol, not its deadline.
 const LOGIN_DEADLINE_MS = 60_000;
 
 const HOST = 'europe-west1-docker.pkg.dev';

@@ -49,6 +49,7 @@ export function acrLogin(config: RegistryConfig, env: NodeJS.ProcessEnv = proces
   let made: Promise<Credential> | undefined;
   return {
     provider: 'acr',
+    prepare: async () => void (await (made ??= credential(env))),
     async login(signal) {
       made ??= credential(env);
       const aad = await (await made).getToken(SCOPE, { abortSignal: signal });

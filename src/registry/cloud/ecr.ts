@@ -6,59 +6,45 @@
 // role through STS first (cross-account pulls). The SDKs honour AWS_ENDPOINT_URL_ECR,
 // AWS_ENDPOINT_URL_ECR_PUBLIC and AWS_ENDPOINT_URL_STS (VPC endpoints, and the tests' loopback peers).
 // The token decodes to `AWS:<password>`, a Basic pair for the registry, valid 12 hours.
-import type { RegistryAuth } from '../../config/types.ts';
 import type { CloudLogin, CloudToken } from './login-cache.ts';
+import { connectEcr, type EcrAuth, type EcrSdk } from './ecr-sdk.ts';
 
-type EcrAuth = Extract<RegistryAuth, { kind: 'ecr' }>;
-type Fetch = (signal: AbortSignal) => Promise<{ token: string | undefined; expiresAt: Date | undefined }>;
+export type { EcrAuth };
 
-/** The session name STS records for an assumed role (shows in CloudTrail). */
-const SESSION_NAME = 'argocd-image-plugins';
 const MAX_TOKEN_CHARS = 64 * 1024;
 
-/** The SDK is loaded at the first login, so only registries that use ECR pay for loading it. */
-async function connect(auth: EcrAuth): Promise<{ fetch: Fetch; destroy(): void }> {
-  const region = auth.region;
-  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-  const credentials = auth.roleArn === undefined ? undefined : fromTemporaryCredentials({ params: { RoleArn: auth.roleArn, RoleSessionName: SESSION_NAME }, clientConfig: { region } });
-  const config = { region, maxAttempts: 2, ...(credentials && { credentials }) };
-  if (auth.public) {
-    const sdk = await import('@aws-sdk/client-ecr-public');
-    const client = new sdk.ECRPUBLICClient(config);
-    return {
-      fetch: async (abortSignal) => {
-        const data = (await client.send(new sdk.GetAuthorizationTokenCommand({}), { abortSignal })).authorizationData;
-        return { token: data?.authorizationToken, expiresAt: data?.expiresAt };
-      },
-      destroy: () => client.destroy(),
-    };
-  }
-  const sdk = await import('@aws-sdk/client-ecr');
-  const client = new sdk.ECRClient(config);
-  return {
-    fetch: async (abortSignal) => {
-      const data = (await client.send(new sdk.GetAuthorizationTokenCommand({}), { abortSignal })).authorizationData?.[0];
-      return { token: data?.authorizationToken, expiresAt: data?.expiresAt };
-    },
-    destroy: () => client.destroy(),
-  };
+/**
+ * One SDK client per registry entry, shared by the login and the push-time listing (DescribeImages),
+ * so the credential chain (an STS call for IRSA) runs once for both. The SDK is loaded on first use,
+ * so only registries that use ECR pay for loading it.
+ */
+export interface EcrSession {
+  ready(): Promise<EcrSdk>;
+  close(): void;
 }
 
-export function ecrLogin(auth: EcrAuth): CloudLogin {
-  let sdk: Promise<{ fetch: Fetch; destroy(): void }> | undefined;
+export function createEcrSession(auth: EcrAuth, load: typeof connectEcr = connectEcr): EcrSession {
+  let sdk: Promise<EcrSdk> | undefined;
   let closed = false;
   return {
-    provider: auth.public ? 'ecr-public' : 'ecr',
-    async login(signal) {
-      sdk ??= connect(auth);
-      const { token, expiresAt } = await (await sdk).fetch(signal);
-      return decodeToken(token, expiresAt);
-    },
+    ready: () => (sdk ??= load(auth)),
     close() {
       if (closed) return;
       closed = true;
       void sdk?.then((c) => c.destroy(), () => undefined);
     },
+  };
+}
+
+export function ecrLogin(auth: EcrAuth, session: EcrSession = createEcrSession(auth)): CloudLogin {
+  return {
+    provider: auth.public ? 'ecr-public' : 'ecr',
+    prepare: async () => void (await session.ready()),
+    async login(signal) {
+      const { token, expiresAt } = await (await session.ready()).authorization(signal);
+      return decodeToken(token, expiresAt);
+    },
+    close: () => session.close(),
   };
 }
 

@@ -35,6 +35,7 @@ function readKey(source: NonNullable<GoogleAuthConfig['keyFile']>, env: NodeJS.P
 export function googleLogin(auth: GoogleAuthConfig, env: NodeJS.ProcessEnv = process.env): CloudLogin {
   return {
     provider: 'google',
+    prepare: async () => void (await import('google-auth-library')),
     async login() {
       const { GoogleAuth } = await import('google-auth-library');
       const credentials = auth.keyFile ? readKey(auth.keyFile, env) : undefined;

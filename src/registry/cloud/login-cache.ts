@@ -20,6 +20,11 @@ export interface CloudToken {
 export interface CloudLogin {
   /** `ecr`, `ecr-public`, `google`, `acr`: named in logs, errors and `resolve`. */
   readonly provider: string;
+  /**
+   * Loads the provider's SDK (a dynamic import that can take seconds on a busy machine). Called
+   * before the login's deadline starts, so loading code never counts as the provider being slow.
+   */
+  prepare?(): Promise<void>;
   login(signal: AbortSignal): Promise<CloudToken>;
   close?(): void;
 }
@@ -47,6 +52,8 @@ export interface CloudCredentialsDeps {
    * is measured with it and then scheduled on `clock`, which tests move by hand.
    */
   readonly wallNow?: () => number;
+  /** Starts a login's deadline (default AbortSignal.timeout; tests record when it starts). */
+  readonly deadline?: (ms: number) => AbortSignal;
 }
 
 /** Renew this long before expiry: a quarter of the lifetime, at most 5 minutes. */
@@ -61,14 +68,17 @@ export function createCloudCredentials(deps: CloudCredentialsDeps): CloudCredent
   let count = 0;
 
   async function login(signal?: AbortSignal): Promise<CloudToken> {
-    const deadline = AbortSignal.timeout(deps.timeoutMs);
     count += 1;
+    let deadline: AbortSignal | undefined;
     let token: CloudToken;
     try {
+      await deps.login.prepare?.();
+      signal?.throwIfAborted();
+      deadline = (deps.deadline ?? AbortSignal.timeout)(deps.timeoutMs);
       token = await deps.login.login(signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
-      throw loginError(provider, deps.host, cause, deadline.aborted ? deps.timeoutMs : undefined);
+      throw loginError(provider, deps.host, cause, deadline?.aborted ? deps.timeoutMs : undefined);
     }
     const lifetime = token.expiresAt - (deps.wallNow ?? Date.now)();
     if (!(lifetime > 0)) throw registryError('REG_AUTH', `${provider} login returned a token that has already expired`, { host: deps.host, extra: { provider } });
