@@ -11,7 +11,10 @@ import { saveSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../cache/snapshot
 export interface Persister {
   /** Asks for a write; several asks within `delayMs` become one write. */
   soon(): void;
-  /** Writes now (after any write in progress) and resolves when it is on disk. */
+  /**
+   * Writes now (after any write in progress) and resolves when it is on disk. With `publish`, the
+   * state is served as soon as it is published; the promise still resolves after the local file.
+   */
   flush(): Promise<void>;
 }
 
@@ -30,6 +33,29 @@ export interface PersisterOptions {
    * Kubernetes API, so the file is only a warm start and a failed file write holds nothing back.
    */
   readonly publish?: (data: Omit<Snapshot, 'version' | 'savedAt'>) => Promise<boolean>;
+  /** Writes the local warm-start file when `publish` is given (default saveSnapshot). */
+  readonly saveWarmStart?: typeof saveSnapshot;
+}
+
+/** Writes the newest snapshot handed to it, one write at a time; a snapshot handed in during a write replaces any older one still waiting. */
+function createWarmStartWriter(options: PersisterOptions): (data: Omit<Snapshot, 'version' | 'savedAt'>, started: number) => Promise<void> {
+  let waiting: { data: Omit<Snapshot, 'version' | 'savedAt'>; started: number } | undefined;
+  let running: Promise<void> | undefined;
+  async function drain(): Promise<void> {
+    for (let next = waiting; next; next = waiting) {
+      waiting = undefined;
+      try {
+        await (options.saveWarmStart ?? saveSnapshot)(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(next.started).toISOString(), ...next.data });
+      } catch (err) {
+        options.logger.warn({ err, path: options.path() }, 'warm-start snapshot write failed; the shared state holds the resolutions');
+      }
+    }
+  }
+  return (data, started) => {
+    waiting = { data, started };
+    running ??= drain().finally(() => (running = undefined));
+    return running;
+  };
 }
 
 export function createPersister(options: PersisterOptions): Persister {
@@ -37,21 +63,33 @@ export function createPersister(options: PersisterOptions): Persister {
   const retryMs = options.retryMs ?? 5_000;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
+  const warmStart = options.publish && createWarmStartWriter(options);
+
+  /** Several replicas: once published the state is served; the local file follows without holding up the next publish. */
+  async function publishThenSave(publish: NonNullable<PersisterOptions['publish']>, save: NonNullable<typeof warmStart>): Promise<{ readonly saved?: Promise<void> }> {
+    const started = options.now();
+    const { data, written } = options.snapshot();
+    if (!(await publish(data))) return {};
+    written();
+    // Wrapped, so the chain (the next publish) does not wait for the file.
+    return { saved: save(data, started) };
+  }
 
   function write(): Promise<void> {
+    if (options.publish && warmStart) {
+      const published = chain.then(() => publishThenSave(options.publish!, warmStart));
+      chain = published.then(() => undefined);
+      return published.then(({ saved }) => saved);
+    }
     chain = chain.then(async () => {
       const started = options.now();
       const { data, written } = options.snapshot();
-      if (options.publish && !(await options.publish(data))) return;
       try {
         await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...data });
       } catch (err) {
-        if (options.publish) options.logger.warn({ err, path: options.path() }, 'warm-start snapshot write failed; the shared state holds the resolutions');
-        else {
-          options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
-          schedule(retryMs);
-          return;
-        }
+        options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
+        schedule(retryMs);
+        return;
       }
       written();
     });

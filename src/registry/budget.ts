@@ -21,6 +21,9 @@ export interface RequestBudget {
   rateLimit(): ReturnType<RateLimitState['snapshot']>;
 }
 
+/** Requests that may leave at once after a quiet spell, before pacing spaces them 1/rps apart. */
+export const PACING_BURST = 4;
+
 export function createBudget(options: { limit: number; requestsPerSecond: number; clock: Clock; sleep: Sleep }): RequestBudget {
   const { limit, clock, sleep } = options;
   const intervalMs = options.requestsPerSecond > 0 && Number.isFinite(options.requestsPerSecond) ? 1000 / options.requestsPerSecond : 0;
@@ -41,7 +44,10 @@ export function createBudget(options: { limit: number; requestsPerSecond: number
     async pace(signal) {
       if (intervalMs === 0) return;
       const now = clock.now();
-      const slot = Math.max(now, nextSlot);
+      // A token bucket of PACING_BURST (client-go's QPS and Burst): after a quiet spell a few requests
+      // go at once (a push's rescan: tags, manifest, config), then 1/rps apart; never more than
+      // PACING_BURST + rps × t requests in any t seconds.
+      const slot = Math.max(now - (PACING_BURST - 1) * intervalMs, nextSlot);
       nextSlot = slot + intervalMs;
       if (slot > now) await sleep(slot - now, signal);
     },

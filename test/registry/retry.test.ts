@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRetryAfter, backoffDelay, decideRetry, isRetryableStatus, isRetryableErrorCode, DEFAULT_RETRY } from '../../src/registry/retry.ts';
-import { createBudget, createLimiter } from '../../src/registry/budget.ts';
+import { createBudget, createLimiter, PACING_BURST } from '../../src/registry/budget.ts';
 import { manualClock } from '../../src/shared/clock.ts';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 30_000 };
@@ -50,16 +50,22 @@ test('budget: counts down, refuses when spent, refills on reset', () => {
   assert.equal(budget.left(), 2);
 });
 
-test('pacing spaces requests 1/rps apart on the injected clock', async () => {
+test('pacing: a burst of PACING_BURST after a quiet spell, then 1/rps apart on the injected clock', async () => {
   const clock = manualClock(1_000);
   const waits: number[] = [];
-  const budget = createBudget({ limit: 10, requestsPerSecond: 4, clock, sleep: async (ms) => void waits.push(ms) });
-  await budget.pace();
-  await budget.pace();
-  await budget.pace();
+  const budget = createBudget({ limit: 100, requestsPerSecond: 4, clock, sleep: async (ms) => void waits.push(ms) });
+  for (let i = 0; i < PACING_BURST + 2; i++) await budget.pace();
+  assert.deepEqual(waits, [250, 500], 'the burst leaves at once, the next ones wait their slots');
+  // 1 s later 4 slots came back (rps 4), two of them spent waiting above: two go at once, the third waits.
   clock.advance(1_000);
-  await budget.pace();
-  assert.deepEqual(waits, [250, 500]);
+  waits.length = 0;
+  for (let i = 0; i < 3; i++) await budget.pace();
+  assert.deepEqual(waits, [250]);
+  // A long quiet spell refills the bucket to PACING_BURST, never more.
+  clock.advance(60_000);
+  waits.length = 0;
+  for (let i = 0; i < PACING_BURST + 1; i++) await budget.pace();
+  assert.deepEqual(waits, [250]);
 });
 
 test('limiter: at most max in flight, waiters served in order, abort leaves the queue', async () => {
