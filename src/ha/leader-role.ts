@@ -16,6 +16,7 @@ import type { OperationChannel } from './operation-requests.ts';
 import { operationHolds } from '../operations/holds.ts';
 import type { OperationsLog } from '../operations/log.ts';
 import type { OperationRecord } from '../operations/types.ts';
+import type { SharedPromotion } from './promotion-holder.ts';
 import { stateText, type StateData } from './state-data.ts';
 import type { StateStore } from './state-store.ts';
 
@@ -36,6 +37,8 @@ export interface LeaderRoleDeps {
   readonly operations: OperationsLog;
   /** Operations followers forwarded (operation-requests.ts) and where to apply them. */
   readonly forwarded: { readonly channel: OperationChannel; readonly accept: (record: OperationRecord) => Promise<void> };
+  /** The promotion state, published with the state. */
+  readonly promotion: SharedPromotion;
 }
 
 export interface LeaderRole {
@@ -54,7 +57,9 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
     snapshot: () => {
       const checkpoint = deps.cache.checkpoint();
       const ops = deps.operations.checkpoint();
-      return { data: { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {}, operations: ops.records }, written: () => (checkpoint.commit(), ops.commit(), deps.onPublished(published)) };
+      const promotion = deps.promotion.writing();
+      const data = { entries: checkpoint.entries, metadata: metadata.toJSON(), scans: live.poller?.scanTimes() ?? {}, operations: ops.records, ...(promotion && { promotion }) };
+      return { data, written: () => (checkpoint.commit(), ops.commit(), deps.promotion.commit(promotion), deps.onPublished(published)) };
     },
     publish: async (data) => {
       const revision = await deps.store.publish(stateText(data));

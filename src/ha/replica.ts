@@ -19,6 +19,8 @@ import { forwardToLeader } from './forward.ts';
 import type { OperationsLog } from '../operations/log.ts';
 import type { OperationRecord } from '../operations/types.ts';
 import type { RequestChannel } from './requests.ts';
+import type { SharedPromotion } from './promotion-holder.ts';
+import type { PromotionState } from '../promotion/types.ts';
 import { parseStateText, type StateData } from './state-data.ts';
 import type { SharedState, StateStore } from './state-store.ts';
 
@@ -36,6 +38,8 @@ export interface ReplicaDeps {
   /** The operations log, part of the shared state. */
   readonly operations: OperationsLog;
   readonly forwarded: LeaderRoleDeps['forwarded'];
+  /** The promotion state, part of the shared state. */
+  readonly promotion: SharedPromotion;
 }
 
 export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {
@@ -48,13 +52,16 @@ export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {
   readonly metadata: MetadataStore;
   /** Makes an operation durable: published by the leader, or handed to it by a follower (see operation-requests.ts). */
   durable(record: OperationRecord): Promise<boolean>;
+  /** Publishes a promotion state (leader only); true once the revision holding it is published. */
+  publishPromotion(state: PromotionState): Promise<boolean>;
 }
 
 /** A state's resolutions, image details and operations become what this replica serves. */
-function loadInto(deps: ReplicaDeps, metadata: ReturnType<typeof createMetadataHolder>, data: Pick<StateData, 'entries' | 'metadata' | 'operations'>): void {
+function loadInto(deps: ReplicaDeps, metadata: ReturnType<typeof createMetadataHolder>, data: Pick<StateData, 'entries' | 'metadata' | 'operations' | 'promotion'>): void {
   deps.cache.load(data.entries);
   metadata.replace(data.metadata);
   deps.operations.load(data.operations ?? []);
+  deps.promotion.load(data.promotion);
 }
 
 /** A follower's rescan goes to the leader through the requests ConfigMap. */
@@ -68,6 +75,14 @@ async function stageAndFlush(deps: ReplicaDeps, role: LeaderRole, record: Operat
   deps.operations.stage(record);
   await role.persister.flush();
   return deps.operations.committed(record.id);
+}
+
+/** The leader makes a promotion state durable by publishing it with the next state. */
+async function publishPromotion(deps: ReplicaDeps, role: LeaderRole | undefined, state: PromotionState): Promise<boolean> {
+  if (!role) return false;
+  deps.promotion.stage(state);
+  await role.persister.flush();
+  return deps.promotion.current() === state;
 }
 
 export function createReplica(deps: ReplicaDeps): Replica {
@@ -93,15 +108,17 @@ export function createReplica(deps: ReplicaDeps): Replica {
   async function lead(): Promise<void> {
     const shared = await deps.store.read().catch(() => undefined);
     if (shared) apply(shared);
-    const fromFile = !latest && deps.warm ? { entries: deps.warm.entries, metadata: deps.warm.metadata, scans: deps.warm.scans, operations: deps.warm.operations ?? [] } : undefined;
+    const fromFile = !latest && deps.warm ? { entries: deps.warm.entries, metadata: deps.warm.metadata, scans: deps.warm.scans, operations: deps.warm.operations ?? [], promotion: deps.warm.promotion } : undefined;
     if (fromFile) loadInto(deps, metadata, fromFile);
     role = startLeaderRole({ ...deps, metadata, isLeader: deps.election.isLeader, onPublished: (revision) => (served = Math.max(served ?? 0, revision)) }, latest ?? fromFile, !shared);
+    deps.promotion.changed();
   }
 
   async function follow(): Promise<void> {
     const stopping = role;
     role = undefined;
     await stopping?.stop();
+    deps.promotion.changed();
   }
 
   deps.election.onChange((leading) => {
@@ -130,5 +147,6 @@ export function createReplica(deps: ReplicaDeps): Replica {
     isLeader: () => role !== undefined,
     metadata,
     durable: (record) => (role ? stageAndFlush(deps, role, record) : forwardToLeader(deps, record)),
+    publishPromotion: (state) => publishPromotion(deps, role, state),
   };
 }

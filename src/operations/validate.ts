@@ -44,7 +44,8 @@ function checkWhere(request: OperationRequest, config: Config): string {
   const watch = config.watches.find((w) => w.name === request.watch);
   if (!watch) throw opsError('OPS_UNKNOWN_WATCH', `watch "${request.watch.slice(0, 64)}" is not in the config (watches: ${config.watches.map((w) => w.name).join(', ') || 'none'})`);
   const environment = request.environment ?? DEFAULT_ENVIRONMENT;
-  const known = [DEFAULT_ENVIRONMENT, ...Object.keys(watch.environments)];
+  // The watch's own environments and those with a promotion or a rollout (top-level `environments`).
+  const known = [...new Set([DEFAULT_ENVIRONMENT, ...Object.keys(watch.environments), ...Object.keys(config.environments)])];
   if (!known.includes(environment)) throw opsError('OPS_UNKNOWN_ENVIRONMENT', `environment "${environment.slice(0, 64)}" is not one of watch ${watch.name}'s (${known.join(', ')})`);
   return environment;
 }

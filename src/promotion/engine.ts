@@ -61,3 +61,17 @@ export function evaluatePromotion(input: EngineInput): EngineResult {
   }
   return { state: { watches }, changes, status, ...(ev.wake.at !== undefined && { wakeAt: new Date(ev.wake.at).toISOString() }) };
 }
+
+/**
+ * The status of the state in `input` as it stands, nothing stepped: what a replica that serves a
+ * state another one computed (a follower of the shared state) reports.
+ */
+export function statusOfState(input: EngineInput): PromotionStatus[] {
+  const ev = newEvaluation(input);
+  const status: PromotionStatus[] = [];
+  for (const watch of [...input.watches].map((w) => w.name).sort()) {
+    const states = input.state.watches[watch] ?? {};
+    for (const environment of ev.order) if (states[environment]) status.push(statusOf(ev, watch, environment, states[environment]));
+  }
+  return status;
+}

@@ -10,7 +10,7 @@ import type { ApplicationsWatch } from '../kube/applications.ts';
 import type { OperationsReader, PromotionStatusReader } from '../operations/types.ts';
 import { viewOf } from './promotion-view.ts';
 import { observeApplications } from '../promotion/applications.ts';
-import { evaluatePromotion } from '../promotion/engine.ts';
+import { evaluatePromotion, statusOfState } from '../promotion/engine.ts';
 import type { Candidate, EngineInput, PromotionListener, PromotionSource, PromotionState, PromotionStatus } from '../promotion/types.ts';
 import { EMPTY_PROMOTION_STATE } from '../promotion/types.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -34,6 +34,12 @@ export interface PromotionRuntimeOptions {
   readonly restored?: PromotionState;
   /** Makes `state` durable (the snapshot file, or the shared state); false = not written, keep the old one. */
   readonly persist: (state: PromotionState) => Promise<boolean>;
+  /**
+   * Several replicas: the state the leader published (ha/promotion-holder.ts). Only while `leads()`
+   * does this replica step the engine and persist; otherwise it serves the shared state as it is.
+   */
+  readonly shared?: { current(): PromotionState | undefined; onChange(listener: () => void): () => void };
+  readonly leads?: () => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -69,6 +75,29 @@ function engineInput(options: PromotionRuntimeOptions, served: PromotionState): 
   };
 }
 
+/** Every source the engine reads asks for an evaluation when it changes; returns the unsubscribe functions. */
+function subscribe(options: PromotionRuntimeOptions, request: () => void): (() => unknown)[] {
+  const out = [options.cache.onChange(request), options.clusters.onChange(request), options.applications()?.onChange(request) ?? (() => undefined)];
+  if (options.operations) out.push(options.operations.onChange(request));
+  if (options.shared) out.push(options.shared.onChange(request));
+  return out;
+}
+
+/** One timer at the earliest time a waiting gate may open. */
+function wakeTimer(request: () => void, clock: Clock): { at(wakeAt: string | undefined): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    at(wakeAt) {
+      clearTimeout(timer);
+      timer = undefined;
+      if (wakeAt === undefined) return;
+      // A few ms after the gate opens, never in a loop on a wake time that has just passed.
+      timer = setTimeout(request, Math.max(10, Date.parse(wakeAt) - clock.now() + 5));
+      timer.unref();
+    },
+  };
+}
+
 export function startPromotionRuntime(options: PromotionRuntimeOptions): PromotionRuntime {
   const log = options.logger.child({ module: 'promotion' });
   let served = options.restored ?? EMPTY_PROMOTION_STATE;
@@ -76,17 +105,26 @@ export function startPromotionRuntime(options: PromotionRuntimeOptions): Promoti
   let revision = 0;
   let running: Promise<void> = Promise.resolve();
   let queued = false;
-  let timer: NodeJS.Timeout | undefined;
+  const wake = wakeTimer(() => request(), options.clock);
   let stopped = false;
   const listeners = new Set<PromotionListener>();
 
+  function adopt(): void {
+    const shared = options.shared?.current();
+    if (shared === undefined || shared === served) return;
+    served = shared;
+    revision += 1;
+  }
+
   async function evaluate(): Promise<void> {
     queued = false;
+    adopt();
     const input = engineInput(options, served);
     if (!input) return;
+    if (options.leads && !options.leads()) return void (status = statusOfState(input));
     const result = evaluatePromotion(input);
     status = result.status;
-    schedule(result.wakeAt);
+    if (!stopped) wake.at(result.wakeAt);
     if (JSON.stringify(result.state) === JSON.stringify(served)) return;
     if (!(await options.persist(result.state))) return void log.warn('promotion state not written; keeping the served state and trying again on the next change');
     served = result.state;
@@ -101,24 +139,15 @@ export function startPromotionRuntime(options: PromotionRuntimeOptions): Promoti
     running = running.then(evaluate).catch((err: unknown) => log.error({ err: describeError(err) }, 'promotion evaluation failed'));
   }
 
-  function schedule(wakeAt: string | undefined): void {
-    clearTimeout(timer);
-    timer = undefined;
-    if (wakeAt === undefined || stopped) return;
-    // A few ms after the gate opens, never in a loop on a wake time that has just passed.
-    timer = setTimeout(request, Math.max(10, Date.parse(wakeAt) - options.clock.now() + 5));
-    timer.unref();
-  }
-
-  const unsubscribe = [options.cache.onChange(request), options.clusters.onChange(request), options.applications()?.onChange(request) ?? (() => undefined)];
-  if (options.operations) unsubscribe.push(options.operations.onChange(request));
+  const unsubscribe = subscribe(options, request);
   request();
 
   return {
-    state: () => served,
+    // A follower serves the shared state the moment it arrives, in step with the resolutions it came with.
+    state: () => (adopt(), served),
     status: () => status,
     view: (watch, environment) => viewOf(status.find((s) => s.watch === watch && s.environment === environment)),
-    revision: () => revision,
+    revision: () => (adopt(), revision),
     addListener(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -130,7 +159,7 @@ export function startPromotionRuntime(options: PromotionRuntimeOptions): Promoti
     request,
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      wake.at(undefined);
       for (const u of unsubscribe) u();
     },
   };

@@ -14,7 +14,8 @@ import { createRequestChannel } from '../ha/requests.ts';
 import type { HaSettings } from '../ha/settings.ts';
 import { createStateStore } from '../ha/state-store.ts';
 import type { ConfigState } from './config-state.ts';
-import { restoredPromotionOf, type ResolutionState } from './resolution-state.ts';
+import type { ResolutionState } from './resolution-state.ts';
+import { createSharedPromotion } from '../ha/promotion-holder.ts';
 import { restoreSnapshot } from './restore.ts';
 import { createOperationChannel } from '../ha/operation-requests.ts';
 import { createOperationsLog } from '../operations/log.ts';
@@ -34,12 +35,12 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   const requests = createRequestChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const warm = await restoreSnapshot(config.current().cache.path, logger, clock.now());
   const cache = createResolutionCache({ autoCommit: false });
-  const warmPromotion = restoredPromotionOf(warm?.promotion, logger);
+  const promotion = createSharedPromotion(logger);
   const log = createOperationsLog({ clock });
   const channel = createOperationChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const late: { operations?: Operations } = {};
   const forwarded = { channel, accept: (record: OperationRecord) => late.operations!.accept(record) };
-  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, ...(warm && { warm }) });
+  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, promotion, ...(warm && { warm }) });
   const operations = (late.operations = wireOperations({ log, config: config.current, cache, clock, logger, durable: (record) => replica.durable(record), rescan: (image, reason) => replica.rescan(image, reason) }));
   logger.info({ identity: settings.identity, lease: `${settings.namespace}/${settings.leaseName}`, state: `${settings.namespace}/${settings.stateName}` }, 'running as one of several replicas');
   return {
@@ -55,9 +56,9 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
     },
     updateConfig: (next) => replica.updateConfig(next),
     revision: () => replica.revision(),
-    // Several replicas: the promotion state is not yet part of the shared state (docs/promotion.md);
-    // each replica keeps its own, from the warm-start file.
-    ...(warmPromotion && { restoredPromotion: warmPromotion }),
-    persistPromotion: async () => true,
+    // Several replicas: the promotion state is part of the shared state; the leader publishes it,
+    // every replica serves it, and the warm-start file's is used only when the API holds no state yet.
+    sharedPromotion: promotion,
+    persistPromotion: (state) => replica.publishPromotion(state),
   };
 }

@@ -44,6 +44,8 @@ export interface ResolutionState {
   readonly leads?: () => boolean;
   /** The promotion state persisted with the resolutions, as restored at start. */
   readonly restoredPromotion?: PromotionState;
+  /** Several replicas: the promotion state of the shared state, which this replica serves (and steps only while it leads). */
+  readonly sharedPromotion?: { current(): PromotionState | undefined; onChange(listener: () => void): () => void };
   /** Writes a promotion state with the resolutions; true once it is durable. */
   persistPromotion(state: PromotionState): Promise<boolean>;
 }

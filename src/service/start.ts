@@ -106,6 +106,7 @@ function startPromotion(options: ServiceOptions, clock: Clock, config: ConfigSta
     clusters,
     applications: () => applications,
     ...(state.restoredPromotion && { restored: state.restoredPromotion }),
+    ...(state.sharedPromotion && state.leads && { shared: state.sharedPromotion, leads: state.leads }),
     operations: state.operations.log,
     persist: (next) => state.persistPromotion(next),
     clock,

@@ -43,6 +43,10 @@ export interface ClusterOptions {
   readonly intervalSeconds?: number;
   /** Run plain `serve` (one replica, file cache only) instead of `serve --ha`. */
   readonly single?: boolean;
+  /** Top-level config keys that replace the defaults (clusters, environments…). */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Replica ids that get a service account token but are started later, with `start(id)`. */
+  readonly spare?: readonly string[];
 }
 
 const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).pathname;
@@ -50,7 +54,7 @@ const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).path
 export async function startCluster(t: TestContext, registry: { host: string; url: string }, ids: readonly string[], options: ClusterOptions = {}): Promise<Cluster> {
   const timing = options.timing ?? TIMING;
   const all = [{ verbs: ['*'], resources: ['*'] }];
-  const api = await startKubeApi(t, { tokens: Object.fromEntries(ids.map((id) => [`sa-${id}`, all])), bookmarkMs: 500 });
+  const api = await startKubeApi(t, { tokens: Object.fromEntries([...ids, ...(options.spare ?? [])].map((id) => [`sa-${id}`, all])), bookmarkMs: 500 });
   const dir = await mkdtemp(join(tmpdir(), 'aip-ha-'));
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   await writeFile(join(dir, 'webhook'), `${WEBHOOK_SECRET}\n`);
@@ -73,6 +77,7 @@ export async function startCluster(t: TestContext, registry: { host: string; url
       registries: [{ host: registry.host, url: options.registryUrl?.[id] ?? registry.url, insecure: true }],
       watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
       clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
+      ...options.config,
     }));
     const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(timing.lease), HA_RENEW_DEADLINE_SECONDS: String(timing.renew), HA_RETRY_PERIOD_SECONDS: String(timing.retry) };
     const skew = options.skewMs?.[id];
