@@ -170,7 +170,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
   await registerWebhooks(app, { config: deps.config, poller: deps.poller, logger: deps.logger, clock: deps.clock, metrics, ...(deps.env && { env: deps.env }) });
   if (deps.operations) await registerOperationsApi(app, deps, deps.operations, configProblem);
   registerHealth(app, deps);
-  await registerUi(app, { config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.explain && { explain: deps.explain }), ...(deps.env && { env: deps.env }) });
+  await registerUi(app, { config: deps.config, cache: deps.cache, clusters: deps.clusters, clock: deps.clock, ...(deps.registryStats && { registryStats: deps.registryStats }), ...(deps.explain && { explain: deps.explain }), ...(deps.env && { env: deps.env }), ...(deps.promotion && { promotion: deps.promotion }), ...(deps.operations && { operations: deps.operations.log }) });
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   const refresher = deps.kube && startAppRefresher(app, deps, deps.kube, metrics);

@@ -15,6 +15,9 @@ import { createBudgetHistory } from './registries.ts';
 import { clearedCookie, issueSession, sessionCookie } from './session.ts';
 import { createStateBook } from './state.ts';
 import { createLoginLimiter } from './login-limit.ts';
+import type { PromotionReader } from './promotion.ts';
+import type { OperationsLogView } from './operations.ts';
+
 
 export interface UiDeps {
   readonly config: () => Config | undefined;
@@ -26,6 +29,10 @@ export interface UiDeps {
   /** Where the built page lives (default: dist/ui). */
   readonly assetDir?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Progressive delivery: where each environment and wave stands. */
+  readonly promotion?: PromotionReader;
+  /** The operations log, shown read-only. */
+  readonly operations?: OperationsLogView;
 }
 
 declare module 'fastify' {
@@ -45,7 +52,7 @@ export async function registerUi(app: FastifyInstance, deps: UiDeps): Promise<vo
   const budgets = createBudgetHistory({ config: deps.config, ...(deps.registryStats && { stats: deps.registryStats }), clock: deps.clock });
   app.addHook('onClose', async () => budgets.stop());
   const logins = createLoginLimiter(deps.clock);
-  const state = createStateBook({ config: deps.config, cache: deps.cache, clusters: deps.clusters, budgets, clock: deps.clock });
+  const state = createStateBook({ config: deps.config, cache: deps.cache, clusters: deps.clusters, budgets, clock: deps.clock, ...(deps.promotion && { promotion: deps.promotion }), ...(deps.operations && { operations: deps.operations }) });
 
   await app.register(async (scope) => {
     scope.addHook('onSend', async (_request, reply) => {

@@ -9,6 +9,8 @@ import { findCluster, servedTo, servedToAll } from './clusters.ts';
 import { uiError } from './errors.ts';
 import type { Explainer } from './explain.ts';
 import type { StateAnswer } from './state.ts';
+import { commandsFor, operationsOf, type OperationsLogView } from './operations.ts';
+import { promotionInput, type PromotionReader } from './promotion.ts';
 import type { ExtensionView, HistoryItem, WatchDetail } from './types.ts';
 import { describeWatch, environmentsOf } from './views.ts';
 
@@ -19,7 +21,10 @@ export interface DataDeps {
   readonly clock: Clock;
   readonly explain?: Explainer;
   readonly state: (config: Config) => StateAnswer;
+  readonly promotion?: PromotionReader;
+  readonly operations?: Pick<OperationsLogView, 'log'>;
 }
+
 
 const WATCH_PARAM = { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 253 } } } as const;
 const EXTENSION_QUERY = {
@@ -62,7 +67,15 @@ export function registerDataRoutes(app: FastifyInstance, deps: DataDeps): void {
     const config = needConfig(deps);
     const watch = needWatch(config, (request.params as { name: string }).name);
     const clusters = deps.clusters.inventory().clusters;
-    return { watch: describeWatch(config, deps.cache, watch, deps.clock.now()), history: historyOf(deps, watch), clusters: servedToAll(config, deps.cache, watch, clusters) };
+    const promotion = promotionInput(config, deps.promotion, clusters);
+    const view = describeWatch(config, deps.cache, watch, deps.clock.now(), promotion);
+    return {
+      watch: view,
+      history: historyOf(deps, watch),
+      clusters: servedToAll(config, deps.cache, watch, clusters, promotion?.ctx),
+      operations: operationsOf(deps.operations, watch.name),
+      commands: view.environments.map((e) => commandsFor(watch.name, e)),
+    };
   });
 
   app.get('/ui/api/watches/:name/candidates', { schema: { params: WATCH_PARAM } }, async (request) => {
@@ -81,13 +94,15 @@ export function registerDataRoutes(app: FastifyInstance, deps: DataDeps): void {
     const fromArgo = viewer?.kind === 'argocd' ? viewer.cluster : { name: '', server: '' };
     // A resource tab on a child Application names that child's destination; else the proxied app's.
     const asked = q.cluster !== undefined || q.server !== undefined ? { name: q.cluster ?? '', server: q.server ?? '' } : fromArgo;
-    const cluster = findCluster(deps.clusters.inventory().clusters, asked.name, asked.server);
+    const inventory = deps.clusters.inventory().clusters;
+    const cluster = findCluster(inventory, asked.name, asked.server);
+    const promotion = promotionInput(config, deps.promotion, inventory);
     const names = q.watches ? new Set(q.watches.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
     const watches = [...config.watches].filter((w) => !names || names.has(w.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
     const now = deps.clock.now();
     return {
       cluster: cluster?.name ?? null,
-      watches: watches.map((w) => ({ ...describeWatch(config, deps.cache, w, now), served: cluster ? servedTo(config, deps.cache, w, cluster) : null })),
+      watches: watches.map((w) => ({ ...describeWatch(config, deps.cache, w, now, promotion), served: cluster ? servedTo(config, deps.cache, w, cluster, promotion?.ctx) : null })),
     };
   });
 }

@@ -8,7 +8,9 @@ import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeRegistries, type BudgetHistory } from './registries.ts';
+import type { OperationsLogView } from './operations.ts';
 import type { StateView } from './types.ts';
+import { promotionInput, type PromotionReader } from './promotion.ts';
 import { describeWatches } from './views.ts';
 
 export interface StateDeps {
@@ -17,6 +19,8 @@ export interface StateDeps {
   readonly clusters: Pick<ClusterSource, 'inventory'>;
   readonly budgets: BudgetHistory;
   readonly clock: Clock;
+  readonly promotion?: PromotionReader;
+  readonly operations?: Pick<OperationsLogView, 'revision'>;
 }
 
 export interface StateAnswer {
@@ -42,11 +46,12 @@ export function createStateBook(deps: StateDeps): (config: Config) => StateAnswe
     if (id === undefined) configIds.set(config, (id = nextId++));
     const now = deps.clock.now();
     const inventory = deps.clusters.inventory();
-    const stamp = `${id}:${deps.cache.revision}:${inventory.revision}:${deps.budgets.sequence}:${Math.floor(now / BUCKET_MS)}`;
+    const moved = `${deps.promotion?.revision() ?? 0}:${deps.operations?.revision ?? 0}`;
+    const stamp = `${id}:${deps.cache.revision}:${inventory.revision}:${moved}:${deps.budgets.sequence}:${Math.floor(now / BUCKET_MS)}`;
     if (last?.stamp === stamp) return last.answer;
     const view: StateView = {
       generatedAt: new Date(now).toISOString(),
-      watches: describeWatches(config, deps.cache, now),
+      watches: describeWatches(config, deps.cache, now, promotionInput(config, deps.promotion, inventory.clusters)),
       registries: describeRegistries(config, deps.cache, deps.budgets),
       clusters: { count: inventory.clusters.length, error: inventory.error?.message ?? null },
     };

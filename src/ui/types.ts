@@ -2,8 +2,43 @@
 // the browser code (web/), so both sides change together.
 
 export interface Badge {
-  readonly kind: 'stale' | 'held' | 'blocked';
+  /** `waiting`: only time is missing (a soak or a pause); `approval`: a move waits for an `approve`. */
+  readonly kind: 'stale' | 'held' | 'blocked' | 'waiting' | 'approval';
   readonly reason: string;
+}
+
+/** One wave of an environment that rolls out: its clusters and what they are served now. */
+export interface WaveView {
+  /** 1-based. */
+  readonly wave: number;
+  readonly clusters: number;
+  readonly ref: string | null;
+  readonly tag: string | null;
+  readonly digest: string | null;
+  /** When that reference was resolved. */
+  readonly resolvedAt: string | null;
+  /** `done`: runs the reference rolling out; `next`: the wave whose gate decides now; `later`: after it. */
+  readonly step: 'idle' | 'done' | 'next' | 'later';
+}
+
+/** Where an environment with `promotion` or `rollout` stands (the promotion engine's status). */
+export interface PromotionEnvView {
+  /** idle, rolling, waiting, blocked, awaiting-approval, held or stale. */
+  readonly state: string;
+  /** The environment it follows (`promotion.from`), else null. */
+  readonly from: string | null;
+  readonly soakSeconds: number | null;
+  readonly pauseSeconds: number | null;
+  readonly requireApproval: boolean;
+  /** The reference rolling out or waiting at a gate. */
+  readonly pending: { readonly ref: string; readonly tag: string | null } | null;
+  /** Which Application, which state, since when; or what the move waits for. */
+  readonly reason: string | null;
+  /** Since when the environment stands where it does. */
+  readonly since: string | null;
+  /** When a gate that waits only on time opens (soak or pause end), when the reason says. */
+  readonly opensAt: string | null;
+  readonly waves: readonly WaveView[];
 }
 
 export interface EnvironmentView {
@@ -18,6 +53,8 @@ export interface EnvironmentView {
   readonly badges: readonly Badge[];
   /** The command line that explains this environment's choice (`resolve`). */
   readonly resolveCommand: string;
+  /** Present for environments with `promotion` or `rollout` (then `ref` is what its clusters are served outside a rollout). */
+  readonly promotion?: PromotionEnvView;
 }
 
 export interface WatchView {
@@ -56,6 +93,10 @@ export interface ClusterServed {
   readonly ref: string | null;
   /** Why nothing (or an older reference) is served to this cluster. */
   readonly problem: string | null;
+  /** 1-based wave in its environment's rollout; null without one. */
+  readonly wave?: number | null;
+  /** What waits to reach this cluster, and for what (a gate, an approval, an earlier wave). */
+  readonly waiting?: string | null;
 }
 
 export interface HistoryItem {
@@ -66,10 +107,32 @@ export interface HistoryItem {
   readonly resolvedAt: string;
 }
 
+/** An operator's action (hold, release, approve, promote) as the operations log records it. */
+export interface OperationView {
+  readonly id: string;
+  readonly kind: string;
+  readonly environment: string;
+  readonly tag?: string;
+  readonly wave?: number;
+  readonly by: string;
+  readonly reason: string;
+  readonly at: string;
+  readonly until?: string;
+}
+
+/** The command lines an operator runs (with an operator token) to act on one environment. */
+export interface OperationCommands {
+  readonly environment: string;
+  readonly commands: readonly { readonly kind: string; readonly line: string }[];
+}
+
 export interface WatchDetail {
   readonly watch: WatchView;
   readonly history: readonly HistoryItem[];
   readonly clusters: readonly ClusterServed[];
+  /** The operations log of this watch, newest first (read-only: the page never acts). */
+  readonly operations?: readonly OperationView[];
+  readonly commands?: readonly OperationCommands[];
 }
 
 export interface CandidateView {

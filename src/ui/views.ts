@@ -6,7 +6,9 @@ import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
 import type { Config, Watch } from '../config/types.ts';
 import { isStale } from '../cache/staleness.ts';
 import { describePolicy } from '../policy/describe.ts';
+import { describePromotion, environmentsWith, promotionBadge, stateOf, type PromotionInput } from './promotion.ts';
 import type { Badge, EnvironmentView, WatchView } from './types.ts';
+
 
 function badges(entry: CacheEntry | undefined, now: number, intervalSeconds: number): Badge[] {
   const out: Badge[] = [];
@@ -36,27 +38,37 @@ export function environmentsOf(watch: Watch): string[] {
   return [DEFAULT_ENVIRONMENT, ...Object.keys(watch.environments).sort()];
 }
 
-export function describeWatch(config: Config, cache: CacheReader, watch: Watch, now: number): WatchView {
-  const environments: EnvironmentView[] = environmentsOf(watch).map((environment) => {
-    const rule = environment === DEFAULT_ENVIRONMENT ? watch.rule : watch.environments[environment]!;
-    const entry = cache.get(watch.name, environment);
-    const c = entry?.current;
-    return {
-      environment,
-      ref: c?.ref ?? null,
-      tag: c?.tag ?? null,
-      digest: c?.digest ?? null,
-      resolvedAt: c?.resolvedAt ?? null,
-      lastCheckedAt: entry?.lastCheckedAt ?? null,
-      platforms: c?.platforms ?? [],
-      policy: describePolicy(rule.policy),
-      badges: badges(entry, now, config.polling.intervalSeconds),
-      resolveCommand: resolveCommand(watch.name, environment),
-    };
-  });
-  return { name: watch.name, image: watch.image, environments };
+function describeEnvironment(config: Config, cache: CacheReader, watch: Watch, environment: string, now: number, promotion?: PromotionInput): EnvironmentView {
+  // An environment only promotion names resolves with the watch's default rule, as getparams does.
+  const resolvedAs = Object.hasOwn(watch.environments, environment) ? environment : DEFAULT_ENVIRONMENT;
+  const rule = resolvedAs === DEFAULT_ENVIRONMENT ? watch.rule : watch.environments[resolvedAs]!;
+  const entry = cache.get(watch.name, resolvedAs);
+  const promo = promotion && describePromotion(promotion.ctx, watch.name, environment, promotion.members(environment));
+  // Under promotion the row shows what the environment's clusters are served, not the candidate.
+  const c = (promo && stateOf(promotion.ctx, watch.name, environment)?.served) || entry?.current;
+  const list = badges(entry, now, config.polling.intervalSeconds);
+  const extra = promo && promotionBadge(promo);
+  if (extra && !list.some((b) => b.kind === extra.kind)) list.push(extra);
+  return {
+    environment,
+    ref: c?.ref ?? null,
+    tag: c?.tag ?? null,
+    digest: c?.digest ?? null,
+    resolvedAt: c?.resolvedAt ?? null,
+    lastCheckedAt: entry?.lastCheckedAt ?? null,
+    platforms: c?.platforms ?? [],
+    policy: describePolicy(rule.policy),
+    badges: list,
+    resolveCommand: resolveCommand(watch.name, resolvedAs),
+    ...(promo && { promotion: promo }),
+  };
 }
 
-export function describeWatches(config: Config, cache: CacheReader, now: number): WatchView[] {
-  return [...config.watches].sort((a, b) => (a.name < b.name ? -1 : 1)).map((w) => describeWatch(config, cache, w, now));
+export function describeWatch(config: Config, cache: CacheReader, watch: Watch, now: number, promotion?: PromotionInput): WatchView {
+  const names = promotion ? environmentsWith(environmentsOf(watch), config) : environmentsOf(watch);
+  return { name: watch.name, image: watch.image, environments: names.map((e) => describeEnvironment(config, cache, watch, e, now, promotion)) };
+}
+
+export function describeWatches(config: Config, cache: CacheReader, now: number, promotion?: PromotionInput): WatchView[] {
+  return [...config.watches].sort((a, b) => (a.name < b.name ? -1 : 1)).map((w) => describeWatch(config, cache, w, now, promotion));
 }

@@ -3,6 +3,7 @@
 // RBAC for the Application named in Argocd-Application-Name before the service sees the request.
 import type { ExtensionView } from '../../src/ui/types.ts';
 import { shortDigest, age } from '../shared/format.ts';
+import { pendingText } from '../shared/promotion.ts';
 import { describeTarget, type Target } from './target.ts';
 
 export const EXTENSION_NAME = 'image-plugins';
@@ -52,7 +53,7 @@ const badge = (color: string) => ({ display: 'inline-block', border: `1px solid 
 
 interface Row { key: string; watch: string; where: string; served: string | null; spec: string | null; digest: string | null; resolvedAt: string | null; notes: { kind: string; text: string }[] }
 
-function rowsOf(view: ExtensionView, target: Target): Row[] {
+function rowsOf(view: ExtensionView, target: Target, now: number): Row[] {
   const mine = target.kind === 'Application' && Object.keys(target.overrides).length > 0 ? view.watches.filter((w) => w.image in target.overrides) : view.watches;
   return mine.flatMap((w) => {
     if (target.kind === 'Application' && w.served) {
@@ -60,14 +61,21 @@ function rowsOf(view: ExtensionView, target: Target): Row[] {
       const inSpec = target.overrides[w.image] ?? null;
       const notes: Row['notes'] = (env?.badges ?? []).map((b) => ({ kind: b.kind, text: b.reason }));
       if (w.served.problem) notes.push({ kind: 'blocked', text: w.served.problem });
+      if (w.served.waiting) notes.push({ kind: 'pending', text: w.served.waiting });
       if (inSpec && w.served.ref && inSpec !== w.served.ref) notes.push({ kind: 'pending', text: `the spec still has ${tagOf(inSpec)} (${shortDigest(inSpec.split('@')[1] ?? null)}); the next ApplicationSet refresh brings ${tagOf(w.served.ref)}` });
-      return [{ key: w.name, watch: w.name, where: `${w.served.name} (${w.served.environment})`, served: w.served.ref, spec: inSpec, digest: env?.digest ?? null, resolvedAt: env?.resolvedAt ?? null, notes }];
+      const where = `${w.served.name} (${w.served.environment}${w.served.wave ? `, wave ${w.served.wave}` : ''})`;
+      return [{ key: w.name, watch: w.name, where, served: w.served.ref, spec: inSpec, digest: env?.digest ?? null, resolvedAt: env?.resolvedAt ?? null, notes }];
     }
-    return w.environments.map((e) => ({ key: `${w.name}/${e.environment}`, watch: w.name, where: e.environment, served: e.ref, spec: null, digest: e.digest, resolvedAt: e.resolvedAt, notes: e.badges.map((b) => ({ kind: b.kind, text: b.reason })) }));
+    return w.environments.map((e) => {
+      const notes: Row['notes'] = e.badges.map((b) => ({ kind: b.kind, text: b.reason }));
+      const pending = pendingText(e.promotion, now);
+      if (pending) notes.push({ kind: 'pending', text: pending });
+      return { key: `${w.name}/${e.environment}`, watch: w.name, where: e.environment, served: e.ref, spec: null, digest: e.digest, resolvedAt: e.resolvedAt, notes };
+    });
   });
 }
 
-const COLORS: Record<string, string> = { stale: '#c0392b', blocked: '#8a5a00', held: '#6f42c1', pending: '#0d6efd' };
+const COLORS: Record<string, string> = { stale: '#c0392b', blocked: '#8a5a00', held: '#6f42c1', pending: '#0d6efd', waiting: '#0d6efd', approval: '#0d6efd' };
 
 function Table({ rows, now }: { rows: Row[]; now: number }): JSX.Element {
   return (
@@ -111,7 +119,7 @@ export function ImagesTab(props: Props): JSX.Element {
   }, [key]);
   if (error) return <div role="alert" style={{ padding: '12px', color: '#c0392b' }}>Images cannot be shown: {error}</div>;
   if (!view) return <div style={{ padding: '12px' }}>Loading images…</div>;
-  const rows = rowsOf(view, target);
+  const rows = rowsOf(view, target, Date.now());
   return (
     <div style={{ padding: '12px' }}>
       <p style={{ margin: '0 0 8px' }}>

@@ -1,7 +1,9 @@
 // One watch: its environments, candidate tags with verdicts, the history timeline, the clusters.
 import { h } from '../shared/dom.ts';
 import { age, shortDigest, when } from '../shared/format.ts';
-import type { CandidatesView, WatchDetail } from '../../src/ui/types.ts';
+import type { CandidatesView, ClusterServed, WatchDetail } from '../../src/ui/types.ts';
+import { operationsPanel } from './operations.ts';
+import { pendingNote, promotionPath } from './promotion.ts';
 import { badges, commandLine } from './widgets.ts';
 
 function environments(d: WatchDetail, now: number): HTMLElement {
@@ -14,6 +16,7 @@ function environments(d: WatchDetail, now: number): HTMLElement {
         h('p', {}, `tag ${e.tag ?? '—'} · ${shortDigest(e.digest)} · ${age(e.resolvedAt, now)} old · ${e.platforms.join(', ') || 'no platforms'}`),
         h('p', { class: 'muted' }, `policy: ${e.policy}`),
         badges(e.badges),
+        pendingNote(e, now),
         h('p', {}, commandLine(e.resolveCommand, `detail-${e.environment}`)),
       ))),
   );
@@ -45,17 +48,23 @@ function timeline(d: WatchDetail): HTMLElement {
   );
 }
 
+/** Clusters by environment, then wave, then name: the order a rollout reaches them. */
+function byPlace(a: ClusterServed, b: ClusterServed): number {
+  return a.environment.localeCompare(b.environment) || (a.wave ?? 0) - (b.wave ?? 0) || a.name.localeCompare(b.name);
+}
+
 function clusters(d: WatchDetail): HTMLElement {
   return h('section', { 'aria-labelledby': 'clusters-title' },
     h('h2', { id: 'clusters-title' }, `Clusters (${d.clusters.length})`),
     h('table', { class: 'rows', id: 'clusters' },
-      h('thead', {}, h('tr', {}, ...['Cluster', 'Environment', 'Platforms', 'Served', 'Note'].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, ...d.clusters.map((c) => h('tr', {},
+      h('thead', {}, h('tr', {}, ...['Cluster', 'Environment', 'Platforms', 'Wave', 'Served', 'Note'].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, ...[...d.clusters].sort(byPlace).map((c) => h('tr', { 'data-cluster': c.name },
         h('th', { scope: 'row', 'data-label': 'Cluster' }, c.name),
         h('td', { 'data-label': 'Environment' }, c.environment),
         h('td', { 'data-label': 'Platforms' }, c.platforms.join(', ') || 'any'),
+        h('td', { 'data-label': 'Wave' }, c.wave ? String(c.wave) : '—'),
         h('td', { 'data-label': 'Served', class: 'ref' }, c.ref ?? 'nothing'),
-        h('td', { 'data-label': 'Note' }, c.problem ?? ''),
+        h('td', { 'data-label': 'Note' }, [c.problem, c.waiting].filter(Boolean).join('; ')),
       ))),
     ),
   );
@@ -66,8 +75,10 @@ export function renderDetail(d: WatchDetail, candidates: HTMLElement, now: numbe
     h('p', {}, h('a', { href: '#/' }, '← All watches')),
     h('h2', { class: 'title', id: 'detail-title' }, `${d.watch.name} `, h('span', { class: 'muted' }, d.watch.image)),
     environments(d, now),
+    promotionPath(d, now),
+    clusters(d),
+    operationsPanel(d),
     h('section', { 'aria-labelledby': 'cand-title' }, h('h2', { id: 'cand-title' }, 'Candidate tags'), candidates),
     timeline(d),
-    clusters(d),
   );
 }

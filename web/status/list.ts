@@ -2,12 +2,13 @@
 import { h } from '../shared/dom.ts';
 import { age, shortDigest, when } from '../shared/format.ts';
 import type { RegistryView, StateView, WatchView } from '../../src/ui/types.ts';
+import { pendingNote, waveRows } from './promotion.ts';
 import { badges, commandLine, sparkline } from './widgets.ts';
 
 function watchRows(w: WatchView, now: number): HTMLElement[] {
-  return w.environments.map((e, i) => {
+  return w.environments.flatMap((e, i) => {
     const id = `${w.name}-${e.environment}`;
-    return h('tr', { 'data-row': id },
+    return [h('tr', { 'data-row': id },
       h('th', { scope: 'row', 'data-label': 'Watch' }, i === 0 ? h('a', { href: `#/watch/${encodeURIComponent(w.name)}` }, w.name) : h('span', { class: 'muted' }, w.name)),
       h('td', { 'data-label': 'Environment' }, e.environment),
       h('td', { 'data-label': 'Tag', class: 'tag' }, e.tag ?? '—'),
@@ -15,9 +16,9 @@ function watchRows(w: WatchView, now: number): HTMLElement[] {
       h('td', { 'data-label': 'Digest', class: 'mono' }, shortDigest(e.digest)),
       h('td', { 'data-label': 'Age', title: when(e.resolvedAt) }, age(e.resolvedAt, now)),
       h('td', { 'data-label': 'Platforms' }, e.platforms.join(', ') || '—'),
-      h('td', { 'data-label': 'Status' }, badges(e.badges)),
+      h('td', { 'data-label': 'Status' }, badges(e.badges), pendingNote(e, now)),
       h('td', { 'data-label': 'Explain' }, commandLine(e.resolveCommand, id)),
-    );
+    ), ...waveRows(w.name, e, now)];
   });
 }
 

@@ -7,14 +7,14 @@ export function badges(list: readonly Badge[]): HTMLElement {
   return h('span', { class: 'badges' }, ...list.map((b) => h('span', { class: `badge ${b.kind}`, title: b.reason }, b.kind, h('span', { class: 'reason' }, `: ${b.reason}`))));
 }
 
-/** The resolve command line with a button that copies it (keyboard reachable). */
-export function commandLine(command: string, id: string): HTMLElement {
+/** A command line with a button that copies it (keyboard reachable). */
+export function commandLine(command: string, id: string, what = 'resolve'): HTMLElement {
   const code = h('code', { id: `cmd-${id}` }, command);
   const button = h('button', {
     type: 'button',
     id: `copy-${id}`,
     class: 'copy',
-    'aria-label': `Copy the resolve command for ${id}`,
+    'aria-label': `Copy the ${what} command for ${id}`,
     onclick: () => {
       void navigator.clipboard?.writeText(command).then(
         () => (button.textContent = 'Copied'),

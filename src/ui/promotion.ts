@@ -1,0 +1,126 @@
+// Progressive delivery on the status page: where an environment with `promotion` or `rollout`
+// stands (the promotion engine's status and state, docs/promotion.md), per wave, with the badge a
+// row shows and, when only time is missing, the moment the gate opens. Pure: state in, view out.
+import type { Cluster } from '../clusters/types.ts';
+import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
+import type { Config, EnvironmentPolicy } from '../config/types.ts';
+import { waveIn } from '../promotion/serve.ts';
+import type { EnvironmentState, PromotionSource, PromotionState, PromotionStatus } from '../promotion/types.ts';
+import type { Badge, PromotionEnvView, WaveView } from './types.ts';
+
+export type PromotionReader = Pick<PromotionSource, 'state' | 'status' | 'revision'>;
+
+/** One evaluation's state and status, indexed once per answer. */
+export interface PromotionContext {
+  readonly policies: Readonly<Record<string, EnvironmentPolicy>>;
+  readonly state: PromotionState;
+  readonly status: ReadonlyMap<string, PromotionStatus>;
+}
+
+const key = (watch: string, environment: string): string => `${watch}\u0000${environment}`;
+
+export function promotionContext(config: Config, reader: PromotionReader | undefined): PromotionContext | undefined {
+  if (!reader || Object.keys(config.environments).length === 0) return undefined;
+  return { policies: config.environments, state: reader.state(), status: new Map(reader.status().map((s) => [key(s.watch, s.environment), s])) };
+}
+
+export function policyOf(ctx: PromotionContext | undefined, environment: string): EnvironmentPolicy | undefined {
+  return ctx && Object.hasOwn(ctx.policies, environment) ? ctx.policies[environment] : undefined;
+}
+
+export function stateOf(ctx: PromotionContext, watch: string, environment: string): EnvironmentState | undefined {
+  const envs = Object.hasOwn(ctx.state.watches, watch) ? ctx.state.watches[watch]! : undefined;
+  return envs && Object.hasOwn(envs, environment) ? envs[environment] : undefined;
+}
+
+export function statusOf(ctx: PromotionContext, watch: string, environment: string): PromotionStatus | undefined {
+  return ctx.status.get(key(watch, environment));
+}
+
+/** The environments a watch is shown in: its own selection rules, then those promotion configures. */
+export function environmentsWith(watchEnvironments: readonly string[], config: Config): string[] {
+  const extra = Object.keys(config.environments).filter((e) => e !== DEFAULT_ENVIRONMENT && !watchEnvironments.includes(e)).sort();
+  return [...watchEnvironments, ...extra];
+}
+
+/**
+ * When a gate that waits only on time opens. The engine's reasons name it ("soak until T", "pause
+ * until T") or the moment counting started ("it counts from T": add the soak, or the pause for a wave).
+ */
+export function opensAt(status: PromotionStatus, policy: EnvironmentPolicy | undefined): string | null {
+  if (status.state !== 'waiting' || !status.reason) return null;
+  const until = /\b(?:soak|pause) until (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(status.reason);
+  if (until) return until[1]!;
+  const from = /\bit counts from (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(status.reason);
+  const ms = /^wave \d+:/.test(status.reason) ? policy?.rollout?.pauseMs : policy?.promotion?.soakMs;
+  if (!from || ms === undefined || Number.isNaN(Date.parse(from[1]!))) return null;
+  return new Date(Date.parse(from[1]!) + ms).toISOString();
+}
+
+function wavesOf(policy: EnvironmentPolicy, state: EnvironmentState | undefined, members: readonly Cluster[], environment: string, policies: PromotionContext['policies']): WaveView[] {
+  const count = policy.rollout?.waves.length ?? 0;
+  const sizes = new Array<number>(count).fill(0);
+  for (const c of members) {
+    const w = waveIn(policies, environment, c);
+    if (w >= 0 && w < count) sizes[w]! += 1;
+  }
+  return sizes.map((clusters, i) => {
+    const runsTarget = state?.target !== undefined && i <= state.wave;
+    const r = runsTarget ? state!.target : state?.served;
+    const step: WaveView['step'] = !state?.target ? 'idle' : runsTarget ? 'done' : i === state.wave + 1 ? 'next' : 'later';
+    return { wave: i + 1, clusters, ref: r?.ref ?? null, tag: r?.tag ?? null, digest: r?.digest ?? null, resolvedAt: r?.resolvedAt ?? null, step };
+  });
+}
+
+export function describePromotion(ctx: PromotionContext, watch: string, environment: string, members: readonly Cluster[]): PromotionEnvView | undefined {
+  const policy = policyOf(ctx, environment);
+  if (!policy || (!policy.promotion && !policy.rollout)) return undefined;
+  const status = statusOf(ctx, watch, environment);
+  const state = stateOf(ctx, watch, environment);
+  return {
+    state: status?.state ?? 'idle',
+    from: policy.promotion?.from ?? null,
+    soakSeconds: policy.promotion ? policy.promotion.soakMs / 1000 : null,
+    pauseSeconds: policy.rollout ? policy.rollout.pauseMs / 1000 : null,
+    requireApproval: policy.promotion?.requireApproval ?? false,
+    pending: status?.pending ? { ref: status.pending, tag: status.pendingTag ?? null } : null,
+    reason: status?.reason ?? null,
+    since: status?.since ?? null,
+    opensAt: status ? opensAt(status, policy) : null,
+    waves: wavesOf(policy, state, members, environment, ctx.policies),
+  };
+}
+
+/** The badge a promotion state puts on its environment's row (none for idle and rolling). */
+export function promotionBadge(view: PromotionEnvView): Badge | undefined {
+  const what = view.pending?.tag ? `${view.pending.tag}: ` : '';
+  const reason = `${what}${view.reason ?? view.state}`;
+  if (view.state === 'blocked') return { kind: 'blocked', reason };
+  if (view.state === 'waiting') return { kind: 'waiting', reason };
+  if (view.state === 'awaiting-approval') return { kind: 'approval', reason };
+  if (view.state === 'stale') return { kind: 'stale', reason };
+  if (view.state === 'held') return { kind: 'held', reason: view.reason ?? 'held' };
+  return undefined;
+}
+
+/** Progressive delivery, when configured: the engine's state and the clusters of each environment. */
+export interface PromotionInput {
+  readonly ctx: PromotionContext;
+  readonly members: (environment: string) => readonly Cluster[];
+}
+
+/** Clusters by environment label, built once per answer. */
+export function membersBy(config: Config, clusters: readonly Cluster[]): (environment: string) => readonly Cluster[] {
+  const by = new Map<string, Cluster[]>();
+  for (const c of clusters) {
+    const env = c.labels[config.clusters.environmentLabel] ?? DEFAULT_ENVIRONMENT;
+    by.set(env, [...(by.get(env) ?? []), c]);
+  }
+  return (environment) => by.get(environment) ?? [];
+}
+
+/** The promotion engine's state as one answer reads it (undefined without environments configured). */
+export function promotionInput(config: Config, reader: PromotionReader | undefined, clusters: readonly Cluster[]): PromotionInput | undefined {
+  const ctx = promotionContext(config, reader);
+  return ctx && { ctx, members: membersBy(config, clusters) };
+}
