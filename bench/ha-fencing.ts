@@ -10,7 +10,8 @@ import type { TestContext } from 'node:test';
 import { pushImage } from '../test/helpers/images.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
 import { handover } from '../test/ha/handover.ts';
-import { ask, startCluster, tagOf, TIMING, until } from '../test/ha/replicas.ts';
+import { ask, startCluster, tagOf, TIMING } from '../test/ha/replicas.ts';
+import { until } from '../test/helpers/until.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const rounds = Number(values.rounds);
@@ -26,7 +27,7 @@ const reg = await startRegistry();
 cleanups.push(() => reg.stop());
 await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'v0' });
 const cluster = await startCluster(t, reg, ['r1', 'r2', 'r3']);
-await until('first answers', async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), 60_000);
+await until(async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'first answers', deadlineMs: 60_000 });
 
 const gaps: number[] = [];
 const takeovers: number[] = [];
@@ -35,14 +36,14 @@ for (let k = 1; k <= rounds; k++) {
   const oldId = cluster.leader();
   const cutAt = performance.now();
   cluster.api.block(`sa-${oldId}`);
-  const newId = await until('a new leader', () => (cluster.leader() !== oldId && cluster.leader() !== '' ? cluster.leader() : undefined));
+  const newId = await until(() => (cluster.leader() !== oldId && cluster.leader() !== '' ? cluster.leader() : undefined), { what: 'a new leader' });
   takeovers.push(performance.now() - cutAt);
-  const h = await until('the new leader writes', () => handover(cluster.api.writes, `sa-${oldId}`, `sa-${newId}`, cutAt));
+  const h = await until(() => handover(cluster.api.writes, `sa-${oldId}`, `sa-${newId}`, cutAt), { what: 'the new leader writes' });
   gaps.push(h.gapMs);
   cluster.api.unblock(`sa-${oldId}`);
   // Let the old leader back in for a few of the new leader's renewals before the next round.
   const renewals = cluster.api.writes.length;
-  await until('renewals with the old leader back', () => (cluster.api.writes.filter((w, i) => i >= renewals && w.token === `sa-${newId}`).length >= 4 ? true : undefined));
+  await until(() => (cluster.api.writes.filter((w, i) => i >= renewals && w.token === `sa-${newId}`).length >= 4 ? true : undefined), { what: 'renewals with the old leader back' });
   late += handover(cluster.api.writes, `sa-${oldId}`, `sa-${newId}`, cutAt)!.late.length;
   process.stdout.write(`round ${k}: ${oldId} cut off → ${newId} leads after ${takeovers.at(-1)!.toFixed(0)} ms; gap between their writes ${h.gapMs.toFixed(0)} ms\n`);
 }

@@ -12,7 +12,8 @@ import type { TestContext } from 'node:test';
 import { request } from 'undici';
 import { pushImage } from '../test/helpers/images.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
-import { ask, startCluster, tagOf, TIMING, until, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
+import { ask, startCluster, tagOf, TIMING, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
+import { until } from '../test/helpers/until.ts';
 
 const { values } = parseArgs({ options: { kills: { type: 'string', default: '20' }, pushes: { type: 'string', default: '0' } } });
 const kills = Number(values.kills);
@@ -30,7 +31,7 @@ cleanups.push(() => reg.stop());
 await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'v0' });
 const cluster = await startCluster(t, reg, ['r1', 'r2', 'r3']);
 const live = (): typeof cluster.replicas => cluster.replicas.filter((r) => !r.exited);
-await until('first answers', async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), 60_000);
+await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'first answers', deadlineMs: 60_000 });
 
 const seen: Array<{ id: string } & Answer> = [];
 let observing = true;
@@ -49,7 +50,7 @@ async function pushViaFollower(n: number): Promise<number> {
   const pushedAt = performance.now();
   const hook = await request(`${follower.url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag }, request: { host: reg.host } }] }) });
   await hook.body.dump();
-  await until(`${tag} everywhere`, async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === tag) ? true : undefined));
+  await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === tag) ? true : undefined), { what: `${tag} everywhere` });
   const done = performance.now();
   // Where the time went, from the API peer's write log (same clock): the follower's rescan request,
   // then the leader's state head write.
@@ -78,7 +79,7 @@ for (let k = 1; k <= kills; k++) {
   leader.child.kill('SIGKILL');
   await leader.child;
   const killedAt = performance.now();
-  await until('a new leader', () => (cluster.leader() !== leaderId && cluster.leader() !== '' ? true : undefined));
+  await until(() => (cluster.leader() !== leaderId && cluster.leader() !== '' ? true : undefined), { what: 'a new leader' });
   failovers.push(performance.now() - killedAt);
   cluster.replicas.splice(cluster.replicas.indexOf(leader), 1);
   await cluster.start(leaderId);

@@ -15,6 +15,7 @@ import { TOKEN, WEBHOOK_SECRET } from '../test/generator/fixture.ts';
 import { pushImage } from '../test/helpers/images.ts';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.ts';
 import { startBenchService, type BenchService } from './lib/webhook-service.ts';
+import { until } from '../test/helpers/until.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' } } });
 const rounds = Number(values.rounds);
@@ -25,12 +26,9 @@ function quantile(list: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-async function untilTag(svc: BenchService, tag: string, limitMs = 15_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while ((await svc.tagNow()) !== tag) {
-    if (Date.now() > end) throw new Error(`${tag} not served within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+/** Polls every 2 ms: the time to the first answer with `tag` is the figure measured. */
+async function untilTag(svc: BenchService, tag: string): Promise<void> {
+  await until(async () => (await svc.tagNow()) === tag, { what: `${tag} to be served`, deadlineMs: 15_000, everyMs: 2 });
 }
 
 function ecrEvent(tag: string): string {

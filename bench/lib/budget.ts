@@ -9,7 +9,8 @@ import { startRegistry } from '../../test/helpers/registry.ts';
 import { startProtocolRegistry, type ProtocolRegistry } from '../../test/helpers/protocol-registry.ts';
 import { pushImage } from '../../test/helpers/images.ts';
 import { writeConfig, type RunWatch } from './config.ts';
-import { imageStates, startService, waitFor, waitReady, type ServiceProcess } from './service.ts';
+import { imageStates, startService, waitReady, type ServiceProcess } from './service.ts';
+import { until } from '../../test/helpers/until.ts';
 
 export interface BudgetUse {
   /** Requests the registry received during the storm. */
@@ -117,12 +118,7 @@ export async function runBudgetStorm(options: { cli: string; token: string; inte
     clearInterval(sampler);
     for (const p of peers) p.clearFaults();
     let recovered = true;
-    await waitFor(
-      'the limited registry to recover',
-      async () => ((await imageStates(s.url, options.token)).filter((x) => x.watch.startsWith('limited_')).every((x) => x.lastError === null) ? true : undefined),
-      Math.max(20_000, 10 * intervalMs),
-      200,
-    ).catch(() => (recovered = false));
+    await until(async () => ((await imageStates(s.url, options.token)).filter((x) => x.watch.startsWith('limited_')).every((x) => x.lastError === null) ? true : undefined), { what: 'the limited registry to recover', deadlineMs: Math.max(20_000, 10 * intervalMs), everyMs: 200, retryErrors: true }).catch(() => (recovered = false));
     return { budget, intervalSeconds: options.intervalSeconds, repositories: repos.length, limited: use(samples[0], intervalMs, budget), unlimited: use(samples[1], intervalMs, budget), recovered, logLines: service.lines() };
   } finally {
     await service?.stop('SIGKILL');

@@ -15,6 +15,7 @@ import { pushImage } from '../../test/helpers/images.ts';
 import { writeConfig } from './config.ts';
 import { getParams, paramSets, postRaw, startService, waitReady, type ServiceProcess } from './service.ts';
 import { prng } from '../../test/reliability/lib/bodies.ts';
+import { until } from '../../test/helpers/until.ts';
 
 export interface CrashResult {
   readonly kills: number;
@@ -169,8 +170,7 @@ export async function runCrashLoop(options: { cli: string; token: string; webhoo
       if (hook.status !== 202) fail(`round ${round}: webhook answered ${hook.status} ${hook.text}`);
       const served = (): boolean => [...seen].some((text) => tagsOf(text)[`app${round % REPOS.length}`] === tag);
       if (options.settleEvery !== undefined && round % options.settleEvery === 0) {
-        const deadline = Date.now() + SETTLE_DEADLINE_MS;
-        while (!served() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 15));
+        await until(served, { what: `${repo}:${tag} served`, deadlineMs: SETTLE_DEADLINE_MS, everyMs: 15 }).catch(() => undefined);
         if (!served()) fail(`round ${round}: ${repo}:${tag} was not served within ${SETTLE_DEADLINE_MS / 1000} s of its push event`);
       }
       await new Promise((r) => setTimeout(r, Math.floor(random() * 700)));

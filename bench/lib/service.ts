@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { makeStandalone } from './standalone.ts';
+import { until } from '../../test/helpers/until.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 
@@ -183,24 +184,8 @@ export async function imageStates(base: string, token: string): Promise<ImageSta
   return (JSON.parse(reply.text) as { images: ImageState[] }).images;
 }
 
-/** Polls `check` every `everyMs` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export async function waitReady(base: string, timeoutMs = 15_000): Promise<void> {
-  await waitFor('/readyz', async () => ((await getPath(base, '/readyz')).status === 200 ? true : undefined), timeoutMs);
+  await until(async () => ((await getPath(base, '/readyz')).status === 200 ? true : undefined), { what: '/readyz', deadlineMs: timeoutMs, retryErrors: true });
 }
 
 /** Resident set size of a process in bytes (Linux /proc), or undefined once it is gone. */

@@ -8,8 +8,9 @@ import type { TestContext } from 'node:test';
 import { request } from 'undici';
 import { pushImage } from '../../test/helpers/images.ts';
 import { startRegistry } from '../../test/helpers/registry.ts';
-import { ask, startCluster, tagOf, TIMING, until, WEBHOOK_SECRET, type Answer, type Cluster } from '../../test/ha/replicas.ts';
+import { ask, startCluster, tagOf, TIMING, WEBHOOK_SECRET, type Answer, type Cluster } from '../../test/ha/replicas.ts';
 import { line, say } from './output.ts';
+import { until } from '../../test/helpers/until.ts';
 
 /** How long any one step may take on a busy machine; it normally takes a few seconds. */
 const STEP_DEADLINE_MS = 90_000;
@@ -25,10 +26,10 @@ async function askAll(cluster: Cluster): Promise<Array<{ id: string } & Answer>>
 }
 
 async function allServe(cluster: Cluster, tag: string): Promise<Array<{ id: string } & Answer>> {
-  return until(`every replica serving web ${tag}`, async () => {
+  return until(async () => {
     const answers = await askAll(cluster);
     return answers.every((a) => a.status === 200 && tagOf(a.text) === tag) && new Set(answers.map((a) => a.revision)).size === 1 ? answers : undefined;
-  }, STEP_DEADLINE_MS);
+  }, { what: `every replica serving web ${tag}`, deadlineMs: STEP_DEADLINE_MS });
 }
 
 /** Runs the fail-over demo; `onCleanup` receives everything to stop at the end. */
@@ -54,7 +55,7 @@ export async function haDemo(onCleanup: (fn: () => Promise<unknown>) => void): P
   leader.child.kill('SIGKILL');
   await leader.child;
   const killedAt = performance.now();
-  const next = await until('a new leader', () => (cluster.leader() !== leaderId && cluster.leader() !== '' ? cluster.leader() : undefined), STEP_DEADLINE_MS);
+  const next = await until(() => (cluster.leader() !== leaderId && cluster.leader() !== '' ? cluster.leader() : undefined), { what: 'a new leader', deadlineMs: STEP_DEADLINE_MS });
   line(`${next} holds the Lease ${(performance.now() - killedAt).toFixed(0)} ms after the kill (Lease ${TIMING.lease * 1000} ms)`);
   const after = await askAll(cluster);
   show(cluster, after);

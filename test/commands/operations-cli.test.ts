@@ -11,7 +11,8 @@ import { startService } from '../../src/service/start.ts';
 import { silentLogger } from '../generator/fixture.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { CLI, until } from '../helpers/serve-process.ts';
+import { CLI } from '../helpers/serve-process.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'generator-token-e81b2f';
 const OPERATOR = 'operator-token-5b6d0c';
@@ -46,11 +47,11 @@ test('hold, status, approve and release through the CLI; the token never on the 
   const env = { ARGOCD_IMAGE_PLUGINS_SERVER: service.url, ARGOCD_IMAGE_PLUGINS_TOKEN: OPERATOR };
   const cli = (args: string[], extra: Record<string, string> = env) => execa(process.execPath, [CLI, ...args], { reject: false, env: extra, extendEnv: false });
 
-  const status0 = await until('prod to serve 1.1.0', async () => {
+  const status0 = await until(async () => {
     const r = await cli(['status', 'web', '--environment', 'prod', '--json']);
     const row = (JSON.parse(r.stdout) as { status: { served: { tag: string } | null; held: unknown }[] }).status[0];
     return row?.served?.tag === '1.1.0' ? row : undefined;
-  });
+  }, { what: 'prod to serve 1.1.0' });
   assert.equal(status0.held, null);
 
   const hold = await cli(['hold', 'web', '-e', 'prod', '--tag', '1.0.0', '--reason', 'INC-31 latency', '--for', '2h']);

@@ -10,6 +10,7 @@ import { createTransport } from '../../src/kube/transport.ts';
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { silentLogger } from '../generator/fixture.ts';
 import { startKubeApi, type KubeApiPeer } from '../helpers/kube-api.ts';
+import { until } from '../helpers/until.ts';
 
 const TIMING = { leaseDurationMs: 1500, renewDeadlineMs: 1000, retryPeriodMs: 200 };
 const ALL = [{ verbs: ['*'], resources: ['*'] }];
@@ -33,30 +34,20 @@ function candidate(t: TestContext, api: KubeApiPeer, id: string, clock: Clock = 
   return { id, election, changes };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, deadlineMs = 15_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const leaders = (cs: readonly Candidate[]): Candidate[] => cs.filter((c) => c.election.isLeader());
 
 test('one of three becomes leader; on stop it releases the Lease and another takes over within a retry period', async (t) => {
   const api = await startKubeApi(t, { tokens: { a: ALL, b: ALL, c: ALL } });
   const cs = ['a', 'b', 'c'].map((id) => candidate(t, api, id));
   for (const c of cs) c.election.start();
-  const first = await until('a leader', () => leaders(cs)[0]);
+  const first = await until(() => leaders(cs)[0], { what: 'a leader' });
   // Several rounds later there is still exactly one.
-  await until('renewals', () => ((api.objects.get('leases', 'ns', 'leader')?.spec as { renewTime?: string }).renewTime !== undefined && first.changes.length === 1 ? true : undefined));
+  await until(() => ((api.objects.get('leases', 'ns', 'leader')?.spec as { renewTime?: string }).renewTime !== undefined && first.changes.length === 1 ? true : undefined), { what: 'renewals' });
   assert.equal(leaders(cs).length, 1);
   const stoppedAt = performance.now();
   await first.election.stop();
   assert.equal((api.objects.get('leases', 'ns', 'leader')?.spec as { holderIdentity: string }).holderIdentity, '', 'released');
-  const next = await until('a new leader', () => leaders(cs)[0]);
+  const next = await until(() => leaders(cs)[0], { what: 'a new leader' });
   t.diagnostic(`take-over after release: ${(performance.now() - stoppedAt).toFixed(0)} ms`);
   assert.notEqual(next.id, first.id);
   const spec = api.objects.get('leases', 'ns', 'leader')?.spec as { leaseTransitions: number; holderIdentity: string };
@@ -68,12 +59,12 @@ test('a leader cut off from the API steps down before another candidate starts l
   const api = await startKubeApi(t, { tokens: { a: ALL, b: ALL } });
   const a = candidate(t, api, 'a');
   a.election.start();
-  await until('a leads', () => (a.election.isLeader() ? true : undefined));
+  await until(() => (a.election.isLeader() ? true : undefined), { what: 'a leads' });
   const b = candidate(t, api, 'b');
   b.election.start();
   const cutAt = performance.now();
   api.block('a');
-  await until('b leads', () => (b.election.isLeader() ? true : undefined));
+  await until(() => (b.election.isLeader() ? true : undefined), { what: 'b leads' });
   const aStopped = a.changes.find(([, leading]) => !leading)?.[0];
   const bStarted = b.changes.find(([, leading]) => leading)?.[0];
   assert.ok(aStopped !== undefined && bStarted !== undefined);
@@ -88,15 +79,15 @@ test('clocks 10 s ahead and 10 s behind: still one leader, and a killed leader i
   const ahead = candidate(t, api, 'ahead', skew(10_000));
   const behind = candidate(t, api, 'behind', skew(-10_000));
   ahead.election.start();
-  await until('ahead leads', () => (ahead.election.isLeader() ? true : undefined));
+  await until(() => (ahead.election.isLeader() ? true : undefined), { what: 'ahead leads' });
   behind.election.start();
   // A few rounds: the follower behind in time must not see the lease as expired.
-  await until('follower observed renewals', () => (api.requests.filter((r) => r === 'get leases 200').length > 12 ? true : undefined));
+  await until(() => (api.requests.filter((r) => r === 'get leases 200').length > 12 ? true : undefined), { what: 'follower observed renewals' });
   assert.equal(behind.election.isLeader(), false);
   // Kill the leader without release (as SIGKILL would).
   api.block('ahead');
   const killedAt = performance.now();
-  await until('behind leads', () => (behind.election.isLeader() ? true : undefined));
+  await until(() => (behind.election.isLeader() ? true : undefined), { what: 'behind leads' });
   const took = performance.now() - killedAt;
   t.diagnostic(`take-over after the leader vanished: ${took.toFixed(0)} ms (lease ${TIMING.leaseDurationMs} ms)`);
   assert.ok(took >= TIMING.leaseDurationMs - TIMING.retryPeriodMs * 2, 'not before the lease could have expired');

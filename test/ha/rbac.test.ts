@@ -14,6 +14,7 @@ import { pushImage } from '../helpers/images.ts';
 import { startKubeApi, type Rule } from '../helpers/kube-api.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { build, find, MANIFESTS } from '../manifests/kustomize.ts';
+import { until } from '../helpers/until.ts';
 
 interface RoleRule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
 
@@ -49,23 +50,15 @@ async function status(url: string): Promise<number> {
   return res.statusCode;
 }
 
-async function until(what: string, probe: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('with exactly the Role of manifests/rbac.yaml, two replicas elect, publish and both serve', async (t) => {
   const { urls, api } = await replicas(t, await roleRules());
-  await until('both replicas answer 200', async () => (await Promise.all(urls.map(status))).every((s) => s === 200));
+  await until(async () => (await Promise.all(urls.map(status))).every((s) => s === 200), { what: 'both replicas answer 200' });
   assert.equal(api.requests.filter((r) => / 403$/.test(r)).length, 0, `no request was forbidden: ${api.requests.filter((r) => / 403$/.test(r)).join(', ')}`);
 });
 
 test('without the Lease rules nobody leads, so nobody serves', async (t) => {
   const rules = (await roleRules()).filter((r) => !r.resources.includes('leases'));
   const { urls, api } = await replicas(t, rules);
-  await until('lease attempts refused', async () => api.requests.filter((r) => r.endsWith('leases 403')).length >= 4);
+  await until(async () => api.requests.filter((r) => r.endsWith('leases 403')).length >= 4, { what: 'lease attempts refused' });
   assert.deepEqual(await Promise.all(urls.map(status)), [503, 503]);
 });

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { startCluster, until } from './replicas.ts';
+import { startCluster } from './replicas.ts';
 import { cycleRequests, sorted } from './request-count.ts';
+import { until } from '../helpers/until.ts';
 
 test('with three replicas the registry gets the requests of one: the leader polls as one replica does, the followers never', async (t) => {
   const reg = await startRegistry();
@@ -23,7 +24,7 @@ test('with three replicas the registry gets the requests of one: the leader poll
   // One replica (plain `serve`, its state in its file), polling every second: cycles 2 to 4.
   const soloProxy = await proxy();
   const solo = await startCluster(t, reg, ['solo'], { single: true, intervalSeconds: 1, registryUrl: { solo: soloProxy.url } });
-  const one = await until('three cycles of one replica', () => cycleRequests(soloProxy.seen, 2, 4));
+  const one = await until(() => cycleRequests(soloProxy.seen, 2, 4), { what: 'three cycles of one replica' });
   solo.replicas[0]!.child.kill('SIGKILL');
   await solo.replicas[0]!.child;
 
@@ -31,8 +32,8 @@ test('with three replicas the registry gets the requests of one: the leader poll
   const ids = ['r1', 'r2', 'r3'];
   const proxies = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await proxy()] as const)));
   const cluster = await startCluster(t, reg, ids, { intervalSeconds: 1, registryUrl: Object.fromEntries(ids.map((id) => [id, proxies[id]!.url])) });
-  const leader = await until('a leader', () => cluster.leader() || undefined);
-  const three = await until('three cycles of the leader', () => cycleRequests(proxies[leader]!.seen, 2, 4));
+  const leader = await until(() => cluster.leader() || undefined, { what: 'a leader' });
+  const three = await until(() => cycleRequests(proxies[leader]!.seen, 2, 4), { what: 'three cycles of the leader' });
 
   t.diagnostic(`requests per 3 cycles: one replica ${one.length}, three replicas ${three.length}`);
   assert.deepEqual(sorted(three), sorted(one), 'the leader asks what one replica asks, cycle for cycle');

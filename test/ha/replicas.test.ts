@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { ask, startCluster, tagOf, TIMING, until, WEBHOOK_SECRET, type Answer } from './replicas.ts';
+import { ask, startCluster, tagOf, TIMING, WEBHOOK_SECRET, type Answer } from './replicas.ts';
+import { until } from '../helpers/until.ts';
 
 test('three replicas: one leader, identical answers, webhook via a follower, SIGKILL fail-over without going backwards', async (t) => {
   const reg = await startRegistry();
@@ -17,7 +18,7 @@ test('three replicas: one leader, identical answers, webhook via a follower, SIG
   const live = (): typeof cluster.replicas => cluster.replicas.filter((r) => !r.exited);
 
   // Everyone answers 1.0.0, at the same revision, with the same bytes.
-  await until('all replicas answer', async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => a.status === 200 && tagOf(a.text) === '1.0.0') ? true : undefined));
+  await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => a.status === 200 && tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'all replicas answer' });
   const first = await Promise.all(live().map((r) => ask(r.url)));
   assert.equal(new Set(first.map((a) => a.revision)).size, 1, 'one revision');
   assert.equal(new Set(first.map((a) => a.text)).size, 1, 'same revision, same bytes');
@@ -41,7 +42,7 @@ test('three replicas: one leader, identical answers, webhook via a follower, SIG
   const pushedAt = performance.now();
   const hook = await request(`${follower.url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag: '1.1.0' }, request: { host: reg.host } }] }) });
   assert.equal(hook.statusCode, 202, await hook.body.text());
-  await until('every replica serves 1.1.0', async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.1.0') ? true : undefined));
+  await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.1.0') ? true : undefined), { what: 'every replica serves 1.1.0' });
   t.diagnostic(`push to a follower → 1.1.0 on all three replicas: ${(performance.now() - pushedAt).toFixed(0)} ms`);
 
   // SIGKILL the leader.
@@ -49,10 +50,10 @@ test('three replicas: one leader, identical answers, webhook via a follower, SIG
   leader.child.kill('SIGKILL');
   await leader.child;
   const killedAt = performance.now();
-  const next = await until('a new leader', () => {
+  const next = await until(() => {
     const id = cluster.leader();
     return id !== leaderId && id !== '' ? id : undefined;
-  });
+  }, { what: 'a new leader' });
   const took = performance.now() - killedAt;
   t.diagnostic(`new leader ${next} after ${took.toFixed(0)} ms (Lease ${TIMING.lease} s)`);
   assert.ok(took <= (TIMING.lease + 2) * 1000, `new leader within the Lease duration + 2 s (took ${took.toFixed(0)} ms)`);
@@ -61,7 +62,7 @@ test('three replicas: one leader, identical answers, webhook via a follower, SIG
   await pushImage(reg, 'acme/web', '1.2.0', { created: '2026-01-03T00:00:00Z', label: 'c' });
   const survivor = live().find((r) => r.id !== next)!;
   await request(`${survivor.url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag: '1.2.0' }, request: { host: reg.host } }] }) });
-  await until('survivors serve 1.2.0', async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.2.0') ? true : undefined));
+  await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.2.0') ? true : undefined), { what: 'survivors serve 1.2.0' });
   watching = false;
   await watcher;
 

@@ -131,16 +131,6 @@ export async function ask(url: string): Promise<Answer> {
   }
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 30_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export function tagOf(text: string): string | undefined {
   try {
     return (JSON.parse(text) as { output: { parameters: Array<{ images: { web: { tag: string } } }> } }).output.parameters[0]?.images.web.tag;

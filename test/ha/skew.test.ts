@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { ask, startCluster, tagOf, until, type Cluster } from './replicas.ts';
+import { ask, startCluster, tagOf, type Cluster } from './replicas.ts';
 import type { LeaseSpec } from '../../src/ha/lease-record.ts';
+import { until } from '../helpers/until.ts';
 
 const TIMING = { lease: 6, renew: 4, retry: 0.5 };
 const SKEW = { behind: -10_000, ahead: 10_000, zero: 0 };
@@ -27,13 +28,13 @@ test('replicas with clocks 10 s ahead and behind elect one leader, never take a 
   await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
   // The replica 10 s behind starts first and leads; its renewTimes look 10 to 20 s old to the others.
   const cluster = await startCluster(t, reg, ['behind', 'ahead', 'zero'], { timing: TIMING, skewMs: SKEW });
-  await until('every replica answers', async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), 60_000);
+  await until(async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'every replica answers', deadlineMs: 60_000 });
   assert.equal(cluster.leader(), 'behind');
   const transitions = lease(cluster).leaseTransitions;
 
   // Safety: ten renewals of the leader, and nobody else wrote the Lease meanwhile.
   const from = cluster.api.writes.length;
-  await until('ten renewals', () => (leaseWritesSince(cluster, from).length >= 10 ? true : undefined));
+  await until(() => (leaseWritesSince(cluster, from).length >= 10 ? true : undefined), { what: 'ten renewals' });
   assert.deepEqual([...new Set(leaseWritesSince(cluster, from))], ['sa-behind'], 'only the leader wrote the Lease');
   assert.equal(lease(cluster).leaseTransitions, transitions);
   assert.equal(cluster.leader(), 'behind');
@@ -44,10 +45,10 @@ test('replicas with clocks 10 s ahead and behind elect one leader, never take a 
   const behind = cluster.replicas.find((r) => r.id === 'behind')!;
   behind.child.kill('SIGKILL');
   await behind.child;
-  await until('the replica ahead leads', () => (cluster.leader() === 'ahead' ? true : undefined));
+  await until(() => (cluster.leader() === 'ahead' ? true : undefined), { what: 'the replica ahead leads' });
   cluster.api.unblock('sa-zero');
-  await until('the replica ahead renews', () => (leaseWritesSince(cluster, cluster.api.writes.length - 1).includes('sa-ahead') ? true : undefined));
-  await until('zero serves again', async () => (tagOf((await ask(cluster.replicas.find((r) => r.id === 'zero')!.url)).text) === '1.0.0' ? true : undefined));
+  await until(() => (leaseWritesSince(cluster, cluster.api.writes.length - 1).includes('sa-ahead') ? true : undefined), { what: 'the replica ahead renews' });
+  await until(async () => (tagOf((await ask(cluster.replicas.find((r) => r.id === 'zero')!.url)).text) === '1.0.0' ? true : undefined), { what: 'zero serves again' });
 
   // Liveness: the leader 10 s ahead dies; `zero` takes over although the last renewTime it sees lies
   // 10 s in its future, i.e. before that renewTime + the Lease duration by the writer's clock.
@@ -57,7 +58,7 @@ test('replicas with clocks 10 s ahead and behind elect one leader, never take a 
   const last = lease(cluster);
   assert.equal(last.holderIdentity, 'ahead');
   assert.ok(new Date(last.renewTime!).getTime() > Date.now() + 5_000, 'the dead leader\'s clock was ahead');
-  await until('zero leads', () => (cluster.leader() === 'zero' ? true : undefined), 60_000);
+  await until(() => (cluster.leader() === 'zero' ? true : undefined), { what: 'zero leads', deadlineMs: 60_000 });
   const taken = lease(cluster);
   const acquired = new Date(taken.acquireTime!).getTime();
   const deadBy = new Date(last.renewTime!).getTime() + TIMING.lease * 1000;

@@ -13,11 +13,3 @@ export function objectClientFor(url: string, token: string): { objects: ObjectCl
   return { objects: createObjectClient(transport), close: () => transport.close() };
 }
 
-/** Polls `check` every 10 ms until it holds; fails after the deadline. */
-export async function until(what: string, check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

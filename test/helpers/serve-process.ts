@@ -2,6 +2,7 @@
 // restart it, kill it with SIGKILL or drive it with the CLI. Waits on its "listening" log line.
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
+import { until } from './until.ts';
 
 export const CLI = new URL('../../dist/cli.mjs', import.meta.url).pathname;
 
@@ -46,23 +47,12 @@ function parse(line: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Polls `probe` until it returns a value (every 50 ms, up to `ms`), else throws `what`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export async function waitReady(url: string): Promise<void> {
-  await until('readyz', async () => {
+  await until(async () => {
     const res = await request(`${url}/readyz`);
     await res.body.dump();
     return res.statusCode === 200 ? true : undefined;
-  });
+  }, { what: 'readyz' });
 }
 
 export async function stopServe(p: ServeProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -6,18 +6,11 @@ import assert from 'node:assert/strict';
 import { createObjectClient, type KubeObject, type WatchEventType } from '../../src/kube/objects.ts';
 import { createTransport } from '../../src/kube/transport.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
+import { until } from '../helpers/until.ts';
 
 function clientFor(url: string, token: string) {
   const transport = createTransport({ server: url, token: () => token, insecure: false }, 5000);
   return { objects: createObjectClient(transport), close: () => transport.close() };
-}
-
-async function until(what: string, check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 test('create, get, update fenced by resourceVersion (409 for a stale writer), merge patch, 422 over 1 MiB', async (t) => {
@@ -52,15 +45,15 @@ test('a watch sees changes, moves with bookmarks, and after 410 Expired starts a
     abort.abort();
     await done;
   });
-  await until('the current object', () => seen.length === 1);
+  await until(() => seen.length === 1, { what: 'the current object' });
   await c.objects.update('leases', 'ns', { metadata: made.metadata, spec: { holderIdentity: 'b' } });
   await c.objects.update('leases', 'ns', { metadata: { name: 'other' }, spec: { holderIdentity: 'not watched' } });
-  await until('the change', () => seen.length === 2);
+  await until(() => seen.length === 2, { what: 'the change' });
   assert.deepEqual(seen, [['ADDED', 'a'], ['MODIFIED', 'b']]);
   // The stream ends; history is compacted; the resumed watch gets 410 and re-reads the object.
   api.compact();
   api.objects.dropWatches();
-  await until('the re-read after 410', () => seen.length === 3);
+  await until(() => seen.length === 3, { what: 'the re-read after 410' });
   assert.deepEqual(seen[2], ['ADDED', 'b']);
 });
 
@@ -76,11 +69,11 @@ test('a watch resumed within the history gets exactly the events it missed', asy
     abort.abort();
     await done;
   });
-  await until('first', () => seen.length === 1);
+  await until(() => seen.length === 1, { what: 'first' });
   api.objects.dropWatches();
   current = await c.objects.update('configmaps', 'ns', { metadata: current.metadata, data: { n: '1' } });
   await c.objects.update('configmaps', 'ns', { metadata: current.metadata, data: { n: '2' } });
-  await until('both changes', () => seen.length === 3);
+  await until(() => seen.length === 3, { what: 'both changes' });
   assert.deepEqual(seen, ['ADDED 0', 'MODIFIED 1', 'MODIFIED 2']);
 });
 

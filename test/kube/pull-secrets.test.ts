@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createPullSecretWatch } from '../../src/kube/pull-secrets.ts';
 import type { RegistryConfig } from '../../src/config/types.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
-import { dockerConfigSecret, objectClientFor, until } from '../helpers/pull-secret.ts';
+import { dockerConfigSecret, objectClientFor } from '../helpers/pull-secret.ts';
 import { captureLogs, registryConfig } from '../registry/support.ts';
+import { until } from '../helpers/until.ts';
 
 const uses = (namespace: string, name: string): RegistryConfig => registryConfig('https://registry.example', { auth: { kind: 'pullSecret', namespace, name } });
 
@@ -37,16 +38,16 @@ test('read once, rotated without a restart; unusable content keeps the last good
   await watch.settled();
   assert.equal(userOf(watch.read('argocd', 'regcred')), 'first');
   await objects.update('secrets', 'argocd', dockerConfigSecret('regcred', { 'registry.example': { username: 'second', password: 'p2' } }));
-  await until('the rotated login', () => userOf(watch.read('argocd', 'regcred')) === 'second');
+  await until(() => userOf(watch.read('argocd', 'regcred')) === 'second', { what: 'the rotated login' });
   await objects.patch('secrets', 'argocd', 'regcred', { data: { '.dockerconfigjson': Buffer.from('{not json').toString('base64') } });
-  await until('the unusable change seen', () => logged(logs, 'pull Secret changed to something unusable: keeping the last good credentials') === 1);
+  await until(() => logged(logs, 'pull Secret changed to something unusable: keeping the last good credentials') === 1, { what: 'the unusable change seen' });
   assert.equal(userOf(watch.read('argocd', 'regcred')), 'second', 'the last good login survives unusable content');
   assert.ok(!logs.text().includes('p2'), 'no password in the logs');
   assert.equal((await del('argocd', 'regcred')).status, 200);
-  await until('the deletion', () => !watch.read('argocd', 'regcred').ok);
+  await until(() => !watch.read('argocd', 'regcred').ok, { what: 'the deletion' });
   assert.equal(reasonOf(watch.read('argocd', 'regcred')), 'was deleted');
   await objects.create('secrets', 'argocd', dockerConfigSecret('regcred', { 'registry.example': { username: 'third', password: 'p3' } }));
-  await until('the re-created Secret', () => userOf(watch.read('argocd', 'regcred')) === 'third');
+  await until(() => userOf(watch.read('argocd', 'regcred')) === 'third', { what: 'the re-created Secret' });
 });
 
 test('a missing Secret, a Secret of another type and an unwatched name are each named as such', async (t) => {
@@ -59,7 +60,7 @@ test('a missing Secret, a Secret of another type and an unwatched name are each 
   assert.match(reasonOf(watch.read('argocd', 'other')), /not watched/);
   // the missing Secret appears later: the watch picks it up
   await objects.create('secrets', 'argocd', dockerConfigSecret('missing', { 'registry.example': { username: 'late', password: 'p' } }));
-  await until('the late Secret', () => userOf(watch.read('argocd', 'missing')) === 'late');
+  await until(() => userOf(watch.read('argocd', 'missing')) === 'late', { what: 'the late Secret' });
 });
 
 test('watches follow the config: a Secret no registry names any more is no longer watched', async (t) => {
@@ -67,8 +68,8 @@ test('watches follow the config: a Secret no registry names any more is no longe
   await objects.create('secrets', 'argocd', dockerConfigSecret('a', { 'registry.example': { username: 'a', password: 'p' } }));
   watch.update([uses('argocd', 'a')]);
   await watch.settled();
-  await until('one watch open', () => api.objects.watchers() === 1);
+  await until(() => api.objects.watchers() === 1, { what: 'one watch open' });
   watch.update([]);
-  await until('no watch open', () => api.objects.watchers() === 0);
+  await until(() => api.objects.watchers() === 0, { what: 'no watch open' });
   assert.match(reasonOf(watch.read('argocd', 'a')), /not watched/);
 });

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { createPullSecretWatch } from '../../src/kube/pull-secrets.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { startKubeApi, type Rule } from '../helpers/kube-api.ts';
-import { dockerConfigSecret, objectClientFor, until } from '../helpers/pull-secret.ts';
+import { dockerConfigSecret, objectClientFor } from '../helpers/pull-secret.ts';
 import { registryConfig } from '../registry/support.ts';
 import { find, MANIFESTS, overlay } from './kustomize.ts';
+import { until } from '../helpers/until.ts';
 
 interface RoleRule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
 
@@ -40,10 +41,10 @@ test('the Role grants get and watch on exactly the named Secret, and that is all
   assert.ok(!other.ok && /403.*forbidden/i.test(other.reason), other.ok ? '' : other.reason);
   // the watch by name is allowed too: a rotation arrives
   await admin.objects.update('secrets', 'argocd', dockerConfigSecret('registry-pull-secret', { 'registry.example': { username: 'rotated', password: 'p' } }));
-  await until('the rotation through the least-privilege watch', () => {
+  await until(() => {
     const r = watch.read('argocd', 'registry-pull-secret');
     const login = r.ok ? r.logins.get('registry.example') : undefined;
     return typeof login === 'object' && login.username === 'rotated';
-  });
+  }, { what: 'the rotation through the least-privilege watch' });
   assert.ok(!api.requests.some((r) => r.startsWith('list secrets')), 'never lists Secrets');
 });

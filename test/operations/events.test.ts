@@ -17,8 +17,9 @@ import { manualClock } from '../../src/shared/clock.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startKubeApi, type Rule } from '../helpers/kube-api.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { until } from '../helpers/serve-process.ts';
+
 import { build, find, MANIFESTS } from '../manifests/kustomize.ts';
+import { until } from '../helpers/until.ts';
 
 interface RoleRule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
 
@@ -54,14 +55,14 @@ test('a hold records one Held Event on each ApplicationSet that uses the watch, 
     await service.close();
     await rm(dir, { recursive: true, force: true });
   });
-  await until('web to resolve', async () => {
+  await until(async () => {
     const res = await request(`${service.url}/api/v1/images`, { headers: { authorization: 'Bearer gen-token-1' } });
     const body = (await res.body.json()) as { images: { watch: string; tag: string | null }[] };
     return body.images.find((i) => i.watch === 'web')?.tag === '1.0.0' ? true : undefined;
-  });
+  }, { what: 'web to resolve' });
   const res = await request(`${service.url}/api/v1/operations/hold`, { method: 'POST', headers: { authorization: 'Bearer op-token-1', 'content-type': 'application/json' }, body: JSON.stringify({ watch: 'web', reason: 'INC-5 freeze' }) });
   assert.equal(res.statusCode, 201, await res.body.text());
-  const events = await until('the Held Event', async () => (api.events.list('argocd').some((e) => e.reason === 'Held') ? api.events.list('argocd') : undefined));
+  const events = await until(async () => (api.events.list('argocd').some((e) => e.reason === 'Held') ? api.events.list('argocd') : undefined), { what: 'the Held Event' });
   const held = events.filter((e) => e.reason === 'Held');
   assert.equal(held.length, 1, 'one Event, on the ApplicationSet that uses web only');
   const e = held[0]!;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
-import { ask, OPERATOR_TOKEN, startCluster, tagOf, until } from '../ha/replicas.ts';
+import { ask, OPERATOR_TOKEN, startCluster, tagOf } from '../ha/replicas.ts';
+import { until } from '../helpers/until.ts';
 
 async function operate(url: string, kind: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await request(`${url}/api/v1/operations/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_TOKEN}` }, body: JSON.stringify(body) });
@@ -26,7 +27,7 @@ test('a hold sent to a follower is applied by the leader, in effect everywhere, 
   await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
   await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-01-02T00:00:00Z', label: 'b' });
   const cluster = await startCluster(t, reg, ['r1', 'r2']);
-  await until('both replicas answer 1.1.0', async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => a.status === 200 && tagOf(a.text) === '1.1.0') ? true : undefined));
+  await until(async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => a.status === 200 && tagOf(a.text) === '1.1.0') ? true : undefined), { what: 'both replicas answer 1.1.0' });
   const leaderId = cluster.leader();
   const follower = cluster.replicas.find((r) => r.id !== leaderId)!;
   const leader = cluster.replicas.find((r) => r.id === leaderId)!;
@@ -35,13 +36,13 @@ test('a hold sent to a follower is applied by the leader, in effect everywhere, 
   assert.equal(held.status, 201, JSON.stringify(held.json));
   assert.equal(await heldOn(follower.url), '1.0.0', 'in effect on the follower when it answers');
   // The leader commits once its warm-start file is written too, a moment after it published.
-  await until('the hold in effect on the leader', async () => ((await heldOn(leader.url)) === '1.0.0' ? true : undefined));
-  await until('every replica serves the held tag', async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined));
+  await until(async () => ((await heldOn(leader.url)) === '1.0.0' ? true : undefined), { what: 'the hold in effect on the leader' });
+  await until(async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'every replica serves the held tag' });
 
   leader.child.kill('SIGKILL');
-  await until('the follower leads', () => (cluster.leader() === follower.id ? true : undefined));
+  await until(() => (cluster.leader() === follower.id ? true : undefined), { what: 'the follower leads' });
   assert.equal(await heldOn(follower.url), '1.0.0');
   const released = await operate(follower.url, 'release', { watch: 'web', reason: 'fixed' });
   assert.equal(released.status, 201, JSON.stringify(released.json));
-  await until('the new leader serves the policy\'s tag again', async () => (tagOf((await ask(follower.url)).text) === '1.1.0' ? true : undefined));
+  await until(async () => (tagOf((await ask(follower.url)).text) === '1.1.0' ? true : undefined), { what: 'the new leader serves the policy\'s tag again' });
 });

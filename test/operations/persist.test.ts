@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
-import { startServe, stopServe, until, waitReady, type ServeProcess } from '../helpers/serve-process.ts';
+import { startServe, stopServe, waitReady, type ServeProcess } from '../helpers/serve-process.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'generator-token-3a91c4';
 const OPERATOR = 'operator-token-c07d52';
@@ -62,10 +63,10 @@ test('a hold is applied at once, persisted before the answer, and survives SIGKI
   const id = (held.json.record as { id: string }).id;
   const onDisk = JSON.parse(await readFile(join(dir, 'cache.json'), 'utf8')) as { operations: { id: string }[] };
   assert.deepEqual(onDisk.operations.map((r) => r.id), [id], 'on disk before the API answered');
-  const rolledBack = await until('the hold to apply', async () => {
+  const rolledBack = await until(async () => {
     const s = await served(running!.url);
     return s.tag === '1.0.0' ? s : undefined;
-  });
+  }, { what: 'the hold to apply' });
   assert.deepEqual(rolledBack.held, { tag: '1.0.0', reason: 'INC-9 rollback', by: 'alice' });
 
   const metrics = await (await request(`${running.url}/metrics`)).body.text();
@@ -81,9 +82,9 @@ test('a hold is applied at once, persisted before the answer, and survives SIGKI
   assert.deepEqual([row.held.tag, row.held.by, row.held.source], ['1.0.0', 'alice', 'operation']);
 
   assert.equal((await call(running.url, 'POST', '/api/v1/operations/release', { watch: 'web', reason: 'fixed' })).status, 201);
-  const released = await until('the release to apply', async () => {
+  const released = await until(async () => {
     const s = await served(running!.url);
     return s.tag === '1.1.0' ? s : undefined;
-  });
+  }, { what: 'the release to apply' });
   assert.equal(released.held, null);
 });

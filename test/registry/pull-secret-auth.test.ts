@@ -7,8 +7,9 @@ import { createPullSecretWatch } from '../../src/kube/pull-secrets.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { seedStandard } from '../helpers/images.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
-import { dockerConfigSecret, objectClientFor, until } from '../helpers/pull-secret.ts';
+import { dockerConfigSecret, objectClientFor } from '../helpers/pull-secret.ts';
 import { captureLogs, registryConfig, testClient } from './support.ts';
+import { until } from '../helpers/until.ts';
 
 let reg: TestRegistry;
 before(async () => {
@@ -34,15 +35,15 @@ test('a pull Secret rotated from a wrong to the right password: REG_AUTH, then t
   await assert.rejects(client.listTags('test/app'), (e: { code: string; message: string }) => e.code === 'REG_AUTH' && /pull Secret argocd\/regcred was not found in namespace argocd/.test(e.message));
 
   await kube.objects.create('secrets', 'argocd', dockerConfigSecret('regcred', { [`http://${reg.host}/v2/`]: { username: creds.username, password: 'wrong-password' } }));
-  await until('the Secret read', () => watch.read('argocd', 'regcred').ok);
+  await until(() => watch.read('argocd', 'regcred').ok, { what: 'the Secret read' });
   await assert.rejects(client.listTags('test/app'), (e: { code: string; message: string }) => e.code === 'REG_AUTH' && !e.message.includes('wrong-password'));
 
   await kube.objects.update('secrets', 'argocd', dockerConfigSecret('regcred', { [reg.host]: { username: creds.username, password: creds.password } }));
-  await until('the rotation', () => {
+  await until(() => {
     const r = watch.read('argocd', 'regcred');
     const login = r.ok ? r.logins.get(reg.host) : undefined;
     return typeof login === 'object' && login.password === creds.password;
-  });
+  }, { what: 'the rotation' });
   assert.equal((await client.listTags('test/app')).tags.length, 11);
   assert.ok(!logs.text().includes(creds.password), 'the password never reaches the logs');
 });

@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { startRegistry } from '../helpers/registry.ts';
 import { seedStandard, pushImage } from '../helpers/images.ts';
 import { startTokenIssuer } from '../helpers/token-issuer.ts';
+import { until } from '../helpers/until.ts';
 
 test('two registries seeded separately hold byte-identical images (same digests) for the whole table', async (t) => {
   const [a, b] = await Promise.all([startRegistry(), startRegistry()]);
@@ -48,7 +49,7 @@ test('notifications: a push reaches the configured endpoint with its headers', a
     await new Promise<void>((r) => sink.close(() => r()));
   });
   await pushImage(reg, 'test/hooked', '1.0.0', { created: '2026-01-01T00:00:00Z' });
-  for (let i = 0; i < 100 && !events.some((e) => e.body.events.some((x) => x.target.tag === '1.0.0')); i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => events.some((e) => e.body.events.some((x) => x.target.tag === '1.0.0')), { what: 'the registry notification of the push of 1.0.0', everyMs: 50 });
   const push = events.find((e) => e.body.events.some((x) => x.action === 'push' && x.target.tag === '1.0.0'));
   assert.ok(push, 'push event delivered');
   assert.equal(push.auth, 'Bearer hook-secret');

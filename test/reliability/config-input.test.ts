@@ -15,8 +15,9 @@ import { parseConfigText } from '../../src/config/load.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
 import { configText } from '../../bench/lib/config.ts';
-import { getPath, getParams, snapshotCli, startService, waitFor, waitReady } from '../../bench/lib/service.ts';
+import { getPath, getParams, snapshotCli, startService, waitReady } from '../../bench/lib/service.ts';
 import { FAKE } from './lib/secrets.ts';
+import { until } from '../helpers/until.ts';
 
 const run = promisify(execFile);
 
@@ -157,7 +158,7 @@ test('whole-file hazards: check-config refuses them, and a running service keeps
   for (const [name, content] of hazards) {
     const seen = s.lines().filter((l) => l.includes('config change refused')).length;
     await writeFile(file, content);
-    await waitFor(`${name}: refusal logged`, () => (s.lines().filter((l) => l.includes('config change refused')).length > seen ? true : undefined), 10_000);
+    await until(() => (s.lines().filter((l) => l.includes('config change refused')).length > seen ? true : undefined), { what: `${name}: refusal logged`, deadlineMs: 10_000, retryErrors: true });
     refused++;
     const during = await ask();
     assert.notEqual(during.status, 200, `${name}: getparams does not answer from a config it could not read`);
@@ -165,12 +166,12 @@ test('whole-file hazards: check-config refuses them, and a running service keeps
     assert.equal((await getPath(s.url, '/healthz')).status, 200, `${name}: still alive`);
     // Reverting the file to the running config must put the service back in service.
     await writeFile(file, good);
-    const back = await waitFor(`${name}: good config back`, async () => ((await ask()).text === before.text ? true : undefined), 3_000).catch(() => false);
+    const back = await until(async () => ((await ask()).text === before.text ? true : undefined), { what: `${name}: good config back`, deadlineMs: 3_000, retryErrors: true }).catch(() => false);
     if (!back) {
       stuck.push(name);
       // get going again with a different valid file, so the next hazard starts from a served state
       await writeFile(file, `${good}# revision ${refused}\n`);
-      await waitFor(`${name}: service back`, async () => ((await ask()).status === 200 ? true : undefined), 10_000);
+      await until(async () => ((await ask()).status === 200 ? true : undefined), { what: `${name}: service back`, deadlineMs: 10_000, retryErrors: true });
     }
   }
   assert.equal(refused, hazards.length);

@@ -17,8 +17,9 @@ import { parseAllDocuments } from 'yaml';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
 import { writeConfig } from '../../bench/lib/config.ts';
-import { getParams, postRaw, snapshotCli, waitFor, waitReady } from '../../bench/lib/service.ts';
+import { getParams, postRaw, snapshotCli, waitReady } from '../../bench/lib/service.ts';
 import { FAKE } from './lib/secrets.ts';
+import { until } from '../helpers/until.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 
@@ -117,13 +118,17 @@ test('the service writes only to its cache dir and tmp, running as an unprivileg
   let err = '';
   child.stdout.on('data', (c: Buffer) => void (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
-  const url = await waitFor('listening', () => /"msg":"listening","url":"([^"]+)"/.exec(out)?.[1] ?? /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/.exec(out)?.[1], 30_000);
+  const listening = (): string | undefined => /"msg":"listening","url":"([^"]+)"/.exec(out)?.[1] ?? /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/.exec(out)?.[1];
+  const url = await until(listening, { what: 'the "listening" log line', deadlineMs: 30_000, wake: (again) => {
+    child.stdout.on('data', again);
+    return () => void child.stdout.off('data', again);
+  } });
   await waitReady(url, 30_000);
   const answer = await getParams(url, FAKE.serviceToken, { applicationSetName: 'apps', input: {} });
   assert.equal(answer.status, 200, answer.text);
   await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-08-02T00:00:00Z', label: 'w1' });
   await postRaw(url, '/api/v1/webhooks/distribution', JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag: '1.1.0' }, request: { host: reg.host } }] }), { authorization: `Bearer ${FAKE.webhookSecret}` });
-  await waitFor('the new tag persisted', async () => ((await readFile(join(cache, 'cache.json'), 'utf8').catch(() => '')).includes('"1.1.0"') ? true : undefined), 15_000);
+  await until(async () => ((await readFile(join(cache, 'cache.json'), 'utf8').catch(() => '')).includes('"1.1.0"') ? true : undefined), { what: 'the new tag persisted', deadlineMs: 15_000, retryErrors: true });
   // SIGTERM the service itself (strace's child), which flushes the cache once more.
   const kids = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim().split(/\s+/).map(Number);
   for (const pid of kids) process.kill(pid, 'SIGTERM');

@@ -16,10 +16,11 @@ import { startRegistry } from '../helpers/registry.ts';
 import { startProtocolRegistry } from '../helpers/protocol-registry.ts';
 import { pushImage } from '../helpers/images.ts';
 import { configText, writeConfig } from '../../bench/lib/config.ts';
-import { getPath, getParams, postRaw, snapshotCli, startService, waitFor, type Reply } from '../../bench/lib/service.ts';
+import { getPath, getParams, postRaw, snapshotCli, startService, type Reply } from '../../bench/lib/service.ts';
 import { FAKE, findSecrets, needles } from './lib/secrets.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { WEBHOOK_SOURCES } from '../../src/webhooks/types.ts';
+import { until } from '../helpers/until.ts';
 
 const run = promisify(execFile);
 
@@ -70,7 +71,7 @@ test('no credential or token appears in any log line, error, metric or HTTP answ
     replies.push({ where, reply });
     return reply;
   };
-  await waitFor('first scans', async () => ((await getPath(s.url, '/readyz')).status === 200 ? true : undefined), 20_000);
+  await until(async () => ((await getPath(s.url, '/readyz')).status === 200 ? true : undefined), { what: 'first scans', deadlineMs: 20_000, retryErrors: true });
   const good = await keep('getparams', getParams(s.url, FAKE.serviceToken, { applicationSetName: 'apps', input: { parameters: { images: ['web', 'api'] } } }));
   assert.equal(good.status, 200, good.text);
   await keep('getparams denied', getParams(s.url, FAKE.serviceToken, { applicationSetName: 'apps', input: { parameters: { images: ['denied'] } } }));
@@ -87,10 +88,10 @@ test('no credential or token appears in any log line, error, metric or HTTP answ
   await keep('webhook good', postRaw(s.url, '/api/v1/webhooks/distribution', JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/api', tag: '1.0.0' }, request: { host: tokenReg.host } }] }), { authorization: `Bearer ${FAKE.webhookSecret}` }));
   // Tokens expire (2 s) and are renewed, and the wrong credentials fail more than once: wait for both.
   const refusals = (): number => s.lines().filter((l) => l.includes('"denied"') || l.includes('REG_AUTH')).length;
-  await waitFor('tokens renewed and wrong credentials refused twice', () => ((tokenReg.token?.issuer.requests().length ?? 0) >= 3 && refusals() >= 2 ? true : undefined), 30_000);
+  await until(() => ((tokenReg.token?.issuer.requests().length ?? 0) >= 3 && refusals() >= 2 ? true : undefined), { what: 'tokens renewed and wrong credentials refused twice', deadlineMs: 30_000, retryErrors: true });
   // An invalid config change that writes a secret inline: the refusal must not echo it.
   await writeFile(config, configText(base).replace(`tokenFile: ${join(dir, 'token')}`, `token: "${FAKE.serviceToken}"`));
-  await waitFor('config refused', () => (s.lines().some((l) => l.includes('config change refused')) ? true : undefined), 10_000);
+  await until(() => (s.lines().some((l) => l.includes('config change refused')) ? true : undefined), { what: 'config refused', deadlineMs: 10_000, retryErrors: true });
   await keep('getparams while config invalid', getParams(s.url, FAKE.serviceToken, { applicationSetName: 'apps', input: {} }));
   await keep('readyz while config invalid', getPath(s.url, '/readyz'));
   await keep('metrics', getPath(s.url, '/metrics'));

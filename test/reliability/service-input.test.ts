@@ -15,11 +15,12 @@ import { startRegistry } from '../helpers/registry.ts';
 import { startProtocolRegistry } from '../helpers/protocol-registry.ts';
 import { pushImage } from '../helpers/images.ts';
 import { writeConfig } from '../../bench/lib/config.ts';
-import { getPath, getParams, imageStates, paramSets, postRaw, snapshotCli, startService, waitFor, waitReady, type Reply } from '../../bench/lib/service.ts';
+import { getPath, getParams, imageStates, paramSets, postRaw, snapshotCli, startService, waitReady, type Reply } from '../../bench/lib/service.ts';
 import { generatedBodies, handWrittenBodies, validBody } from './lib/bodies.ts';
 import { startOddRegistry } from './lib/odd-registry.ts';
 import { startTripwire } from './lib/tripwire.ts';
 import { FAKE } from './lib/secrets.ts';
+import { until } from '../helpers/until.ts';
 
 function isClearError(r: Reply): boolean {
   try {
@@ -153,7 +154,7 @@ test('malformed getparams bodies, webhook payloads and registry replies: clear e
   const web1 = await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-05-03T00:00:00Z', label: 'web1' });
   const hook = (body: string) => postRaw(s.url, '/api/v1/webhooks/distribution', body, { authorization: `Bearer ${FAKE.webhookSecret}` });
   assert.equal((await hook(event('1.1.0'))).status, 202);
-  await waitFor('1.1.0 served', async () => (paramSets(await ask())[0]?.images.web?.tag === '1.1.0' ? true : undefined));
+  await until(async () => (paramSets(await ask())[0]?.images.web?.tag === '1.1.0' ? true : undefined), { what: '1.1.0 served', retryErrors: true });
   const before = odd.paths().filter((p) => p.endsWith('/tags/list')).length;
   const rescansDone = (): number => s.lines().filter((l) => l.includes('push event re-scan f')).length;
   const rescansBefore = rescansDone();
@@ -162,7 +163,7 @@ test('malformed getparams bodies, webhook payloads and registry replies: clear e
     tally.webhooks++;
   }
   // Every replay's re-scan has finished (or failed) before its cost is counted.
-  await waitFor('the 30 replays re-scanned', () => (rescansDone() >= rescansBefore + 30 ? true : undefined), 30_000);
+  await until(() => (rescansDone() >= rescansBefore + 30 ? true : undefined), { what: 'the 30 replays re-scanned', deadlineMs: 30_000, retryErrors: true });
   const scans = odd.paths().filter((p) => p.endsWith('/tags/list')).length - before;
   assert.ok(scans <= 31, `30 replays caused ${scans} tag listings`);
   const afterReplays = await ask();
@@ -194,10 +195,10 @@ test('malformed getparams bodies, webhook payloads and registry replies: clear e
     assert.equal((await hook(event('1.1.0'))).status, 202);
     // A scan already under way when the reply changed may finish first with the previous reply: a
     // reply that must fail is waited for until its failure shows (or the deadline passes).
-    await waitFor(`${name}: scan finished`, async () => {
+    await until(async () => {
       const st = (await imageStates(s.url, FAKE.serviceToken)).find((x) => x.watch === 'web');
       return st?.lastCheckedAt !== was && (completes || (st?.stale && st.lastError)) ? true : undefined;
-    }, 60_000);
+    }, { what: `${name}: scan finished`, deadlineMs: 60_000, retryErrors: true });
     tally.registry++;
     const r = await ask();
     assert.equal(r.text, lastGood, `${name}: the last good answer is served`);

@@ -15,6 +15,7 @@ import { CONFIG_MAX_BYTES } from '../../src/config/load.ts';
 import { capturingLogger } from '../generator/fixture.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'size-test-token-7c21';
 
@@ -62,16 +63,6 @@ async function stageConfig(f: Fixture, text: string): Promise<{ swap(): Promise<
   return { swap: () => rename(next, f.configFile) };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, deadlineMs = 60_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The longest event-loop delay (ms) while `work` runs. */
 async function maxDelayDuring(work: () => Promise<unknown>): Promise<number> {
   const h = monitorEventLoopDelay({ resolution: 10 });
@@ -94,7 +85,7 @@ test('a config over 1 MiB is refused unread with CFG_TOO_LARGE and its size; the
   const idle = await maxDelayDuring(() => new Promise((r) => setTimeout(r, 2000)));
   const refusal = await maxDelayDuring(async () => {
     await staged.swap();
-    return until('the refusal', () => f.logs.find((r) => r.code === 'CFG_TOO_LARGE'));
+    return until(() => f.logs.find((r) => r.code === 'CFG_TOO_LARGE'), { what: 'the refusal' });
   });
   const record = f.logs.find((r) => r.code === 'CFG_TOO_LARGE')!;
   assert.match(String(record.reason), new RegExp(`is ${bytes} bytes, over the ${CONFIG_MAX_BYTES}-byte \\(1 MiB\\) limit of a ConfigMap`));
@@ -109,7 +100,7 @@ test('a 900 KiB config with thousands of watches is legal and loads', async (t) 
   while (Buffer.byteLength(text) < 900 * 1024) text = f.text((count += 500));
   assert.ok(Buffer.byteLength(text) <= CONFIG_MAX_BYTES, `${Buffer.byteLength(text)} bytes`);
   await (await stageConfig(f, text)).swap();
-  const reloaded = await until('the reload', () => f.logs.find((r) => r.msg === 'config reloaded' && r.watches === count), 110_000);
+  const reloaded = await until(() => f.logs.find((r) => r.msg === 'config reloaded' && r.watches === count), { what: 'the reload', deadlineMs: 110_000 });
   assert.equal(reloaded.watches, count);
   assert.equal(f.logs.find((r) => typeof r.msg === 'string' && r.msg.startsWith('config change refused')), undefined);
   t.diagnostic(`${count} watches, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB`);

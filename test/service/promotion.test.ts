@@ -16,6 +16,7 @@ import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { objectClientFor } from '../helpers/pull-secret.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'promotion-test-token-5b2d';
 const CLUSTERS = [
@@ -36,15 +37,14 @@ async function promotionOf(url: string, environment: string): Promise<{ state: s
   return body.promotion.find((p) => p.environment === environment);
 }
 
-/** Waits (bounded) until `check` holds for the answer; returns it. */
-async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    assert.ok(Date.now() < end, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Waits until `check` holds for the answer and returns it; the last answer is in the timeout message. */
+async function answerWhen<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  let last: T | undefined;
+  const hit = await until(async () => {
+    last = await read();
+    return check(last) ? { value: last } : undefined;
+  }, { what: () => `${what} (last answer: ${JSON.stringify(last)})` });
+  return hit.value;
 }
 
 test('staging moves, prod waits for the gate, then moves wave by wave, and a restart resumes the rollout', async (t) => {
@@ -79,21 +79,21 @@ test('staging moves, prod waits for the gate, then moves wave by wave, and a res
   }));
   const start = async (): Promise<string> => (running.service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects })).url;
   let url = await start();
-  await until('every cluster on 1.0.0', () => tags(url), (v) => Object.values(v).length === 3 && Object.values(v).every((tag) => tag === '1.0.0'));
+  await answerWhen('every cluster on 1.0.0', () => tags(url), (v) => Object.values(v).length === 3 && Object.values(v).every((tag) => tag === '1.0.0'));
 
   await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-02-01T00:00:00Z', label: 'b' });
-  assert.deepEqual(await until('staging on 1.1.0', () => tags(url), (v) => v['stg-1'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' });
-  await until('prod blocked on staging', () => promotionOf(url, 'prod'), (p) => p?.state === 'blocked' && /web-stg-1 \(cluster stg-1\) runs .*1\.0\.0, not 1\.1\.0/.test(p.reason ?? ''));
+  assert.deepEqual(await answerWhen('staging on 1.1.0', () => tags(url), (v) => v['stg-1'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' });
+  await answerWhen('prod blocked on staging', () => promotionOf(url, 'prod'), (p) => p?.state === 'blocked' && /web-stg-1 \(cluster stg-1\) runs .*1\.0\.0, not 1\.1\.0/.test(p.reason ?? ''));
   await run('stg-1', '1.1.0', 'Degraded');
-  await until('prod blocked on a Degraded staging', () => promotionOf(url, 'prod'), (p) => /is Synced\/Degraded since/.test(p?.reason ?? ''));
+  await answerWhen('prod blocked on a Degraded staging', () => promotionOf(url, 'prod'), (p) => /is Synced\/Degraded since/.test(p?.reason ?? ''));
   assert.deepEqual(await tags(url), { 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' });
   await run('stg-1', '1.1.0');
-  assert.deepEqual(await until('the canary wave on 1.1.0', () => tags(url), (v) => v['prod-canary'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' });
+  assert.deepEqual(await answerWhen('the canary wave on 1.1.0', () => tags(url), (v) => v['prod-canary'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' });
 
   await running.service!.close();
   url = await start();
-  assert.deepEqual(await until('answers after the restart', () => tags(url), (v) => Object.keys(v).length === 3), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' }, 'the rollout resumes where it was');
+  assert.deepEqual(await answerWhen('answers after the restart', () => tags(url), (v) => Object.keys(v).length === 3), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' }, 'the rollout resumes where it was');
   await run('prod-canary', '1.1.0');
-  assert.deepEqual(await until('the second wave on 1.1.0', () => tags(url), (v) => v['prod-1'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.1.0' });
+  assert.deepEqual(await answerWhen('the second wave on 1.1.0', () => tags(url), (v) => v['prod-1'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.1.0' });
   assert.equal((await promotionOf(url, 'prod'))?.state, 'idle');
 });

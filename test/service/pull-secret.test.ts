@@ -13,6 +13,7 @@ import { startKubeApi } from '../helpers/kube-api.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { dockerConfigSecret, objectClientFor } from '../helpers/pull-secret.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'pull-secret-test-token-7c1e';
 
@@ -44,12 +45,10 @@ test('a watch on a Basic-auth registry resolves with the credentials of a pull S
   const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects });
   running.service = service;
   const url = service.url;
-  const end = Date.now() + 20_000;
   let text = '';
-  while (!text.includes('1.2.0')) {
-    assert.ok(Date.now() < end, `timed out waiting for the resolution: ${text}`);
+  await until(async () => {
     const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
     text = await res.body.text();
-    if (!text.includes('1.2.0')) await new Promise((r) => setTimeout(r, 25));
-  }
+    return text.includes('1.2.0');
+  }, { what: () => `the resolution of 1.2.0 (last answer: ${text})` });
 });

@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startProtocolRegistry } from '../helpers/protocol-registry.ts';
+import { waitReady } from '../helpers/serve-process.ts';
 
 const CLI = new URL('../../dist/cli.mjs', import.meta.url).pathname;
 const TOKEN = 'test-token-7c1f0a';
@@ -51,16 +52,6 @@ async function getParams(url: string, body: unknown, token = TOKEN) {
     body: `${JSON.stringify(body)}\n`,
   });
   return { status: res.statusCode, text: await res.body.text() };
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const res = await request(`${url}/readyz`);
-    await res.body.dump();
-    if (res.statusCode === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('never ready');
 }
 
 test('serve answers getparams per cluster from the real registry, persists its cache on SIGTERM and restarts from it without a scan', async (t) => {

@@ -16,6 +16,7 @@ import { capturingLogger } from '../generator/fixture.ts';
 import { clusterSecret, startKubeApi } from '../helpers/kube-api.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'start-test-token-41d9';
 
@@ -69,16 +70,6 @@ async function get(url: string): Promise<{ status: number; body: Record<string, 
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 async function clusterNames(url: string): Promise<string[]> {
   const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ applicationSetName: 'web', input: {} }) });
   const body = (await res.body.json()) as { output?: { parameters: Array<{ name: string }> } };
@@ -90,10 +81,10 @@ test('a missing token file keeps /readyz at 200 (getparams answers its 503), is 
   await rm(join(s.dir, 'token'));
   const logs: Record<string, unknown>[] = [];
   const service = await start(t, s, logs);
-  const ready = await until('ready', async () => {
+  const ready = await until(async () => {
     const r = await get(`${service.url}/readyz`);
     return r.status === 200 ? r : undefined;
-  });
+  }, { what: 'ready' });
   const problems = ready.body.problems as Array<{ field: string; message: string }>;
   assert.deepEqual(problems.map((p) => p.field), ['server.token']);
   assert.match(problems[0]!.message, new RegExp(`${join(s.dir, 'token')}.*ENOENT`));
@@ -109,12 +100,12 @@ test('a missing token file keeps /readyz at 200 (getparams answers its 503), is 
 test('a refused config reload keeps /readyz at 200 and names the problem in its body', async (t) => {
   const s = await setup(t);
   const service = await start(t, s);
-  await until('ready', async () => ((await get(`${service.url}/readyz`)).status === 200 ? true : undefined));
+  await until(async () => ((await get(`${service.url}/readyz`)).status === 200 ? true : undefined), { what: 'ready' });
   await writeFile(s.configFile, 'watches: [ {name: 1} ]\n');
-  const refused = await until('refusal', async () => {
+  const refused = await until(async () => {
     const r = await get(`${service.url}/readyz`);
     return r.body.config !== 'loaded' ? r : undefined;
-  });
+  }, { what: 'refusal' });
   assert.equal(refused.status, 200);
   assert.match(String(refused.body.config), /watches\[0\]/);
   assert.deepEqual(await clusterNames(service.url), ['status 503'], 'getparams answers the documented 503');
@@ -149,9 +140,9 @@ test('a reload that enables clusters.argocd, then moves its namespace, takes eff
   const kubeconfig = join(s.dir, 'kubeconfig');
   await writeFile(kubeconfig, stringify({ 'current-context': 'peer', contexts: [{ name: 'peer', context: { cluster: 'peer', user: 'peer' } }], clusters: [{ name: 'peer', cluster: { server: api.url } }], users: [{ name: 'peer', user: { token: api.token } }] }));
   const service = await start(t, s);
-  await until('static answer', async () => ((await clusterNames(service.url)).join() === 'edge' ? true : undefined));
+  await until(async () => ((await clusterNames(service.url)).join() === 'edge' ? true : undefined), { what: 'static answer' });
   await s.write({ clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }], argocd: { namespace: 'argocd', kubeconfig } } });
-  await until('Argo CD clusters', async () => ((await clusterNames(service.url)).join() === 'edge,from-argocd' ? true : undefined));
+  await until(async () => ((await clusterNames(service.url)).join() === 'edge,from-argocd' ? true : undefined), { what: 'Argo CD clusters' });
   await s.write({ clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }], argocd: { namespace: 'gitops', kubeconfig } } });
-  await until('the new namespace', async () => ((await clusterNames(service.url)).join() === 'edge,from-gitops' ? true : undefined));
+  await until(async () => ((await clusterNames(service.url)).join() === 'edge,from-gitops' ? true : undefined), { what: 'the new namespace' });
 });

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { accessibilityProblems, launchBrowser } from '../helpers/browser.ts';
 import { ARGOCD_TOKEN, startArgoHost } from './argocd-host.ts';
 import { PROXY_SECRET, startLive } from './live.ts';
+import { until } from '../helpers/until.ts';
 
 const WAIT = { timeout: 60_000 };
 const NAME = 'image-plugins';
@@ -24,11 +25,10 @@ test('extension: the Images tab of an Application and an ApplicationSet, through
   const live = await startLive(t);
   // What the service serves now (through the proxy secret, as argocd-server would ask).
   const ask = async () => (await (await request(`${live.url}/ui/api/extension?cluster=staging`, { headers: { 'x-image-plugins-proxy-secret': PROXY_SECRET, 'argocd-application-name': 'argocd:probe' } })).body.json()) as { watches: { name: string; image: string; served: { ref: string | null } }[] };
-  let served = await ask();
-  for (let i = 0; i < 100 && served.watches.some((w) => !w.served.ref); i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    served = await ask();
-  }
+  const served = await until(async () => {
+    const answer = await ask();
+    return answer.watches.some((w) => !w.served.ref) ? undefined : answer;
+  }, { what: 'every watch served to the staging cluster', everyMs: 200 });
   const byName = Object.fromEntries(served.watches.map((w) => [w.name, w]));
   const web = byName.web!;
   const worker = byName.worker!;

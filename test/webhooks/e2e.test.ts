@@ -22,16 +22,7 @@ import { listenOnce, send } from '../generator/socket.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
 import { startRegistry } from '../helpers/registry.ts';
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 10_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { until } from '../helpers/until.ts';
 
 test('push a tag → registry notification → re-scan → new parameter set and an ApplicationSet refresh', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'aip-e2e-'));
@@ -86,8 +77,8 @@ test('push a tag → registry notification → re-scan → new parameter set and
   const started = performance.now();
   const pushed = await pushImage(registry, 'acme/web', '1.1.0', { created: '2026-01-02T00:00:00Z', label: 'two' });
   const pushedAt = performance.now();
-  const paramsAt = await until(async () => ((await tagNow()) === '1.1.0' ? performance.now() : undefined), 'the new tag in getparams');
-  const refreshAt = await until(async () => (api.get('applicationsets', 'argocd', 'web')?.metadata.annotations?.[REFRESH_ANNOTATION] === 'true' ? performance.now() : undefined), 'the ApplicationSet refresh');
+  const paramsAt = await until(async () => ((await tagNow()) === '1.1.0' ? performance.now() : undefined), { what: 'the new tag in getparams' });
+  const refreshAt = await until(async () => (api.get('applicationsets', 'argocd', 'web')?.metadata.annotations?.[REFRESH_ANNOTATION] === 'true' ? performance.now() : undefined), { what: 'the ApplicationSet refresh' });
   t.diagnostic(`push took ${(pushedAt - started).toFixed(0)} ms; push done → new parameter set ${(paramsAt - pushedAt).toFixed(0)} ms; → ApplicationSet refresh ${(refreshAt - pushedAt).toFixed(0)} ms`);
 
   const res = await send(svc.app, controllerRequest('web', { images: ['web'] }));

@@ -12,14 +12,7 @@ import { startBenchService } from '../../bench/lib/webhook-service.ts';
 import { TOKEN, WEBHOOK_SECRET } from '../generator/fixture.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
-
-async function until(probe: () => Promise<boolean>, what: string, limitMs = 15_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { until } from '../helpers/until.ts';
 
 test("GitLab registry notifications from a real Distribution registry move the parameter set", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'aip-gitlab-'));
@@ -35,7 +28,7 @@ test("GitLab registry notifications from a real Distribution registry move the p
   await svc.attach(registry, 'registry.gitlab.example.com');
   for (const tag of ['1.0.0', '1.1.0']) {
     await pushImage(registry, 'acme/web', tag, { created: `2026-03-0${tag.length}T00:00:00Z`, label: tag });
-    await until(async () => (await svc.tagNow()) === tag, `getparams to answer ${tag}`);
+    await until(async () => (await svc.tagNow()) === tag, { what: `getparams to answer ${tag}` });
   }
   const metrics = await svc.app.metrics.registry.metrics();
   assert.match(metrics, /webhook_events_total\{source="gitlab",outcome="rescan"\} [1-9]/);

@@ -9,17 +9,10 @@ import { PENDING_RETRY_MS } from '../../src/webhooks/rescan.ts';
 import { startFixture, WEBHOOK_SECRET } from '../generator/fixture.ts';
 import { send } from '../generator/socket.ts';
 import { startVendorService } from './vendor-service.ts';
+import { until } from '../helpers/until.ts';
 
 const event = JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag: '1.5.0' }, request: { host: 'registry.test:5000' } }] });
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` };
-
-async function until(probe: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 test('a re-scan that did not get the pushed tag runs again, and stops once it did', async (t) => {
   const calls: string[][] = [];
@@ -32,7 +25,7 @@ test('a re-scan that did not get the pushed tag runs again, and stops once it di
   };
   const fx = await startFixture(t, { poller });
   assert.equal((await send(fx.app, { method: 'POST', url: '/api/v1/webhooks/distribution', headers, payload: event })).status, 202);
-  await until(() => calls.length === 2, 'the second run');
+  await until(() => calls.length === 2, { what: 'the second run' });
   assert.deepEqual(calls, [['1.5.0'], ['1.5.0']]);
   await new Promise((r) => setTimeout(r, PENDING_RETRY_MS[1]! + 100));
   assert.equal(calls.length, 2, 'no run after the tag was served');
@@ -43,7 +36,7 @@ test('retries are bounded: a tag that never appears costs the first run and thre
   const poller = { isReady: () => true, rescan: async (image: string): Promise<RescanResult> => (runs++, { image, changed: [], pending: ['1.5.0'] }) };
   const fx = await startFixture(t, { poller });
   assert.equal((await send(fx.app, { method: 'POST', url: '/api/v1/webhooks/distribution', headers, payload: event })).status, 202);
-  await until(() => runs === 1 + PENDING_RETRY_MS.length, 'every retry', 15_000);
+  await until(() => runs === 1 + PENDING_RETRY_MS.length, { what: 'every retry', deadlineMs: 15_000 });
   await new Promise((r) => setTimeout(r, PENDING_RETRY_MS.at(-1)! + 200));
   assert.equal(runs, 1 + PENDING_RETRY_MS.length);
 });

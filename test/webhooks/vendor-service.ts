@@ -19,6 +19,7 @@ import { controllerRequest, mustParse, silentLogger, TOKEN, WEBHOOK_SECRET } fro
 import { send, type WireResponse } from '../generator/socket.ts';
 import { pushImage, type PushedImage } from '../helpers/images.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { until } from '../helpers/until.ts';
 
 export interface VendorService {
   readonly app: App;
@@ -74,22 +75,15 @@ export async function startVendorService(t: TestContext, host: string): Promise<
   return {
     app, registry, poller, push, tagNow,
     post: (path, headers, body) => send(app.app, { method: 'POST', url: `/api/v1/webhooks/${path}`, headers: { 'content-type': 'application/json', ...headers }, payload: body }),
-    async until(tag, limitMs = 10_000) {
-      const end = Date.now() + limitMs;
-      while ((await tagNow()) !== tag) {
-        if (Date.now() > end) throw new Error(`getparams did not answer ${tag} within ${limitMs} ms`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+    async until(tag, limitMs) {
+      await until(async () => (await tagNow()) === tag, { what: `getparams to answer ${tag}`, everyMs: 5, ...(limitMs !== undefined && { deadlineMs: limitMs }) });
     },
     metrics: () => app.metrics.registry.metrics(),
-    async untilMetric(pattern, limitMs = 10_000) {
-      const end = Date.now() + limitMs;
-      for (;;) {
+    async untilMetric(pattern, limitMs) {
+      return until(async () => {
         const text = await app.metrics.registry.metrics();
-        if (pattern.test(text)) return text;
-        if (Date.now() > end) throw new Error(`the metrics did not match ${pattern} within ${limitMs} ms`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+        return pattern.test(text) ? text : undefined;
+      }, { what: `the metrics to match ${pattern}`, everyMs: 5, ...(limitMs !== undefined && { deadlineMs: limitMs }) });
     },
   };
 }
