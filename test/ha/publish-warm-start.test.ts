@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createPersister } from '../../src/cache/persist.ts';
 import type { Snapshot } from '../../src/cache/snapshot.ts';
 import { silentLogger } from '../generator/fixture.ts';
+import { until } from '../helpers/until.ts';
 
 test('a slow warm-start file write holds back neither serving nor the next publish', async () => {
   let state = 0;
@@ -26,24 +27,16 @@ test('a slow warm-start file write holds back neither serving nor the next publi
   });
   const first = persister.flush();
   // The first file write is stuck; the next three publishes and serves still go through.
-  await until(() => releases.length === 1);
+  await until(() => releases.length === 1, { what: 'the first file write to start', everyMs: 1 });
   const later = [persister.flush(), persister.flush(), persister.flush()];
-  await until(() => served.length === 4);
+  await until(() => served.length === 4, { what: 'four states served', everyMs: 1 });
   assert.deepEqual(published, [1, 2, 3, 4]);
   assert.deepEqual(served, [1, 2, 3, 4]);
   assert.deepEqual(saved, []);
   releases.shift()!();
   // Only the newest waiting state is written next.
-  await until(() => releases.length === 1);
+  await until(() => releases.length === 1, { what: 'the newest waiting state to be written', everyMs: 1 });
   releases.shift()!();
   await Promise.all([first, ...later]);
   assert.deepEqual(saved, [1, 4]);
 });
-
-async function until(done: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setImmediate(r));
-  }
-}
