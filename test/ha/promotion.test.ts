@@ -9,7 +9,8 @@ import { request } from 'undici';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
 import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
-import { ask, OPERATOR_TOKEN, startCluster, TOKEN, until } from './replicas.ts';
+import { ask, OPERATOR_TOKEN, startCluster, TOKEN } from './replicas.ts';
+import { until } from '../helpers/until.ts';
 
 const CLUSTERS = [
   { name: 'stg-1', server: 'https://stg-1.example:6443', labels: { environment: 'staging' } },
@@ -62,24 +63,24 @@ test('a rollout under way is shared: a new follower serves the open wave, and a 
   const run = (name: string, tag: string, health = 'Healthy'): Promise<void> => apps.put('argocd', `web-${name}`, { server: CLUSTERS.find((c) => c.name === name)!.server, images: [`${image}:${tag}`], health });
   for (const c of CLUSTERS) await run(c.name, '1.0.0');
   const [r1] = cluster.replicas;
-  await until('every cluster on 1.0.0', () => matches({ 'stg-1': '1.0.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' })(r1!.url));
+  await until(() => matches({ 'stg-1': '1.0.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' })(r1!.url), { what: 'every cluster on 1.0.0' });
 
   await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-02-01T00:00:00Z', label: 'b' });
-  await until('staging on 1.1.0', () => matches({ 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' })(r1!.url));
+  await until(() => matches({ 'stg-1': '1.1.0', 'prod-canary': '1.0.0', 'prod-1': '1.0.0' })(r1!.url), { what: 'staging on 1.1.0' });
   await run('stg-1', '1.1.0');
   const midway = { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' };
-  await until('the canary wave on 1.1.0', () => matches(midway)(r1!.url));
-  const opened = await until('the leader reports wave 1', async () => ((await prodStatus(r1!.url))?.wave === 1 ? prodStatus(r1!.url) : undefined));
+  await until(() => matches(midway)(r1!.url), { what: 'the canary wave on 1.1.0' });
+  const opened = await until(async () => ((await prodStatus(r1!.url))?.wave === 1 ? prodStatus(r1!.url) : undefined), { what: 'the leader reports wave 1' });
 
   // A replica with no warm-start file joins in the middle of the rollout: it serves the shared wave.
   const r2 = await cluster.start('r2');
-  await until('the new follower serves the open wave', () => matches(midway)(r2.url));
+  await until(() => matches(midway)(r2.url), { what: 'the new follower serves the open wave' });
   const before = (await ask(r2.url)).revision!;
 
   r1!.child.kill('SIGKILL');
-  await until('r2 leads', () => (cluster.leader() === 'r2' ? true : undefined));
+  await until(() => (cluster.leader() === 'r2' ? true : undefined), { what: 'r2 leads' });
   // The new leader scans at once and publishes the next revision, with what its engine made of the rollout.
-  await until('r2 publishes a revision of its own', async () => ((await ask(r2.url)).revision! > before ? true : undefined));
+  await until(async () => ((await ask(r2.url)).revision! > before ? true : undefined), { what: 'r2 publishes a revision of its own' });
   assert.deepEqual({ ...(await tags(r2.url)) }, { 'prod-1': '1.0.0', 'prod-canary': '1.1.0', 'stg-1': '1.1.0' }, 'the canary keeps 1.1.0 and the second wave keeps 1.0.0');
   const status = await prodStatus(r2.url);
   assert.equal(status?.wave, 1, 'still the first wave');
@@ -88,5 +89,5 @@ test('a rollout under way is shared: a new follower serves the open wave, and a 
   // The second wave opens at its gate (here an approval), not before.
   const approved = await request(`${r2.url}/api/v1/operations/approve`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_TOKEN}` }, body: JSON.stringify({ watch: 'web', environment: 'prod', tag: '1.1.0', wave: 2, reason: 'canary looks good' }) });
   assert.equal(approved.statusCode, 201, await approved.body.text());
-  await until('the second wave on 1.1.0', () => matches({ 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.1.0' })(r2.url));
+  await until(() => matches({ 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.1.0' })(r2.url), { what: 'the second wave on 1.1.0' });
 });
