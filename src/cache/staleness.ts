@@ -3,7 +3,7 @@
 import type { CacheEntry } from './types.ts';
 
 /** Poll intervals without a finished scan after which an entry counts as stale. */
-const STALE_AFTER_INTERVALS = 3;
+export const STALE_AFTER_INTERVALS = 3;
 
 /** Stale: the last scan failed, or no scan finished within three poll intervals. */
 export function isStale(entry: CacheEntry | undefined, now: number, intervalSeconds: number): boolean {

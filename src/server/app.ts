@@ -33,7 +33,8 @@ import type { PromotionState } from '../metrics/promotion.ts';
 import type { KubeClient } from '../kube/types.ts';
 import { startEvents, type ServiceEvents } from './events.ts';
 import type { PromotionSource } from '../promotion/types.ts';
-import { forwardPromotionEvents } from './promotion-events.ts';
+import { promotionEventListener } from '../operations/promotion-events.ts';
+import { holdInEffect } from '../operations/effect.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -102,7 +103,9 @@ function eventsFor(app: FastifyInstance, deps: AppDeps): ServiceEvents | undefin
   const kube = deps.kube;
   if (!kube?.createEvent || !kube.patchEvent) return undefined;
   const events = startEvents({ kube: { listApplicationSets: (ns) => kube.listApplicationSets(ns), createEvent: kube.createEvent, patchEvent: kube.patchEvent }, config: deps.config, cache: deps.cache, clock: deps.clock, logger: deps.logger, ...(deps.operations && { operations: deps.operations.log }), ...(deps.refresh && { refresh: deps.refresh }), ...(deps.leads && { leads: deps.leads }), ...(deps.env && { env: deps.env }) });
-  const unforward = deps.promotion && forwardPromotionEvents(deps.promotion, events);
+  const log = deps.operations?.log;
+  const operationHeld = (watch: string, environment: string): boolean => log !== undefined && holdInEffect(log.active(new Date(deps.clock.now())), watch, environment) !== undefined;
+  const unforward = deps.promotion?.addListener(promotionEventListener(events, operationHeld));
   app.addHook('onClose', async () => {
     unforward?.();
     events.stop();

@@ -8,7 +8,8 @@ import type { Config } from '../config/types.ts';
 import { createEventRecorder, type EventRecorder } from '../kube/events/recorder.ts';
 import { DEFAULT_PLUGIN_CONFIGMAP } from '../kube/refresh/refresher.ts';
 import type { KubeClient } from '../kube/types.ts';
-import { followOperations, followStaleness } from '../operations/event-source.ts';
+import { followOperations } from '../operations/event-source.ts';
+import { followStaleness } from '../operations/stale-events.ts';
 import type { OperationsReader, PromotionEventSink } from '../operations/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
@@ -44,6 +45,6 @@ export function startEvents(deps: EventDeps): ServiceEvents {
   const enabled = (): boolean => deps.config()?.server.refreshApplicationSets === true;
   const sink: PromotionEventSink = { emit: (event) => (enabled() ? recorder.emit(event) : undefined) };
   const leads = (): boolean => deps.leads?.() ?? true;
-  const stops = [followStaleness(deps.cache, sink, leads), ...(deps.operations ? [followOperations(deps.operations, sink, leads)] : [])];
+  const stops = [followStaleness({ cache: deps.cache, clock: deps.clock, intervalSeconds: () => deps.config()?.polling.intervalSeconds ?? 60, leads }, sink), ...(deps.operations ? [followOperations(deps.operations, sink, leads)] : [])];
   return { emit: sink.emit, idle: () => recorder.idle(), stop: () => stops.forEach((s) => s()) };
 }
