@@ -9,8 +9,8 @@ export const KINDS: readonly OperationKind[] = ['hold', 'release', 'approve', 'p
 export const MAX_REASON = 512;
 /** Furthest `until` from the time the action is taken. */
 export const MAX_UNTIL_MS = 90 * 24 * 3600_000;
-/** Highest wave number an approval may name. */
-export const MAX_WAVE = 63;
+/** Highest wave number an approval may name (waves are numbered from 1, as in the status). */
+export const MAX_WAVE = 64;
 /** Records kept in the log (the oldest records no longer in effect are dropped first). */
 export const MAX_RECORDS = 1000;
 

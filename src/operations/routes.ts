@@ -28,6 +28,7 @@ const ACTION_BODY = {
     watch: { type: 'string', minLength: 1, maxLength: 253 },
     environment: { type: 'string', minLength: 1, maxLength: 63 },
     tag: { type: 'string', minLength: 1, maxLength: 128 },
+    // 0 passes the schema so that validate.ts answers with its explanation (waves count from 1).
     wave: { type: 'integer', minimum: 0, maximum: MAX_WAVE },
     reason: { type: 'string', minLength: 1, maxLength: MAX_REASON },
     until: { type: 'string', minLength: 1, maxLength: 64 },

@@ -54,16 +54,25 @@ function checkFields(request: OperationRequest): void {
   if (!KINDS.includes(request.kind)) throw opsError('OPS_INVALID', `kind must be one of ${KINDS.join(', ')}`);
   if (!isReason(request.reason)) throw opsError('OPS_INVALID', `reason is required: 1 to ${MAX_REASON} printable characters saying why`);
   if (request.tag !== undefined && !isTag(request.tag)) throw opsError('OPS_INVALID', `tag: "${request.tag.slice(0, 64)}" is not a valid tag (letters, digits, _ . -; at most 128, not starting with . or -)`);
-  if (request.wave !== undefined && (request.kind !== 'approve' || !Number.isInteger(request.wave) || request.wave < 0 || request.wave > MAX_WAVE)) {
-    throw opsError('OPS_INVALID', `wave: only an approval names a wave, a whole number from 0 to ${MAX_WAVE}`);
+  if (request.wave !== undefined && (request.kind !== 'approve' || !Number.isInteger(request.wave) || request.wave < 1 || request.wave > MAX_WAVE)) {
+    throw opsError('OPS_INVALID', `wave: only an approval names a wave, a whole number from 1 (the first wave) to ${MAX_WAVE}`);
   }
   if (request.kind === 'release' && (request.tag !== undefined || request.until !== undefined)) throw opsError('OPS_INVALID', 'a release takes neither tag nor until');
   if (request.kind === 'promote' && request.tag === undefined) throw opsError('OPS_INVALID', 'tag: a promotion names the tag to promote');
 }
 
+/** An approval's wave must be one of the environment's waves (numbered from 1, as the status shows them). */
+function checkWave(request: OperationRequest, config: Config, environment: string): void {
+  if (request.wave === undefined) return;
+  const waves = Object.hasOwn(config.environments, environment) ? config.environments[environment]!.rollout?.waves.length : undefined;
+  if (waves === undefined) throw opsError('OPS_INVALID', `wave: environment "${environment}" has no rollout, so it has no waves; approve without --wave`);
+  if (request.wave > waves) throw opsError('OPS_INVALID', `wave: environment "${environment}" rolls out in ${waves} waves, numbered 1 to ${waves}; ${request.wave} is not one of them`);
+}
+
 export function validateOperation(request: OperationRequest, ctx: ValidateContext): OperationRecord {
   checkFields(request);
   const environment = checkWhere(request, ctx.config);
+  checkWave(request, ctx.config, environment);
   const until = checkUntil(request.until, ctx.now);
   let tag = request.tag;
   if (request.kind === 'hold' && tag === undefined) {

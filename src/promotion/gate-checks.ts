@@ -46,7 +46,7 @@ export function entryGate(ev: Evaluation, watch: WatchRef, environment: string, 
   if (!promotion) return OPEN;
   const gate = fromGate(ev, watch, environment, x, served);
   if (!gate.open || !promotion.requireApproval) return gate;
-  const approved = operationFor(ev.input.operations, 'approve', watch.name, environment, (op) => op.tag === x.tag && op.wave === undefined);
+  const approved = operationFor(ev.input.operations, 'approve', watch.name, environment, (op) => op.tag === x.tag && (op.wave === undefined || op.wave === 1));
   if (approved) return OPEN;
   return { open: false, kind: 'awaiting-approval', reason: `${x.tag} passed the ${promotion.from} gate and waits for an approval (approve ${watch.name} ${environment} ${x.tag})` };
 }

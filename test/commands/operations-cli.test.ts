@@ -66,9 +66,15 @@ test('hold, status, approve and release through the CLI; the token never on the 
   assert.equal(human.exitCode, 0, human.stderr);
   assert.match(human.stdout, /web\/prod: serves 1\.[01]\.0\n {2}held at 1\.0\.0 \(by carol, until \S+\): INC-31 latency/);
 
-  const approve = await cli(['approve', 'web', '-e', 'prod', '--tag', '1.1.0', '--wave', '1', '--reason', 'canary fine', '--json']);
+  const approve = await cli(['approve', 'web', '-e', 'prod', '--tag', '1.1.0', '--reason', 'canary fine', '--json']);
   assert.equal(approve.exitCode, 0, approve.stderr);
-  assert.deepEqual((JSON.parse(approve.stdout) as { record: { wave: number; by: string } }).record.wave, 1);
+  assert.deepEqual((JSON.parse(approve.stdout) as { record: { tag: string } }).record.tag, '1.1.0');
+  const waveZero = await cli(['approve', 'web', '-e', 'prod', '--tag', '1.1.0', '--wave', '0', '--reason', 'canary fine']);
+  assert.equal(waveZero.exitCode, 2, 'waves are numbered from 1: a usage error');
+  assert.match(waveZero.stderr, /--wave is a wave number from 1 \(the first wave\) to 64/);
+  const noWaves = await cli(['approve', 'web', '-e', 'prod', '--tag', '1.1.0', '--wave', '2', '--reason', 'canary fine']);
+  assert.equal(noWaves.exitCode, 1);
+  assert.match(noWaves.stderr, /OPS_INVALID.*environment "prod" has no rollout/);
 
   const release = await cli(['release', 'web', '-e', 'prod', '--reason', 'resolved']);
   assert.equal(release.exitCode, 0, release.stderr);

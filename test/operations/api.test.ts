@@ -38,7 +38,7 @@ test('an operator token takes actions recorded with its name; the generator toke
   assert.equal(held.status, 201, held.text);
   const record = held.json().record as Record<string, unknown>;
   assert.deepEqual({ ...record, id: 'x' }, { id: 'x', kind: 'hold', watch: 'web', environment: 'default', tag: '1.2.0', by: 'alice', reason: 'INC-7 error rate', at: new Date(T0).toISOString(), until: new Date(T0 + 3600_000).toISOString() });
-  const byBob = await post(fx, 'approve', { watch: 'web', environment: 'staging', tag: '1.3.0-rc.1', wave: 1, reason: 'canary looks good' }, BOB);
+  const byBob = await post(fx, 'approve', { watch: 'web', environment: 'staging', tag: '1.3.0-rc.1', reason: 'canary looks good' }, BOB);
   assert.equal((byBob.json().record as { by: string }).by, 'bob');
 
   const generator = await post(fx, 'hold', { watch: 'web', reason: 'x' }, TOKEN);

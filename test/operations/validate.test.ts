@@ -40,7 +40,9 @@ test('refusals name the field and the fix', () => {
   refused({ until: new Date(T0 - 1).toISOString() }, 'OPS_INVALID', /not in the future/);
   refused({ until: new Date(T0 + 91 * 86_400_000).toISOString() }, 'OPS_INVALID', /more than 90 days ahead/);
   refused({ wave: 1 }, 'OPS_INVALID', /only an approval names a wave/);
-  refused({ kind: 'approve', wave: 64 }, 'OPS_INVALID', /from 0 to 63/);
+  refused({ kind: 'approve', wave: 0 }, 'OPS_INVALID', /wave: .*from 1 \(the first wave\) to 64/);
+  refused({ kind: 'approve', wave: 65 }, 'OPS_INVALID', /from 1 \(the first wave\) to 64/);
+  refused({ kind: 'approve', wave: 1 }, 'OPS_INVALID', /environment "default" has no rollout, so it has no waves; approve without --wave/);
   refused({ kind: 'promote' }, 'OPS_INVALID', /a promotion names the tag/);
   refused({ kind: 'release', tag: '1.0.0' }, 'OPS_INVALID', /neither tag nor until/);
   refused({ environment: 'staging' }, 'OPS_NOTHING_SERVED', /web\/staging serves nothing yet/);
@@ -50,4 +52,12 @@ test('refusals name the field and the fix', () => {
 test('a release of a hold from the config says where to remove it', () => {
   const held = mustParse(baseConfig('/nonexistent', { watches: [{ name: 'web', image: 'registry.test:5000/acme/web', policy: { semver: { range: '>=1.0.0' } }, holds: { default: { tag: '1.0.0', reason: 'pinned' } } }] }));
   refused({ kind: 'release' }, 'OPS_NOT_HELD', /comes from the config: remove watches\[\]\.holds\.default/, { ...ctx, config: held });
+});
+
+test('an approval names one of the environment\'s waves, numbered from 1 as the status shows them', () => {
+  const rolling = mustParse(baseConfig('/nonexistent', { environments: { prod: { rollout: { waves: [{ percent: 50 }, { percent: 50 }] } } } }));
+  const approve = { kind: 'approve' as const, watch: 'web', environment: 'prod', tag: '1.2.0', reason: 'canary clean' };
+  assert.equal(validateOperation({ ...approve, wave: 2 }, { ...ctx, config: rolling }).wave, 2);
+  assert.equal(validateOperation({ ...approve, wave: 1 }, { ...ctx, config: rolling }).wave, 1);
+  refused({ ...approve, wave: 3 }, 'OPS_INVALID', /environment "prod" rolls out in 2 waves, numbered 1 to 2; 3 is not one of them/, { ...ctx, config: rolling });
 });

@@ -157,6 +157,14 @@ test('requireApproval: the move waits for an approve of its tag; promote bypasse
   w.at(65).evaluate();
   assert.equal(w.tagOf('prod-canary'), '1.1.0');
 
+  // Waves are numbered from 1: approving wave 1 is approving the move into the environment.
+  const one = started();
+  one.policies = w.policies;
+  one.at(2).app('stg-1', '1.1.0').app('stg-2', '1.1.0').at(63).evaluate();
+  one.operations = [{ id: 'op-4', kind: 'approve', watch: 'web', environment: 'prod', tag: '1.1.0', wave: 1, by: 'alice', reason: 'first wave', at: '2026-11-30T11:03:30Z' }];
+  one.at(64).evaluate();
+  assert.equal(one.tagOf('prod-canary'), '1.1.0', 'an approval of wave 1 opens the first wave');
+
   const p = started();
   p.operations = [{ id: 'op-3', kind: 'promote', watch: 'web', environment: 'prod', tag: '1.1.0', by: 'bob', reason: 'hotfix', at: '2026-11-30T10:01:30Z' }];
   p.at(2).evaluate();

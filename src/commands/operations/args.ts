@@ -3,6 +3,7 @@
 // ARGOCD_IMAGE_PLUGINS_TOKEN or a file named by --token-file.
 import { parseArgs } from 'node:util';
 import type { OperationKind } from '../../operations/types.ts';
+import { MAX_WAVE } from '../../operations/record.ts';
 
 export type OperationsCommand = OperationKind | 'status';
 
@@ -49,7 +50,7 @@ function bodyOf(command: OperationsCommand, values: Record<string, string | bool
   let wave: number | undefined;
   if (s('wave') !== undefined) {
     wave = Number(s('wave'));
-    if (!/^\d{1,2}$/.test(s('wave')!)) throw new UsageError('--wave is a wave number (0, 1, 2, …)');
+    if (!/^\d{1,2}$/.test(s('wave')!) || wave < 1 || wave > MAX_WAVE) throw new UsageError(`--wave is a wave number from 1 (the first wave) to ${MAX_WAVE}, as status shows it`);
   }
   const body: Record<string, string | number> = {};
   if (watch !== undefined) body.watch = watch;
