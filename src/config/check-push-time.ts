@@ -17,9 +17,15 @@ export function checkPushTimePolicies(sink: IssueSink, watches: readonly Watch[]
     const registry = byHost.get(watch.registry);
     if (registry === undefined) return;
     const kind = registryKind(registry);
-    if (hasPushTimeApi(kind)) return;
+    // ECR's push times come from DescribeImages, an AWS API: it needs the AWS identity of auth.ecr
+    const ecrWithoutSdk = kind === 'ecr' && (registry.auth.kind !== 'ecr' || registry.auth.public);
+    if (hasPushTimeApi(kind) && !ecrWithoutSdk) return;
     for (const { rule, path } of rulesOf(watch, `watches[${index}]`)) {
       if (rule.policy.kind !== 'newestPush') continue;
+      if (ecrWithoutSdk) {
+        report(sink, child(path, 'newestPush'), `${watch.registry} (kind "ecr") tells push times through the AWS API DescribeImages, which needs auth: { ecr: {} } on this private registry (its AWS identity, also used to log in; ECR Public has no such API here); or use newestBuild: {}`);
+        continue;
+      }
       const what = kind === 'distribution' ? `${watch.registry} is a plain Distribution registry (kind "distribution")` : `${watch.registry} (kind "${kind}")`;
       report(sink, child(path, 'newestPush'), `${what} has no API that tells when a tag was pushed; use newestBuild: {} (orders by the image's created time), or set registries[].kind if this host runs Harbor, Quay, ACR, GAR, ECR or Docker Hub`);
     }

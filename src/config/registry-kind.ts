@@ -8,7 +8,7 @@ export type { RegistryKind };
 export const REGISTRY_KINDS: readonly RegistryKind[] = ['distribution', 'dockerhub', 'ghcr', 'quay', 'harbor', 'acr', 'gar', 'ecr'];
 
 /** Kinds whose registry answers "when was each tag pushed" with one request per page of tags. */
-const PUSH_TIME_KINDS: ReadonlySet<RegistryKind> = new Set(['dockerhub', 'quay', 'harbor', 'acr', 'gar']);
+const PUSH_TIME_KINDS: ReadonlySet<RegistryKind> = new Set(['dockerhub', 'quay', 'harbor', 'acr', 'gar', 'ecr']);
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com` (and the China partition's `.amazonaws.com.cn`). */
 const ECR_HOST = /^\d{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;

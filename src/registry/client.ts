@@ -14,6 +14,7 @@ import { createTransport, type HttpReply, type Transport } from './transport.ts'
 import { createAuthenticator, type Authenticator } from './authenticator.ts';
 import { readCredentials, type Credentials, type PullSecretReader } from './credentials.ts';
 import { cloudCredentialsFor } from './cloud/provider.ts';
+import { createEcrSession } from './cloud/ecr.ts';
 import { pullScope } from './auth.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { registryError } from './errors.ts';
@@ -95,11 +96,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     host, api: dispatchers.api, blobs: dispatchers.blobs, timeoutMs: config.timeoutMs, budget, limiter: createLimiter(config.maxConcurrency),
     retry: { ...DEFAULT_RETRY, ...options.retry }, clock, sleep, random: options.random ?? Math.random, logger,
   });
-  const cloud = cloudCredentialsFor(config, { clock, logger, ...(options.env && { env: options.env }) });
+  const ecr = config.auth.kind === 'ecr' && !config.auth.public ? createEcrSession(config.auth) : undefined;
+  const cloud = cloudCredentialsFor(config, { clock, logger, ...(options.env && { env: options.env }), ...(ecr && { ecr }) });
   const credentials: (signal?: AbortSignal) => Promise<Credentials> = cloud ? (signal) => cloud.read(signal) : staticCredentials(options);
   const auth = createAuthenticator({
-    host, registryUrl: base, authRealms: config.authRealms, configured: config.auth.kind !== 'none', ...(cloud && { cloud }),
-    credentials,
+    host, registryUrl: base, authRealms: config.authRealms, configured: config.auth.kind !== 'none', ...(cloud && { cloud }), credentials,
     getToken: (url, headers, signal) => transport.send({ method: 'GET', url, headers: { ...headers, accept: 'application/json' }, maxBytes: 1024 * 1024, ...(signal ? { signal } : {}) }),
     clock, logger,
   });
@@ -110,7 +111,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const reader = createReader({ host, call, limits, logger, url });
   const reads = createArtifactReads({ host, call, url });
   const check = (repository: string, reference?: string): void => checkReference(host, repository, reference);
-  const pushTimes = createPushTimeLister({ config, transport, call, credentials, logger });
+  const pushTimes = createPushTimeLister({ config, transport, call, credentials, logger, ...(ecr && { ecr: { session: ecr, budget } }) });
 
   return {
     host,

@@ -1,10 +1,14 @@
 // The registry client's push-time listing (newestPush): the kind's PushApi read page by page through
 // the client's transport, so its requests share the registry's budget, pacing, retries and stats.
 // ACR's API lives on the registry and takes the registry's own tokens: its pages go through the
-// authenticated `call`. The others take the API's authorization header (push-apis.ts).
+// authenticated `call`. The others take the API's authorization header (push-apis.ts). ECR's is an
+// AWS API called through the SDK (push-ecr.ts).
 import type { RegistryConfig } from '../config/types.ts';
 import { pushTimeApiUrl, registryKind } from '../config/registry-kind.ts';
 import type { Logger } from '../shared/log.ts';
+import type { RequestBudget } from './budget.ts';
+import type { EcrSession } from './cloud/ecr.ts';
+import { createEcrPushLister } from './push-ecr.ts';
 import type { Credentials } from './credentials.ts';
 import { pushApiAuthorization, pushApiFor } from './push-apis.ts';
 import { walkPushTimes } from './push-walk.ts';
@@ -18,6 +22,8 @@ export interface PushClientDeps {
   readonly call: Call;
   readonly credentials: (signal?: AbortSignal) => Promise<Credentials>;
   readonly logger: Logger;
+  /** ECR's push times come from DescribeImages through the login's SDK session, paced by the budget. */
+  readonly ecr?: { readonly session: EcrSession; readonly budget: RequestBudget };
 }
 
 export type PushTimeLister = (repository: string, signal?: AbortSignal) => Promise<TagListing>;
@@ -28,6 +34,7 @@ export const PUSH_PAGE_BYTES = 4 * 1024 * 1024;
 export function createPushTimeLister(deps: PushClientDeps): PushTimeLister | undefined {
   const { config } = deps;
   const kind = registryKind(config);
+  if (kind === 'ecr') return deps.ecr && createEcrPushLister({ config, session: deps.ecr.session, budget: deps.ecr.budget, logger: deps.logger });
   const api = pushApiFor(kind);
   if (api === undefined) return undefined;
   const base = new URL(pushTimeApiUrl(config));

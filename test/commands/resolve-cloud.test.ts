@@ -67,3 +67,28 @@ test('resolve logs in to ECR and Artifact Registry natively and names the provid
   assert.equal(s.aws!.ecr().length, 1);
   assert.equal(s.gce!.tokenRequests().length, 1);
 });
+
+test('resolve with newestPush on ECR reads DescribeImages once and shows the push time and the provider, human and --json', async () => {
+  // every tag pushed in seed order, then 1.9.0 pushed again last (a fresh image: its own digest)
+  const seed = s.ecrSeed!.filter((e) => e.repo === 'test/app');
+  const lastPushed = seed.find((e) => e.tag === '1.9.0')!;
+  s.aws!.setImages('test/app', seed.map((e, i) => ({ tag: e.tag, digest: e.digest, pushedAt: e === lastPushed ? '2026-06-01T00:00:00.000Z' : new Date(Date.UTC(2026, 1, 1) + i * 60_000).toISOString() })));
+  const config = ['registries:', `  - { host: ${ECR_HOST}, url: "${s.ecrReg!.url}", insecure: true, auth: { ecr: {} } }`, 'watches:', `  - { name: api, image: ${ECR_HOST}/test/app, policy: { newestPush: {} } }`].join('\n');
+  const file = join(s.dir!, 'config-push.yaml');
+  await writeFile(file, config + '\n');
+  const calls = () => s.aws!.ecr().filter((c) => c.target.endsWith('.DescribeImages')).length;
+  const before = calls();
+  const human = await execa(process.execPath, [CLI, 'resolve', '--config', file], { reject: false, env: process.env });
+  assert.equal(human.exitCode, 0, String(human.stderr));
+  const out = String(human.stdout);
+  assert.match(out, new RegExp(`^# ${ECR_HOST}/test/app: ${seed.length} tags in 1 page\\(s\\) \\[auth: ecr\\]$`, 'm'));
+  assert.ok(out.includes(`→ ${ECR_HOST}/test/app:1.9.0@${lastPushed.digest}`), out);
+  assert.match(out, /pushed 2026-06-01T00:00:00\.000Z/);
+  assert.equal(calls() - before, 1, 'one DescribeImages page for the repository');
+
+  const json = await execa(process.execPath, [CLI, 'resolve', '--json', '--config', file], { reject: false, env: process.env });
+  assert.equal(json.exitCode, 0, String(json.stderr));
+  const [report] = (JSON.parse(String(json.stdout)) as { reports: Array<{ auth: string; targets: Array<{ resolution: { tag: string; pushedAt: string } }> }> }).reports;
+  assert.equal(report?.auth, 'ecr');
+  assert.deepEqual([report?.targets[0]?.resolution.tag, report?.targets[0]?.resolution.pushedAt], ['1.9.0', '2026-06-01T00:00:00.000Z']);
+});

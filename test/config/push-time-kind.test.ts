@@ -54,3 +54,11 @@ test('kinds and API endpoints from well-known hosts', () => {
   assert.equal(pushTimeApiUrl({ host: '123456789012.dkr.ecr.us-west-2.amazonaws.com', url: 'https://x' }), 'https://api.ecr.us-west-2.amazonaws.com');
   assert.equal(pushTimeApiUrl({ host: 'quay.io', url: 'https://quay.io' }), 'https://quay.io');
 });
+
+test('newestPush on ECR loads with auth.ecr (DescribeImages needs its AWS identity) and is refused without it', () => {
+  const host = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  assert.deepEqual(issues({ registries: [{ host, auth: { ecr: {} } }], watches: [watch(`${host}/team/app`)] }), []);
+  const without = issues({ registries: [{ host, auth: { usernameFile: '/secrets/ecr/user', passwordFile: '/secrets/ecr/password' } }], watches: [watch(`${host}/team/app`)] });
+  assert.equal(without.length, 1);
+  assert.match(without[0]!, /^watches\[0\]\.policy\.newestPush: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com \(kind "ecr"\) tells push times through the AWS API DescribeImages, which needs auth: \{ ecr: \{\} \}.*or use newestBuild: \{\}$/);
+});

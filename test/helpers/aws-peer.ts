@@ -8,13 +8,16 @@
 // `authorizationData` object. Signed requests (Signature Version 4,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html) must
 // name a live session's access key in the credential scope and carry its session token; the scope's
-// region and service are recorded so tests see which regional endpoint was asked.
+// region and service are recorded so tests see which regional endpoint was asked. DescribeImages
+// (push times) is answered by aws-ecr-images.ts from the repositories a test sets.
 // EKS Pod Identity: GET /v1/credentials with the pod's token as Authorization, answered in the
 // container credentials format (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
 // and the SDKs' container credential provider: AccessKeyId, SecretAccessKey, Token, Expiration).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newSession, stsError, stsSuccess, type StsCall, type StsSession } from './aws-sts.ts';
+import { describeImagesPage } from './aws-ecr-images.ts';
+import type { PeerTag } from './push-api-shapes.ts';
 
 export interface AwsPeerOptions {
   /** The web identity token (IRSA) the peer accepts, and the role it may assume. */
@@ -34,6 +37,8 @@ export interface EcrCall {
   readonly region: string;
   readonly service: string;
   readonly role: string;
+  /** DescribeImages: the request as sent (repositoryName, maxResults, nextToken, filter). */
+  readonly request?: Record<string, unknown>;
 }
 
 export interface AwsPeer {
@@ -43,17 +48,22 @@ export interface AwsPeer {
   /** Static credentials (an instance role, or Pod Identity's container endpoint) the peer accepts. */
   addSession(roleArn: string): StsSession;
   setTokenSeconds(seconds: number): void;
+  /** The images DescribeImages lists for a repository of account `123456789012` (or the account named). */
+  setImages(repository: string, tags: readonly PeerTag[]): void;
   stop(): Promise<void>;
 }
 
 const ECR_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const ECR_PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
+const DESCRIBE_IMAGES = 'AmazonEC2ContainerRegistry_V20150921.DescribeImages';
+const ACCOUNT = '123456789012';
 const SCOPE = /Credential=([A-Z0-9]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
 export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
   const sessions = new Map<string, StsSession>();
   const stsCalls: StsCall[] = [];
   const ecrCalls: EcrCall[] = [];
+  const repositories = new Map<string, readonly PeerTag[]>();
   let tokenSeconds = options.tokenSeconds ?? 12 * 3600;
 
   /** The live session that signed `req`, with the credential scope's region and service. */
@@ -85,10 +95,16 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
     return stsSuccess(action, session, sessionName);
   }
 
-  function ecr(req: IncomingMessage, target: string) {
+  function ecr(req: IncomingMessage, target: string, body: string) {
     const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body), type: 'application/x-amz-json-1.1' });
     const who = caller(req);
     if (!who) return json(400, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    if (target === DESCRIBE_IMAGES) {
+      const request = JSON.parse(body || '{}') as Record<string, unknown>;
+      ecrCalls.push({ target, region: who.region, service: who.service, role: who.session.roleArn, request });
+      const page = describeImagesPage(request, ACCOUNT, repositories);
+      return json(page.status, page.body);
+    }
     ecrCalls.push({ target, region: who.region, service: who.service, role: who.session.roleArn });
     const { username, password } = options.login();
     const token = Buffer.from(`${username}:${password}`).toString('base64');
@@ -110,9 +126,9 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method === 'GET' && req.url === '/v1/credentials') return podIdentity(req);
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/') return { status: 404, body: '' };
-    if (target === ECR_TARGET || target === ECR_PUBLIC_TARGET) {
+    if (target === ECR_TARGET || target === ECR_PUBLIC_TARGET || target === DESCRIBE_IMAGES) {
       if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1')) return { status: 400, body: '{"__type":"SerializationException"}' };
-      return ecr(req, target);
+      return ecr(req, target, body);
     }
     if (target !== '') return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException' }) };
     return sts(req, new URLSearchParams(body));
@@ -138,6 +154,7 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
       return session;
     },
     setTokenSeconds: (seconds) => void (tokenSeconds = seconds),
+    setImages: (repository, tags) => void repositories.set(repository, tags),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,7 @@
-// The AWS SDK clients behind an ECR registry entry (GetAuthorizationToken for the login). Loaded by
-// dynamic import, once per registry entry, before the login's deadline starts.
+// The AWS SDK clients behind an ECR registry entry: GetAuthorizationToken for the login and, on private
+// registries, DescribeImages for push times
+// (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html). Loaded by
+// dynamic import, once per registry entry, outside any request's deadline.
 import type { RegistryAuth } from '../../config/types.ts';
 
 export type EcrAuth = Extract<RegistryAuth, { kind: 'ecr' }>;
@@ -7,8 +9,16 @@ export type EcrAuth = Extract<RegistryAuth, { kind: 'ecr' }>;
 /** The session name STS records for an assumed role (shows in CloudTrail). */
 const SESSION_NAME = 'argocd-image-plugins';
 
+export interface EcrImage {
+  readonly digest?: string | undefined;
+  readonly tags: readonly string[];
+  readonly pushedAt?: Date | undefined;
+}
+
 export interface EcrSdk {
   authorization(signal: AbortSignal): Promise<{ token: string | undefined; expiresAt: Date | undefined }>;
+  /** One DescribeImages page of tagged images (private registries only). */
+  describeImages?(input: { repository: string; nextToken?: string; maxResults: number }, signal: AbortSignal): Promise<{ images: EcrImage[]; nextToken?: string | undefined }>;
   destroy(): void;
 }
 
@@ -34,6 +44,12 @@ export async function connectEcr(auth: EcrAuth): Promise<EcrSdk> {
     authorization: async (abortSignal) => {
       const data = (await client.send(new sdk.GetAuthorizationTokenCommand({}), { abortSignal })).authorizationData?.[0];
       return { token: data?.authorizationToken, expiresAt: data?.expiresAt };
+    },
+    async describeImages({ repository, nextToken, maxResults }, abortSignal) {
+      const input = { repositoryName: repository, maxResults, filter: { tagStatus: 'TAGGED' as const }, ...(auth.registryId && { registryId: auth.registryId }), ...(nextToken !== undefined && { nextToken }) };
+      const out = await client.send(new sdk.DescribeImagesCommand(input), { abortSignal });
+      const images = (out.imageDetails ?? []).map((d) => ({ digest: d.imageDigest, tags: d.imageTags ?? [], pushedAt: d.imagePushedAt }));
+      return { images, nextToken: out.nextToken };
     },
     destroy: () => client.destroy(),
   };
