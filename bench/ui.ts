@@ -1,5 +1,6 @@
 // The status page under load, in Debian's headless Chromium (playwright-core):
-// 1. page load with 200 watches (x2 environments) and 100 clusters: first contentful paint, the
+// 1. page load with 200 watches (default, staging, and prod rolling out in two waves: five rows a
+//    watch, every other one with a pending move) and 100 clusters: first contentful paint, the
 //    moment the watch rows are on screen (first meaningful paint: the page's purpose is those rows),
 //    largest contentful paint, and bytes transferred, cold (fresh browser context each load); the
 //    baseline is the same page with 3 watches and 3 clusters, loaded in the same run.
@@ -13,7 +14,7 @@
 // Run: node bench/ui.ts [--loads 5] [--seconds 3] [--rounds 3] [--pin]
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,7 @@ import { parseConfig } from '../src/config/parse.ts';
 import { buildApp } from '../src/server/app.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/log.ts';
+import { clusterLabels, ENVIRONMENTS, staticPromotion } from './lib/ui-promotion.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => {
@@ -49,8 +51,8 @@ async function startService(dir: string, watchCount: number, clusterCount: numbe
   writeFileSync(join(dir, 'token'), TOKEN);
   writeFileSync(join(dir, 'viewer'), VIEWER);
   const watches = Array.from({ length: watchCount }, (_, i) => ({ name: `svc${String(i).padStart(3, '0')}`, image: `registry.bench:5000/acme/svc${i}`, policy: { semver: { range: '>=1.0.0' } }, environments: { staging: { policy: { semver: { range: '>=1.0.0-0' } } } } }));
-  const clusters = Array.from({ length: clusterCount }, (_, i) => ({ name: `cluster-${String(i).padStart(3, '0')}`, server: `https://10.0.0.${i}:6443`, labels: { environment: i % 5 === 0 ? 'staging' : 'prod' }, annotations: i % 4 === 0 ? { 'argocd-image-plugins/platforms': 'linux/arm64' } : {} }));
-  const r = parseConfig({ server: { tokenFile: join(dir, 'token'), viewerTokenFile: join(dir, 'viewer') }, registries: [{ host: 'registry.bench:5000', url: 'http://127.0.0.1:1', insecure: true }], watches, clusters: { platformsAnnotation: 'argocd-image-plugins/platforms', static: clusters } });
+  const clusters = Array.from({ length: clusterCount }, (_, i) => ({ name: `cluster-${String(i).padStart(3, '0')}`, server: `https://10.0.0.${i}:6443`, labels: clusterLabels(i), annotations: i % 4 === 0 ? { 'argocd-image-plugins/platforms': 'linux/arm64' } : {} }));
+  const r = parseConfig({ server: { tokenFile: join(dir, 'token'), viewerTokenFile: join(dir, 'viewer') }, registries: [{ host: 'registry.bench:5000', url: 'http://127.0.0.1:1', insecure: true }], watches, clusters: { platformsAnnotation: 'argocd-image-plugins/platforms', static: clusters }, environments: ENVIRONMENTS });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   const cfg = r.config;
   const cache = createResolutionCache();
@@ -66,7 +68,7 @@ async function startService(dir: string, watchCount: number, clusterCount: numbe
   }
   const logger = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const clusterSource = createClusterSource({ config: () => cfg.clusters, logger, clock: systemClock });
-  const app = await buildApp({ logger, config: () => cfg, configError: () => undefined, cache, clusters: clusterSource, clock: systemClock, poller: { isReady: () => true, rescan: async () => undefined } });
+  const app = await buildApp({ logger, config: () => cfg, configError: () => undefined, cache, clusters: clusterSource, clock: systemClock, poller: { isReady: () => true, rescan: async () => undefined }, promotion: staticPromotion(cfg, now) });
   const stateAnswers: Record<string, number> = {};
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.url === '/ui/api/state') stateAnswers[reply.statusCode] = (stateAnswers[reply.statusCode] ?? 0) + 1;
@@ -145,7 +147,7 @@ async function measureLoads(browser: Browser, big: Service, small: Service): Pro
   const lines = [
     `page load, cold, median of ${LOADS} (Chromium headless, 1280x800):`,
     `  3 watches, 3 clusters (baseline):     first paint ${med('small', 'fcp').toFixed(0)} ms, rows on screen ${med('small', 'rows').toFixed(0)} ms, LCP ${med('small', 'lcp').toFixed(0)} ms, ${(med('small', 'bytes') / 1024).toFixed(1)} KiB transferred`,
-    `  200 watches x 2 environments, 100 clusters: first paint ${med('big', 'fcp').toFixed(0)} ms, rows on screen ${med('big', 'rows').toFixed(0)} ms, LCP ${med('big', 'lcp').toFixed(0)} ms, ${(med('big', 'bytes') / 1024).toFixed(1)} KiB transferred`,
+    `  200 watches x 3 environments (+2 waves), 100 clusters: first paint ${med('big', 'fcp').toFixed(0)} ms, rows on screen ${med('big', 'rows').toFixed(0)} ms, LCP ${med('big', 'lcp').toFixed(0)} ms, ${(med('big', 'bytes') / 1024).toFixed(1)} KiB transferred`,
     `  ratio 200/3: rows on screen ${(med('big', 'rows') / med('small', 'rows')).toFixed(2)}, bytes ${(med('big', 'bytes') / med('small', 'bytes')).toFixed(2)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -199,6 +201,7 @@ async function measureGetparams(browser: Browser, big: Service): Promise<void> {
     line('polls', '20 pages\' polls, no browser'),
     `  p99 ratio vs none: 20 pages ${ratio('pages')}; their polls alone ${ratio('polls')} (goal: about 1)`,
     `  CPU per getparams answer vs none: 20 pages ${(cpuMs.pages / lat.pages.length / (cpuMs.none / lat.none.length)).toFixed(2)}, polls alone ${(cpuMs.polls / lat.polls.length / (cpuMs.none / lat.none.length)).toFixed(2)} (includes answering the polls)`,
+    `  p99 ratio vs none within each round (same seconds, same machine state): 20 pages ${p99s.pages.map((x, i) => (x / p99s.none[i]!).toFixed(2)).join(' ')}; polls alone ${p99s.polls.map((x, i) => (x / p99s.none[i]!).toFixed(2)).join(' ')}`,
     `  state answers over the whole run: ${all}`,
     '',
   ].join('\n'));
@@ -208,7 +211,7 @@ async function measureGetparams(browser: Browser, big: Service): Promise<void> {
 async function openPages(context: BrowserContext, url: string): Promise<Page[]> {
   const pages = await Promise.all(Array.from({ length: 20 }, () => context.newPage()));
   for (let i = 0; i < pages.length; i += 5) {
-    await Promise.all(pages.slice(i, i + 5).map((p) => p.goto(`${url}/ui/`).then(() => p.waitForSelector('#watches tbody tr', { state: 'attached', timeout: 180_000 }))));
+    await Promise.all(pages.slice(i, i + 5).map((p) => p.goto(`${url}/ui/`, { timeout: 180_000 }).then(() => p.waitForSelector('#watches tbody tr', { state: 'attached', timeout: 180_000 }))));
   }
   await new Promise((r) => setTimeout(r, 3000));
   return pages;
@@ -250,9 +253,12 @@ async function main(): Promise<void> {
   const big = await startService(mkdtempSync(join(dir, 'big-')), 200, 100);
   const small = await startService(mkdtempSync(join(dir, 'small-')), 3, 3);
   const browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  process.stdout.write(`machine load average at start: ${load()}\n`);
   try {
     await measureLoads(browser, big, small);
     await measureGetparams(browser, big);
+    process.stdout.write(`machine load average at end: ${load()}\n`);
   } finally {
     await browser.close();
     await big.app.close();
