@@ -63,6 +63,7 @@ export function createPersister(options: PersisterOptions): Persister {
   const retryMs = options.retryMs ?? 5_000;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
   const warmStart = options.publish && createWarmStartWriter(options);
 
   /** Several replicas: once published the state is served; the local file follows without holding up the next publish. */
@@ -75,25 +76,35 @@ export function createPersister(options: PersisterOptions): Persister {
     return { saved: save(data, started) };
   }
 
-  function write(): Promise<void> {
-    if (options.publish && warmStart) {
-      const published = chain.then(() => publishThenSave(options.publish!, warmStart));
-      chain = published.then(() => undefined);
-      return published.then(({ saved }) => saved);
+  /** One replica: the snapshot is served once it is on disk; a failed write is retried and serves nothing newer. */
+  async function saveThenServe(): Promise<{ readonly saved?: Promise<void> }> {
+    const started = options.now();
+    const { data, written } = options.snapshot();
+    try {
+      await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...data });
+    } catch (err) {
+      options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
+      schedule(retryMs);
+      return {};
     }
-    chain = chain.then(async () => {
-      const started = options.now();
-      const { data, written } = options.snapshot();
-      try {
-        await saveSnapshot(options.path(), { version: SNAPSHOT_VERSION, savedAt: new Date(started).toISOString(), ...data });
-      } catch (err) {
-        options.logger.error({ err, path: options.path(), retryMs }, 'cache snapshot write failed; new resolutions are held back until one is on disk');
-        schedule(retryMs);
-        return;
-      }
-      written();
+    written();
+    return {};
+  }
+
+  /**
+   * A write asked for while an earlier one still waits its turn joins that one: it takes its snapshot
+   * only when it starts, so it holds everything asked for. A burst of scans (a cold cycle of
+   * thousands of repositories) thus costs one write per write time, not one per scan.
+   */
+  function write(): Promise<void> {
+    if (queued) return queued;
+    const run = chain.then(() => {
+      queued = undefined;
+      return options.publish && warmStart ? publishThenSave(options.publish, warmStart) : saveThenServe();
     });
-    return chain;
+    chain = run.then(() => undefined, () => undefined);
+    queued = run.then(({ saved }) => saved);
+    return queued;
   }
 
   function schedule(ms: number): void {

@@ -8,35 +8,73 @@ import type { Snapshot } from '../../src/cache/snapshot.ts';
 import { silentLogger } from '../generator/fixture.ts';
 import { until } from '../helpers/until.ts';
 
-test('a slow warm-start file write holds back neither serving nor the next publish', async () => {
+interface Probe {
+  readonly published: number[];
+  readonly served: number[];
+  readonly saved: number[];
+  /** Ends the oldest save (or publish) still waiting. */
+  readonly saves: Array<() => void>;
+  readonly publishes: Array<() => void>;
+}
+
+function persisterWith(probe: Probe, holdPublish: boolean): ReturnType<typeof createPersister> {
   let state = 0;
-  const published: number[] = [];
-  const served: number[] = [];
-  const saved: number[] = [];
-  const releases: Array<() => void> = [];
-  const persister = createPersister({
+  return createPersister({
     path: () => 'unused-by-this-test.json',
     snapshot: () => {
       const n = (state += 1);
-      return { data: { entries: [], metadata: { images: {}, tags: {} } as unknown as Snapshot['metadata'], scans: { n: String(n) } }, written: () => void served.push(n) };
+      return { data: { entries: [], metadata: { images: {}, tags: {} } as unknown as Snapshot['metadata'], scans: { n: String(n) } }, written: () => void probe.served.push(n) };
     },
-    publish: async (data) => (published.push(Number(data.scans.n)), true),
-    saveWarmStart: (_path, snapshot) => new Promise<void>((resolve) => releases.push(() => (saved.push(Number(snapshot.scans.n)), resolve()))),
+    publish: (data) => new Promise<boolean>((resolve) => {
+      const done = (): void => (probe.published.push(Number(data.scans.n)), resolve(true));
+      if (holdPublish) probe.publishes.push(done);
+      else done();
+    }),
+    saveWarmStart: (_path, snapshot) => new Promise<void>((resolve) => probe.saves.push(() => (probe.saved.push(Number(snapshot.scans.n)), resolve()))),
     now: () => 0,
     logger: silentLogger(),
   });
-  const first = persister.flush();
+}
+
+const probe = (): Probe => ({ published: [], served: [], saved: [], saves: [], publishes: [] });
+
+test('a slow warm-start file write holds back neither serving nor the next publish', async () => {
+  const p = probe();
+  const persister = persisterWith(p, false);
+  const flushes = [persister.flush()];
   // The first file write is stuck; the next three publishes and serves still go through.
-  await until(() => releases.length === 1, { what: 'the first file write to start', everyMs: 1 });
-  const later = [persister.flush(), persister.flush(), persister.flush()];
-  await until(() => served.length === 4, { what: 'four states served', everyMs: 1 });
-  assert.deepEqual(published, [1, 2, 3, 4]);
-  assert.deepEqual(served, [1, 2, 3, 4]);
-  assert.deepEqual(saved, []);
-  releases.shift()!();
+  await until(() => p.saves.length === 1, { what: 'a file write to start', everyMs: 1 });
+  for (let i = 2; i <= 4; i++) {
+    flushes.push(persister.flush());
+    await until(() => p.served.length === i, { what: 'the next state served', everyMs: 1 });
+  }
+  assert.deepEqual(p.published, [1, 2, 3, 4]);
+  assert.deepEqual(p.served, [1, 2, 3, 4]);
+  assert.deepEqual(p.saved, []);
+  p.saves.shift()!();
   // Only the newest waiting state is written next.
-  await until(() => releases.length === 1, { what: 'the newest waiting state to be written', everyMs: 1 });
-  releases.shift()!();
-  await Promise.all([first, ...later]);
-  assert.deepEqual(saved, [1, 4]);
+  await until(() => p.saves.length === 1, { what: 'a file write to start', everyMs: 1 });
+  p.saves.shift()!();
+  await Promise.all(flushes);
+  assert.deepEqual(p.saved, [1, 4]);
+});
+
+test('writes asked for while one is in progress become one write, which holds them all', async () => {
+  const p = probe();
+  const persister = persisterWith(p, true);
+  const first = persister.flush();
+  await until(() => p.publishes.length === 1, { what: 'the next publish to start', everyMs: 1 });
+  const joined = Array.from({ length: 50 }, () => persister.flush());
+  p.publishes.shift()!();
+  await until(() => p.publishes.length === 1, { what: 'the next publish to start', everyMs: 1 });
+  p.publishes.shift()!();
+  await until(() => p.saves.length === 1, { what: 'a file write to start', everyMs: 1 });
+  p.saves.shift()!();
+  await until(() => p.saves.length === 1, { what: 'a file write to start', everyMs: 1 });
+  p.saves.shift()!();
+  assert.deepEqual(p.publishes.length, 0, 'no third publish waits');
+  await Promise.all([first, ...joined]);
+  assert.deepEqual(p.published, [1, 2], 'fifty asks during the first publish are one more publish');
+  assert.deepEqual(p.served, [1, 2]);
+  assert.deepEqual(p.saved, [1, 2]);
 });
