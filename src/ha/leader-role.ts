@@ -19,6 +19,7 @@ import type { OperationRecord } from '../operations/types.ts';
 import type { SharedPromotion } from './promotion-holder.ts';
 import { stateText, type StateData } from './state-data.ts';
 import type { StateStore } from './state-store.ts';
+import type { Gate } from '../verify/types.ts';
 
 export interface LeaderRoleDeps {
   readonly config: () => Config;
@@ -39,6 +40,8 @@ export interface LeaderRoleDeps {
   readonly forwarded: { readonly channel: OperationChannel; readonly accept: (record: OperationRecord) => Promise<void> };
   /** The promotion state, published with the state. */
   readonly promotion: SharedPromotion;
+  /** Signature verdicts by digest, kept by the replica across terms (its counters are the metrics'). */
+  readonly gate?: Gate;
 }
 
 export interface LeaderRole {
@@ -83,6 +86,7 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
     logger: deps.logger,
     ...(base && { restoredScans: base.scans }),
     operationHold: operationHolds(deps.operations, deps.clock),
+    ...(deps.gate && { gate: deps.gate }),
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;

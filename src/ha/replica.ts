@@ -40,6 +40,7 @@ export interface ReplicaDeps {
   readonly forwarded: LeaderRoleDeps['forwarded'];
   /** The promotion state, part of the shared state. */
   readonly promotion: SharedPromotion;
+  readonly gate?: LeaderRoleDeps['gate'];
 }
 
 export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {

@@ -22,6 +22,7 @@ import { createOperationsLog } from '../operations/log.ts';
 import type { Operations } from '../operations/service.ts';
 import type { OperationRecord } from '../operations/types.ts';
 import { wireOperations } from './operations-state.ts';
+import { createGate } from '../verify/gate.ts';
 
 export const STATE_LABELS = { 'app.kubernetes.io/name': 'argocd-image-plugins', 'app.kubernetes.io/component': 'state' } as const;
 
@@ -40,7 +41,9 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   const channel = createOperationChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const late: { operations?: Operations } = {};
   const forwarded = { channel, accept: (record: OperationRecord) => late.operations!.accept(record) };
-  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, promotion, ...(warm && { warm }) });
+  // One gate for every term this replica leads: verdicts stay cached by digest and counted for the metrics.
+  const gate = createGate({ clock });
+  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, promotion, gate, ...(warm && { warm }) });
   const operations = (late.operations = wireOperations({ log, config: config.current, cache, clock, logger, durable: (record) => replica.durable(record), rescan: (image, reason) => replica.rescan(image, reason) }));
   logger.info({ identity: settings.identity, lease: `${settings.namespace}/${settings.leaseName}`, state: `${settings.namespace}/${settings.stateName}` }, 'running as one of several replicas');
   return {
@@ -49,6 +52,7 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
     leads: () => replica.isLeader(),
     poller: replica,
     metadata: replica.metadata,
+    verifyCounters: () => gate.counters,
     start: () => replica.start(),
     async stop() {
       await replica.stop();
