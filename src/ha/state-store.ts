@@ -52,6 +52,8 @@ function fencedOut(log: Logger, err: unknown, revision: number): boolean {
 interface Cursor {
   head?: ObjectMeta;
   seen: number;
+  /** The head this replica is writing: its own watch may show it before the write returns, and it is not a newer foreign state. */
+  writing?: HeadData;
 }
 
 type Shards = ReturnType<typeof createShards>;
@@ -76,7 +78,7 @@ async function followHead(options: StateStoreOptions, cursor: Cursor, load: (obj
     const parsed = type === 'DELETED' ? undefined : headFromData(object.data);
     if (!parsed) return;
     chain = chain.then(async () => {
-      if (parsed.revision <= cursor.seen) return;
+      if (parsed.revision <= cursor.seen || (cursor.writing?.revision === parsed.revision && cursor.writing.digest === parsed.digest)) return;
       const state = await load(object, parsed).catch((err: unknown) => void log.warn({ err: describeError(err) }, 'state shards unreadable'));
       if (state) onState(state);
     });
@@ -101,6 +103,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       if (!options.isLeader()) return undefined;
       const data = headToData(encoded.head);
       const head = cursor.head;
+      cursor.writing = encoded.head;
       const written = head ? await objects.update('configmaps', namespace, { metadata: head, data }) : await objects.create('configmaps', namespace, { metadata: { name, labels: options.labels }, data });
       cursor.head = written.metadata;
       cursor.seen = revision;
@@ -110,6 +113,8 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       shards.forget();
       if (fencedOut(log, err, revision)) delete cursor.head;
       return undefined;
+    } finally {
+      delete cursor.writing;
     }
   }
 
