@@ -14,6 +14,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/verify.ts', quick ? ['--repos', '5', '--resolves', '3'] : []],
   ['bench/getparams.ts', quick ? ['--seconds', '1'] : []],
   ['bench/promotion.ts', quick ? ['--runs', '20'] : []],
+  ['bench/promotion-gate.ts', quick ? ['--openings', '4', '--steady', '10'] : []],
   ['bench/ui.ts', quick ? ['--loads', '2', '--seconds', '2', '--rounds', '1'] : []],
   ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
   ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],

@@ -19,6 +19,7 @@ import type { TestContext } from 'node:test';
 import { createObjectStore, objectRequest, type ObjectStore } from './kube-api-objects.ts';
 import { isWrite, type WriteRecord } from './kube-api-writes.ts';
 import { createEventStore, eventsRequest, type EventStore } from './kube-api-events.ts';
+import { requestStart, type RequestStart } from './kube-api-requests.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
@@ -57,6 +58,8 @@ export interface KubeApiPeer {
   unblock(token: string): void;
   /** Requests served, by "VERB resource status" (for reading, not for scripting). */
   readonly requests: string[];
+  /** Every request as it arrives, with its token and time (kube-api-requests.ts counts them). */
+  readonly started: RequestStart[];
   /** Every answered write to ConfigMaps, Leases and single Secrets, with its token and time (kube-api-writes.ts). */
   readonly writes: WriteRecord[];
   close(): Promise<void>;
@@ -120,6 +123,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   let rv = 1;
   let compactedBelow = 0;
   const requests: string[] = [];
+  const started: RequestStart[] = [];
   const writes: WriteRecord[] = [];
   const key = (r: string, ns: string, n: string): string => `${r}/${ns}/${n}`;
   const objects = createObjectStore({ revisions: { next: () => ++rv, current: () => rv }, ...(options.bookmarkMs !== undefined && { bookmarkMs: options.bookmarkMs }) });
@@ -134,6 +138,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://peer');
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    started.push(requestStart(req.method ?? 'GET', url, bearer));
     if (blocked.has(bearer)) return void req.socket.destroy();
     const event = eventsRequest(req.method ?? 'GET', url);
     if (event) {
@@ -243,6 +248,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
     },
     unblock: (token) => void blocked.delete(token),
     requests,
+    started,
     writes,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
