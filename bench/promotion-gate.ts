@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { perMinute } from '../test/helpers/kube-api-requests.ts';
-import { CANARY, REST, SERVICE_TOKEN, STAGING, startPromotionBench, type PromotionBench } from './lib/promotion-service.ts';
+import { CANARY, CONTROLLER_TOKEN, REST, SERVICE_TOKEN, STAGING, startPromotionBench, type PromotionBench } from './lib/promotion-service.ts';
 
 const { values } = parseArgs({ options: { openings: { type: 'string', default: '20' }, soak: { type: 'string', default: '1' }, steady: { type: 'string', default: '60' } } });
 const ROUNDS = Math.ceil(Number(values.openings) / 2);
@@ -56,7 +56,8 @@ async function opening(b: PromotionBench, from: readonly string[], next: readonl
   b.clearRefresh();
   const flipped = performance.now();
   await b.run(from, tag);
-  const opens = performance.now() + SOAK_MS;
+  // The gate opens one soak (pause) after the last Application is written: timed from the moment that write reached the API.
+  const opens = b.peer.started.findLast((s) => s.token === CONTROLLER_TOKEN && s.resource === 'applications' && s.verb === 'update')!.at + SOAK_MS;
   const params = await when(`${next.join(',')} on ${tag}`, async () => on(await b.tags(), next, tag));
   await when('the refresh annotation', () => refreshAfter(b, flipped) !== undefined && b.refreshed());
   const refresh = refreshAfter(b, flipped)!;

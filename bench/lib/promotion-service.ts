@@ -16,7 +16,7 @@ import { startRegistry, type TestRegistry } from '../../test/helpers/registry.ts
 import { getParams, paramSets, snapshotCli, startService, type ServiceProcess } from './service.ts';
 
 export const SERVICE_TOKEN = 'sa-service';
-const CONTROLLER_TOKEN = 'argocd-controller';
+export const CONTROLLER_TOKEN = 'argocd-controller';
 const TOKEN = 'bench-promotion-token-4c1e';
 const CLUSTERS = [
   ...['stg-1', 'stg-2'].map((name) => ({ name, labels: { environment: 'staging' } })),
