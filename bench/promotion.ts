@@ -69,7 +69,10 @@ function run(index: number, totals: Totals): void {
 
 const totals: Totals = { counts: Object.fromEntries(RULES.map((r) => [r, 0])) as Counts, moves: 0, staleSteps: 0, newerWaiting: 0, threeRunning: 0, gatedMs: 0, gatedEvaluations: 0, plainMs: 0, plainEvaluations: 0 };
 const started = performance.now();
-for (let i = 0; i < RUNS; i++) run(i, totals);
+for (let i = 0; i < RUNS; i++) {
+  run(i, totals);
+  if ((i + 1) % 50 === 0 && i + 1 < RUNS) process.stderr.write(`${i + 1} runs: ${totals.moves} moves, ${Object.values(totals.counts).reduce((a, b) => a + b, 0)} violations\n`);
+}
 const total = Object.values(totals.counts).reduce((a, b) => a + b, 0);
 const gated = totals.gatedMs / totals.gatedEvaluations;
 const plain = totals.plainMs / Math.max(1, totals.plainEvaluations);

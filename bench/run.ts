@@ -15,6 +15,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/getparams.ts', quick ? ['--seconds', '1'] : []],
   ['bench/promotion.ts', quick ? ['--runs', '20'] : []],
   ['bench/promotion-gate.ts', quick ? ['--openings', '4', '--steady', '10'] : []],
+  ['bench/promotion-scale.ts', quick ? ['--clusters', '100', '--watches', '20', '--requests', '10'] : []],
   ['bench/ui.ts', quick ? ['--loads', '2', '--seconds', '2', '--rounds', '1'] : []],
   ['bench/load.ts', quick ? ['--connections', '50', '--seconds', '5'] : []],
   ['bench/chaos.ts', quick ? ['all', '--kills', '20'] : ['all']],
