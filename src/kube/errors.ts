@@ -12,7 +12,9 @@ export type KubeErrorCode =
   | 'KUBE_CONFLICT'
   | 'KUBE_INVALID'
   | 'KUBE_UNAVAILABLE'
-  | 'KUBE_PROTOCOL';
+  | 'KUBE_PROTOCOL'
+  | 'KUBE_WATCH_LINE_TOO_LONG'
+  | 'KUBE_REPLY_TOO_LARGE';
 
 export function kubeError(code: KubeErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}): AppError {
   return new AppError(code, message, { ...options, statusCode: 503 });

@@ -4,7 +4,8 @@
 // metav1.Status objects into coded errors. Watches are read as newline-delimited JSON events.
 import { Agent, request } from 'undici';
 import { errorFromStatus, kubeError } from './errors.ts';
-import { readEvents } from './watch-lines.ts';
+import { readEvents, WatchLineTooLong } from './watch-lines.ts';
+import { readReply } from './reply.ts';
 import type { KubeConnection } from './types.ts';
 
 export type KubeMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -57,7 +58,7 @@ export function createTransport(connection: KubeConnection, timeoutMs: number): 
     } catch (cause) {
       throw kubeError('KUBE_UNAVAILABLE', `Kubernetes API unreachable for ${what}: ${(cause as Error).message}`, { cause });
     }
-    const text = await res.body.text();
+    const text = await readReply(res, what);
     let parsed: unknown;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
@@ -78,13 +79,14 @@ export function createTransport(connection: KubeConnection, timeoutMs: number): 
       throw kubeError('KUBE_UNAVAILABLE', `Kubernetes API unreachable for ${what}: ${(cause as Error).message}`, { cause });
     }
     if (res.statusCode >= 300) {
-      const text = await res.body.text();
+      const text = await readReply(res, what);
       throw errorFromStatus(res.statusCode, what, text.startsWith('{') ? JSON.parse(text) : undefined);
     }
     try {
       await readEvents(res.body, onEvent);
     } catch (cause) {
       if (signal.aborted) return;
+      if (cause instanceof WatchLineTooLong) throw kubeError('KUBE_WATCH_LINE_TOO_LONG', `${what}: ${cause.message}`, { cause });
       throw kubeError('KUBE_UNAVAILABLE', `watch of ${what} broke: ${(cause as Error).message}`, { cause });
     }
   }

@@ -20,6 +20,7 @@ import { createObjectStore, objectRequest, type ObjectStore } from './kube-api-o
 import { isWrite, type WriteRecord } from './kube-api-writes.ts';
 import { createEventStore, eventsRequest, type EventStore } from './kube-api-events.ts';
 import { requestStart, type RequestStart } from './kube-api-requests.ts';
+import { createEndlessLines, type EndlessLines } from './kube-api-endless-line.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
@@ -53,6 +54,8 @@ export interface KubeApiPeer {
   readonly objects: ObjectStore;
   /** Events (events.k8s.io/v1, kube-api-events.ts). */
   readonly events: EventStore;
+  /** Misbehaviour: armed watches answer one event line that never ends (kube-api-endless-line.ts). */
+  readonly endlessLines: EndlessLines;
   /** Refuses every request made with `token` (the connection is reset) and ends its watches, until unblocked. */
   block(token: string): void;
   unblock(token: string): void;
@@ -116,7 +119,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startKubeApi(t: TestContext, options: KubeApiOptions = {}): Promise<KubeApiPeer> {
+export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeApiOptions = {}): Promise<KubeApiPeer> {
   const defaultToken = 'peer-token-0123456789';
   const tokens = options.tokens ?? { [defaultToken]: [{ verbs: ['*'], resources: ['*'] }] };
   const store = new Map<string, Obj>();
@@ -129,6 +132,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
   const objects = createObjectStore({ revisions: { next: () => ++rv, current: () => rv }, ...(options.bookmarkMs !== undefined && { bookmarkMs: options.bookmarkMs }) });
   const blocked = new Set<string>();
   const events = createEventStore();
+  const endlessLines = createEndlessLines();
 
   function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string, name?: string): boolean {
     const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && r.names.includes(name));
@@ -164,6 +168,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
         done(res.statusCode);
         if (isWrite(object.verb)) writes.push({ at: performance.now(), token: bearer, verb: object.verb, resource: object.resource, name: object.name ?? '', code: res.statusCode });
       });
+      if (endlessLines.takes(object.verb)) return endlessLines.serve(req, res);
       return objects.handle(req, res, url, object);
     }
     const m = url.pathname.match(/^(?:\/api\/v1|\/apis\/argoproj\.io\/v1alpha1)\/namespaces\/([^/]+)\/(secrets|applicationsets)(?:\/([^/]+))?$/);
@@ -242,6 +247,7 @@ export async function startKubeApi(t: TestContext, options: KubeApiOptions = {})
     },
     objects,
     events,
+    endlessLines,
     block(token) {
       blocked.add(token);
       objects.dropWatchesOf(token);

@@ -1,0 +1,47 @@
+// A misbehaving API server for the loopback peer (kube-api.ts): a watch answered 200 whose body is
+// the start of an event line that never ends (no newline, the separator of watch events in the API
+// concepts, "Efficient detection of changes"). A client that buffers the line without a bound keeps
+// reading until `capBytes`; a bounded one hangs up early. The peer counts what it sent.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface EndlessLines {
+  /** The next `count` watch requests get an endless line instead of events. */
+  arm(count?: number): void;
+  /** True (and one armed watch used) when this watch request is to get the endless line. */
+  takes(verb: string): boolean;
+  serve(req: IncomingMessage, res: ServerResponse): void;
+  /** Bytes sent per endless answer, and whether the client hung up before the cap. */
+  readonly answers: ReadonlyArray<{ readonly sent: number; readonly hungUp: boolean }>;
+}
+
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+export function createEndlessLines(capBytes = 64 * 1024 * 1024): EndlessLines {
+  let armed = 0;
+  const answers: Array<{ sent: number; hungUp: boolean }> = [];
+  return {
+    arm: (count = 1) => void (armed = count),
+    takes(verb) {
+      if (verb !== 'watch' || armed === 0) return false;
+      armed -= 1;
+      return true;
+    },
+    serve(req, res) {
+      const answer = { sent: 0, hungUp: false };
+      answers.push(answer);
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      res.write('{"type":"ADDED","object":{"metadata":{"name":"');
+      res.on('close', () => void (answer.hungUp = answer.sent < capBytes));
+      const pump = (): void => {
+        while (answer.sent < capBytes && !res.destroyed) {
+          answer.sent += CHUNK.length;
+          if (!res.write(CHUNK)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end();
+      };
+      req.socket.setNoDelay(true);
+      pump();
+    },
+    answers,
+  };
+}
