@@ -6,28 +6,14 @@
 // accepted after the new leader's first (must be none, also after the old leader is let back in).
 //   node bench/ha-fencing.ts [--rounds N]
 import { parseArgs } from 'node:util';
-import type { TestContext } from 'node:test';
-import { pushImage } from '../test/helpers/images.ts';
-import { startRegistry } from '../test/helpers/registry.ts';
 import { handover } from '../test/ha/handover.ts';
-import { ask, startCluster, tagOf, TIMING } from '../test/ha/replicas.ts';
+import { TIMING } from '../test/ha/replicas.ts';
+import { quantile, startDrill } from './lib/ha-drill.ts';
 import { until } from '../test/helpers/until.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const rounds = Number(values.rounds);
-const cleanups: Array<() => unknown> = [];
-const t = { after: (fn: () => unknown) => void cleanups.push(fn) } as unknown as TestContext;
-
-function quantile(list: number[], q: number): number {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-const reg = await startRegistry();
-cleanups.push(() => reg.stop());
-await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'v0' });
-const cluster = await startCluster(t, reg, ['r1', 'r2', 'r3']);
-await until(async () => ((await Promise.all(cluster.replicas.map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'first answers', deadlineMs: 60_000 });
+const { cluster, finish } = await startDrill();
 
 const gaps: number[] = [];
 const takeovers: number[] = [];
@@ -47,7 +33,7 @@ for (let k = 1; k <= rounds; k++) {
   late += handover(cluster.api.writes, `sa-${oldId}`, `sa-${newId}`, cutAt)!.late.length;
   process.stdout.write(`round ${k}: ${oldId} cut off → ${newId} leads after ${takeovers.at(-1)!.toFixed(0)} ms; gap between their writes ${h.gapMs.toFixed(0)} ms\n`);
 }
-for (const fn of cleanups.reverse()) await fn();
+await finish();
 
 process.stdout.write(`\nreplicas 3, Lease ${TIMING.lease} s, renew deadline ${TIMING.renew} s, ${rounds} rounds\n`);
 process.stdout.write(`new leader after the leader lost the API: median ${quantile(takeovers, 0.5).toFixed(0)} ms, max ${Math.max(...takeovers).toFixed(0)} ms\n`);

@@ -15,7 +15,7 @@ import { until } from '../test/helpers/until.ts';
 const { values } = parseArgs({ options: { cycles: { type: 'string', default: '20' } } });
 const cycles = Number(values.cycles);
 const cleanups: Array<() => unknown> = [];
-const t = { after: (fn: () => unknown) => void cleanups.push(fn) } as unknown as TestContext;
+const t: Pick<TestContext, 'after'> = { after: (fn: () => unknown) => void cleanups.push(fn) };
 const deadline = (cycles + 30) * 2000;
 
 const reg = await startRegistry();

@@ -8,30 +8,17 @@
 // starting up), one after the other: the push-to-every-replica time without restarts in the way.
 //   node bench/ha.ts [--kills N] [--pushes N]     (npm run bench runs it with --kills 20)
 import { parseArgs } from 'node:util';
-import type { TestContext } from 'node:test';
 import { request } from 'undici';
 import { pushImage } from '../test/helpers/images.ts';
-import { startRegistry } from '../test/helpers/registry.ts';
-import { ask, startCluster, tagOf, TIMING, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
+import { ask, tagOf, TIMING, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
+import { quantile, startDrill } from './lib/ha-drill.ts';
 import { until } from '../test/helpers/until.ts';
 
 const { values } = parseArgs({ options: { kills: { type: 'string', default: '20' }, pushes: { type: 'string', default: '0' } } });
 const kills = Number(values.kills);
 const steadyPushes = Number(values.pushes);
-const cleanups: Array<() => unknown> = [];
-const t = { after: (fn: () => unknown) => void cleanups.push(fn) } as unknown as TestContext;
-
-function quantile(list: number[], q: number): number {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-const reg = await startRegistry();
-cleanups.push(() => reg.stop());
-await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'v0' });
-const cluster = await startCluster(t, reg, ['r1', 'r2', 'r3']);
+const { reg, cluster, finish } = await startDrill();
 const live = (): typeof cluster.replicas => cluster.replicas.filter((r) => !r.exited);
-await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === '1.0.0') ? true : undefined), { what: 'first answers', deadlineMs: 60_000 });
 
 const seen: Array<{ id: string } & Answer> = [];
 let observing = true;
@@ -110,5 +97,5 @@ if (steady.length > 0) {
 if (kills > 0) process.stdout.write(`new leader after SIGKILL: median ${quantile(failovers, 0.5).toFixed(0)} ms, p90 ${quantile(failovers, 0.9).toFixed(0)} ms, p95 ${quantile(failovers, 0.95).toFixed(0)} ms, max ${Math.max(...failovers).toFixed(0)} ms = ${(Math.max(...failovers) / leaseMs).toFixed(2)}× the Lease (${leaseMs} ms; goal ≤ Lease + 2 s)\n`);
 if (kills > 0) process.stdout.write(`push to a follower right after a restart → all replicas serve it: median ${quantile(pushes, 0.5).toFixed(0)} ms, max ${Math.max(...pushes).toFixed(0)} ms (goal < 1000 ms)\n`);
 process.stdout.write(`violations (backwards, empty, two answers at one revision): ${violations.length}\n${violations.slice(0, 10).join('\n')}\n`);
-for (const fn of cleanups.reverse()) await fn();
+await finish();
 process.exitCode = violations.length === 0 && (kills === 0 || Math.max(...failovers) <= leaseMs + 2000) ? 0 : 1;

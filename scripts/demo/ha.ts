@@ -34,7 +34,7 @@ async function allServe(cluster: Cluster, tag: string): Promise<Array<{ id: stri
 
 /** Runs the fail-over demo; `onCleanup` receives everything to stop at the end. */
 export async function haDemo(onCleanup: (fn: () => Promise<unknown>) => void): Promise<void> {
-  const t = { after: (fn: () => unknown) => onCleanup(async () => fn()) } as unknown as TestContext;
+  const t: Pick<TestContext, 'after'> = { after: (fn: () => unknown) => onCleanup(async () => fn()) };
   say('HA 1. A real OCI registry on 127.0.0.1 with acme/web:1.0.0, and a loopback Kubernetes API (Leases, ConfigMaps)');
   const reg = await startRegistry();
   onCleanup(() => reg.stop());

@@ -54,7 +54,7 @@ function show(seen: { tags: Record<string, string>; prod?: Status }): void {
 
 /** Runs the promotion step against `reg`; `onCleanup` receives everything to stop at the end. */
 export async function promotionDemo(reg: TestRegistry, onCleanup: (fn: () => Promise<unknown>) => void): Promise<void> {
-  const t = { after: (fn: () => unknown) => onCleanup(async () => fn()) } as unknown as TestContext;
+  const t: Pick<TestContext, 'after'> = { after: (fn: () => unknown) => onCleanup(async () => fn()) };
   await pushImage(reg, 'demo/shop', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'shop-1.0.0' });
   const api = await startKubeApi(t, { bookmarkMs: 500 });
   const kube = objectClientFor(api.url, api.token);

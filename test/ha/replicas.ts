@@ -51,7 +51,7 @@ export interface ClusterOptions {
 
 const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).pathname;
 
-export async function startCluster(t: TestContext, registry: { host: string; url: string }, ids: readonly string[], options: ClusterOptions = {}): Promise<Cluster> {
+export async function startCluster(t: Pick<TestContext, 'after'>, registry: { host: string; url: string }, ids: readonly string[], options: ClusterOptions = {}): Promise<Cluster> {
   const timing = options.timing ?? TIMING;
   const all = [{ verbs: ['*'], resources: ['*'] }];
   const api = await startKubeApi(t, { tokens: Object.fromEntries([...ids, ...(options.spare ?? [])].map((id) => [`sa-${id}`, all])), bookmarkMs: 500 });
