@@ -111,7 +111,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const reader = createReader({ host, call, limits, logger, url });
   const reads = createArtifactReads({ host, call, url });
   const check = (repository: string, reference?: string): void => checkReference(host, repository, reference);
-  const pushTimes = createPushTimeLister({ config, transport, call, credentials, logger, ...(ecr && { ecr: { session: ecr, budget } }) });
+  const pushTimes = createPushTimeLister({ config, transport, call, credentials, logger, clock, ...(ecr && { ecr: { session: ecr, budget } }) });
 
   return {
     host,

@@ -1,7 +1,8 @@
 // Which push-time API a registry kind has, and what authorization it takes. Credentials go only to
 // the API base URL the config names (registries[].apiUrl) or the vendor's own endpoint for the kind.
 //  - Harbor: HTTP Basic (a robot account), as its swagger's securityDefinitions say;
-//  - Quay, Docker Hub: `Authorization: Bearer` with an OAuth / access token (auth.token);
+//  - Quay: `Authorization: Bearer` with an OAuth / access token (auth.token); Docker Hub the same, or,
+//    with a user name and password, a hub API token made from them (push-hub-login.ts);
 //  - GAR: `Bearer` with an OAuth2 access token (auth.token, or the password of `oauth2accesstoken`);
 //  - ACR: the registry's own token flow (handled by the client's challenge answering, not here).
 import type { RegistryKind } from '../config/types.ts';

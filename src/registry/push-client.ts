@@ -9,6 +9,10 @@ import type { Logger } from '../shared/log.ts';
 import type { RequestBudget } from './budget.ts';
 import type { EcrSession } from './cloud/ecr.ts';
 import { createEcrPushLister } from './push-ecr.ts';
+import { createHubLogin, HUB_LOGIN_PROVIDER } from './push-hub-login.ts';
+import { registryError } from './errors.ts';
+import type { CloudCredentials } from './cloud/login-cache.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Credentials } from './credentials.ts';
 import { pushApiAuthorization, pushApiFor } from './push-apis.ts';
 import { walkPushTimes } from './push-walk.ts';
@@ -22,6 +26,7 @@ export interface PushClientDeps {
   readonly call: Call;
   readonly credentials: (signal?: AbortSignal) => Promise<Credentials>;
   readonly logger: Logger;
+  readonly clock: Clock;
   /** ECR's push times come from DescribeImages through the login's SDK session, paced by the budget. */
   readonly ecr?: { readonly session: EcrSession; readonly budget: RequestBudget };
 }
@@ -39,13 +44,30 @@ export function createPushTimeLister(deps: PushClientDeps): PushTimeLister | und
   if (api === undefined) return undefined;
   const base = new URL(pushTimeApiUrl(config));
   const headers = { accept: 'application/json', 'user-agent': 'argocd-image-plugins' };
+  // Docker Hub's API takes a Bearer token made from the user name and password, not the Basic pair
+  const hub = kind === 'dockerhub' && (config.auth.kind === 'basic' || config.auth.kind === 'pullSecret')
+    ? createHubLogin({ host: config.host, apiBase: base, credentials: deps.credentials, clock: deps.clock, logger: deps.logger, timeoutMs: config.timeoutMs })
+    : undefined;
   return (repository, signal) => {
     const get = async (url: URL): Promise<HttpReply> => {
       const req = { method: 'GET' as const, url, repository, maxBytes: PUSH_PAGE_BYTES, ...(signal ? { signal } : {}) };
       if (kind === 'acr') return deps.call({ ...req, headers });
+      if (hub) return sendWithHubToken(hub, (authorization) => deps.transport.send({ ...req, headers: { ...headers, authorization } }), { host: config.host, repository, signal });
       const authorization = pushApiAuthorization(kind, await deps.credentials(signal), config.auth.kind === 'token');
       return deps.transport.send({ ...req, headers: authorization ? { ...headers, authorization } : headers });
     };
     return walkPushTimes({ host: config.host, repository, api, base, maxPages: config.maxPages, maxTags: config.maxTags, logger: deps.logger, get });
   };
+}
+
+/** A page with the hub API token; a 401 renews the token once (for every caller), then REG_AUTH names the provider. */
+async function sendWithHubToken(hub: CloudCredentials, send: (authorization: string) => Promise<HttpReply>, ctx: { host: string; repository: string; signal: AbortSignal | undefined }): Promise<HttpReply> {
+  const first = await hub.read(ctx.signal);
+  const reply = await send(`Bearer ${first.password}`);
+  if (reply.status !== 401) return reply;
+  hub.invalidate(first.password);
+  const fresh = await hub.read(ctx.signal);
+  const again = await send(`Bearer ${fresh.password}`);
+  if (again.status !== 401) return again;
+  throw registryError('REG_AUTH', `Docker Hub tags API refused the ${HUB_LOGIN_PROVIDER} token (also after a fresh login)`, { host: ctx.host, repository: ctx.repository, status: 401, extra: { provider: HUB_LOGIN_PROVIDER } });
 }

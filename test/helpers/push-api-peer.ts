@@ -1,9 +1,11 @@
 // A loopback peer serving the registries' push-time APIs (shapes in push-api-shapes.ts, each citing
 // its vendor document) for a set of repositories the test controls. Every request is counted by
 // API and path, so tests assert how many pages a listing cost. An optional Authorization value is
-// required on every request (401 otherwise), like a private repository.
+// required on every request (401 otherwise), like a private repository. With `hubLogin`, Docker Hub's
+// tags API wants a Bearer token from `POST /v2/auth/token` (push-api-hub-login.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHubTokens, type HubTokens } from './push-api-hub-login.ts';
 import { acrPage, dockerHubPage, garPage, harborPage, quayPage, type PeerPage, type PeerTag } from './push-api-shapes.ts';
 
 export type { PeerTag };
@@ -17,6 +19,8 @@ export interface PushApiPeer {
   count(kind?: PushApiKind): number;
   requests(): ReadonlyArray<{ kind: PushApiKind | 'unknown'; path: string; authorization?: string }>;
   resetCounts(): void;
+  /** Docker Hub API logins (with `hubLogin`). */
+  readonly hub: HubTokens;
   stop(): Promise<void>;
 }
 
@@ -33,12 +37,15 @@ export interface PushApiPeerOptions {
   readonly authorization?: string;
   /** Write this origin into Docker Hub's absolute `next` links instead of our own (a client must not follow it). */
   readonly nextOrigin?: string;
+  /** Docker Hub's API login: the user name and secret `POST /v2/auth/token` accepts. */
+  readonly hubLogin?: { readonly identifier: string; readonly secret: string };
 }
 
 export async function startPushApiPeer(options: PushApiPeerOptions = {}): Promise<PushApiPeer> {
   const repos = new Map<string, readonly PeerTag[]>();
   const seen: Array<{ kind: PushApiKind | 'unknown'; path: string; authorization?: string }> = [];
   let origin = '';
+  const hub = createHubTokens(options.hubLogin);
 
   function answer(kind: PushApiKind, m: RegExpExecArray, path: string, query: URLSearchParams): PeerPage {
     const tagsOf = (repository: string): PeerPage | readonly PeerTag[] => repos.get(repository) ?? { status: 404, headers: {}, body: { errors: [{ code: 'NOT_FOUND', message: `repository ${repository} not found` }] } };
@@ -66,6 +73,7 @@ export async function startPushApiPeer(options: PushApiPeerOptions = {}): Promis
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', origin);
+    if (req.method === 'POST' && url.pathname === '/v2/auth/token') return void hub.serve(req, res);
     // match on the path as sent (Harbor's double encoding must survive one decoding step)
     const path = url.pathname;
     const route = ROUTES.map((r) => ({ kind: r.kind, m: r.pattern.exec(decodeURIComponent(path)) })).find((r) => r.m !== null);
@@ -74,6 +82,7 @@ export async function startPushApiPeer(options: PushApiPeerOptions = {}): Promis
     let page: PeerPage;
     if (req.method !== 'GET' || route === undefined || route.m === null) page = { status: 404, headers: {}, body: { message: 'not found' } };
     else if (options.authorization !== undefined && authorization !== options.authorization) page = { status: 401, headers: {}, body: { message: 'unauthorized' } };
+    else if (options.hubLogin !== undefined && route.kind === 'dockerhub' && !hub.valid(authorization)) page = { status: 401, headers: {}, body: { detail: 'Authentication credentials were not provided or are invalid.' } };
     else page = answer(route.kind, route.m, path, url.searchParams);
     res.writeHead(page.status, { 'content-type': 'application/json', ...page.headers });
     res.end(JSON.stringify(page.body));
@@ -88,6 +97,7 @@ export async function startPushApiPeer(options: PushApiPeerOptions = {}): Promis
     count: (kind) => seen.filter((s) => kind === undefined || s.kind === kind).length,
     requests: () => [...seen],
     resetCounts: () => void seen.splice(0),
+    hub,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
