@@ -3,18 +3,11 @@
 // status.health.status and status.summary.images. Every value comes from the API and is bounded:
 // strings are cut to their limits, the image list to its first entries; a missing or malformed
 // status reads as Unknown, which no gate accepts.
+import type { ApplicationInput } from '../promotion/applications.ts';
 import type { KubeObject } from './objects.ts';
 
-export interface ApplicationRecord {
-  readonly namespace: string;
-  readonly name: string;
-  readonly destination: { readonly server?: string; readonly name?: string };
-  readonly sync: string;
-  readonly health: string;
-  readonly images: readonly string[];
-  /** Since when sync, health and images have been what they are (ISO 8601). */
-  readonly since: string;
-}
+/** The shape the promotion gates take (defined once, by them); this module fills it from the API. */
+export type ApplicationRecord = ApplicationInput;
 
 const MAX_TEXT = 1024;
 const MAX_IMAGES = 200;

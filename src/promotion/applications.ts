@@ -10,6 +10,7 @@ export interface ApplicationInput {
   readonly sync: string;
   readonly health: string;
   readonly images: readonly string[];
+  /** Since when sync, health and images have been what they are (ISO 8601). */
   readonly since: string;
 }
 
