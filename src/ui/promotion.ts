@@ -57,13 +57,18 @@ export function opensAt(status: PromotionStatus, policy: EnvironmentPolicy | und
   return new Date(Date.parse(from[1]!) + ms).toISOString();
 }
 
-function wavesOf(policy: EnvironmentPolicy, state: EnvironmentState | undefined, members: readonly Cluster[], environment: string, policies: PromotionContext['policies']): WaveView[] {
+/** Clusters per wave (0-based) of an environment: the same for every watch, so counted once per answer. */
+export function waveSizes(policy: EnvironmentPolicy, members: readonly Cluster[], environment: string, policies: PromotionContext['policies']): number[] {
   const count = policy.rollout?.waves.length ?? 0;
   const sizes = new Array<number>(count).fill(0);
   for (const c of members) {
     const w = waveIn(policies, environment, c);
     if (w >= 0 && w < count) sizes[w]! += 1;
   }
+  return sizes;
+}
+
+function wavesOf(sizes: readonly number[], state: EnvironmentState | undefined): WaveView[] {
   return sizes.map((clusters, i) => {
     const runsTarget = state?.target !== undefined && i <= state.wave;
     const r = runsTarget ? state!.target : state?.served;
@@ -72,7 +77,7 @@ function wavesOf(policy: EnvironmentPolicy, state: EnvironmentState | undefined,
   });
 }
 
-export function describePromotion(ctx: PromotionContext, watch: string, environment: string, members: readonly Cluster[]): PromotionEnvView | undefined {
+export function describePromotion(ctx: PromotionContext, watch: string, environment: string, sizes: (environment: string, policy: EnvironmentPolicy) => readonly number[]): PromotionEnvView | undefined {
   const policy = policyOf(ctx, environment);
   if (!policy || (!policy.promotion && !policy.rollout)) return undefined;
   const status = statusOf(ctx, watch, environment);
@@ -87,7 +92,7 @@ export function describePromotion(ctx: PromotionContext, watch: string, environm
     reason: status?.reason ?? null,
     since: status?.since ?? null,
     opensAt: status ? opensAt(status, policy) : null,
-    waves: wavesOf(policy, state, members, environment, ctx.policies),
+    waves: wavesOf(sizes(environment, policy), state),
   };
 }
 
@@ -107,6 +112,8 @@ export function promotionBadge(view: PromotionEnvView): Badge | undefined {
 export interface PromotionInput {
   readonly ctx: PromotionContext;
   readonly members: (environment: string) => readonly Cluster[];
+  /** Clusters per wave of an environment, counted once per answer (a SHA-256 per cluster for percent waves). */
+  readonly sizes: (environment: string, policy: EnvironmentPolicy) => readonly number[];
 }
 
 /** Clusters by environment label, built once per answer. */
@@ -122,5 +129,13 @@ export function membersBy(config: Config, clusters: readonly Cluster[]): (enviro
 /** The promotion engine's state as one answer reads it (undefined without environments configured). */
 export function promotionInput(config: Config, reader: PromotionReader | undefined, clusters: readonly Cluster[]): PromotionInput | undefined {
   const ctx = promotionContext(config, reader);
-  return ctx && { ctx, members: membersBy(config, clusters) };
+  if (!ctx) return undefined;
+  const members = membersBy(config, clusters);
+  const counted = new Map<string, readonly number[]>();
+  const sizes = (environment: string, policy: EnvironmentPolicy): readonly number[] => {
+    let s = counted.get(environment);
+    if (!s) counted.set(environment, (s = waveSizes(policy, members(environment), environment, ctx.policies)));
+    return s;
+  };
+  return { ctx, members, sizes };
 }

@@ -43,7 +43,7 @@ function describeEnvironment(config: Config, cache: CacheReader, watch: Watch, e
   const resolvedAs = Object.hasOwn(watch.environments, environment) ? environment : DEFAULT_ENVIRONMENT;
   const rule = resolvedAs === DEFAULT_ENVIRONMENT ? watch.rule : watch.environments[resolvedAs]!;
   const entry = cache.get(watch.name, resolvedAs);
-  const promo = promotion && describePromotion(promotion.ctx, watch.name, environment, promotion.members(environment));
+  const promo = promotion && describePromotion(promotion.ctx, watch.name, environment, promotion.sizes);
   // Under promotion the row shows what the environment's clusters are served, not the candidate.
   const c = (promo && stateOf(promotion.ctx, watch.name, environment)?.served) || entry?.current;
   const list = badges(entry, now, config.polling.intervalSeconds);
