@@ -50,6 +50,14 @@ export interface LeaderRole {
   stop(): Promise<void>;
 }
 
+/** The follower that forwarded `record` waits for this answer and gives the operator the leader's own error. */
+function refuseForwarded(deps: LeaderRoleDeps, record: OperationRecord, err: unknown): void {
+  deps.logger.warn({ err: describeError(err), id: record.id, kind: record.kind }, 'forwarded operation refused');
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  const answer = { code: typeof code === 'string' ? code : 'OPS_NOT_DURABLE', message: typeof message === 'string' ? message : 'the leader refused the action' };
+  void deps.forwarded.channel.refuse(record.id, answer).catch((e: unknown) => deps.logger.warn({ err: describeError(e), id: record.id }, 'cannot record the refusal for the follower'));
+}
+
 /** Starts leading from `base`, the newest state known (shared, else the local warm start). */
 export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefined, publishAtOnce: boolean): LeaderRole {
   const { metadata } = deps;
@@ -95,7 +103,7 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
     void poller.rescan(r.image, r.reason, { tags: r.tags }).catch((err: unknown) => deps.logger.warn({ err: describeError(err), image: r.image }, 'requested rescan failed'));
   }, abort.signal);
   const forwarding = deps.forwarded.channel.receive((record) => {
-    void deps.forwarded.accept(record).catch((err: unknown) => deps.logger.warn({ err: describeError(err), id: record.id, kind: record.kind }, 'forwarded operation refused'));
+    void deps.forwarded.accept(record).catch((err: unknown) => refuseForwarded(deps, record, err));
   }, abort.signal);
   poller.start();
   if (publishAtOnce) void persister.flush();

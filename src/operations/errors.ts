@@ -31,3 +31,7 @@ const STATUS: Readonly<Record<OperationsErrorCode, number>> = {
 export function opsError(code: OperationsErrorCode, message: string, details?: Record<string, unknown>): AppError {
   return new AppError(code, message, { statusCode: STATUS[code], ...(details && { details }) });
 }
+
+export function isOpsCode(code: string): code is OperationsErrorCode {
+  return Object.hasOwn(STATUS, code);
+}

@@ -47,6 +47,8 @@ export interface ClusterOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Replica ids that get a service account token but are started later, with `start(id)`. */
   readonly spare?: readonly string[];
+  /** Per replica id, top-level config keys for that replica only (a config that differs between replicas). */
+  readonly perReplica?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).pathname;
@@ -78,6 +80,7 @@ export async function startCluster(t: Pick<TestContext, 'after'>, registry: { ho
       watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
       clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
       ...options.config,
+      ...options.perReplica?.[id],
     }));
     const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(timing.lease), HA_RENEW_DEADLINE_SECONDS: String(timing.renew), HA_RETRY_PERIOD_SECONDS: String(timing.retry) };
     const skew = options.skewMs?.[id];
