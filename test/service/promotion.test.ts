@@ -4,19 +4,14 @@
 // wave by wave; a restart in the middle of the rollout resumes where it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'undici';
-import { stringify } from 'yaml';
-import { startService } from '../../src/service/start.ts';
-import { capturingLogger } from '../generator/fixture.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
 import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { objectClientFor } from '../helpers/pull-secret.ts';
 import { until } from '../helpers/until.ts';
+import { serviceFolder } from '../helpers/service-folder.ts';
 
 const TOKEN = 'promotion-test-token-5b2d';
 const CLUSTERS = [
@@ -58,17 +53,9 @@ test('staging moves, prod waits for the gate, then moves wave by wave, and a res
   const image = `${reg.host}/acme/web`;
   const run = (cluster: string, tag: string, health = 'Healthy'): Promise<void> => apps.put('argocd', `web-${cluster}`, { server: CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`], health });
   for (const c of CLUSTERS) await run(c.name, '1.0.0');
-  const dir = await mkdtemp(join(tmpdir(), 'aip-promotion-'));
-  const running: { service?: Awaited<ReturnType<typeof startService>> } = {};
-  t.after(async () => {
-    await running.service?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  await writeFile(join(dir, 'token'), `${TOKEN}\n`);
-  await writeFile(join(dir, 'config.yaml'), stringify({
-    server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false },
+  const folder = await serviceFolder(t, { prefix: 'aip-promotion-', token: TOKEN, objects: kube.objects });
+  await folder.writeConfig({
     polling: { intervalSeconds: 1, jitter: 0 },
-    cache: { path: join(dir, 'cache.json') },
     registries: [{ host: reg.host, url: reg.url, insecure: true }],
     watches: [{ name: 'web', image, policy: { semver: { range: '^1.0.0' } } }],
     clusters: { static: CLUSTERS },
@@ -76,8 +63,8 @@ test('staging moves, prod waits for the gate, then moves wave by wave, and a res
       staging: {},
       prod: { promotion: { from: 'staging', soak: '1s' }, rollout: { waves: [{ selector: { matchLabels: { wave: 'canary' } } }, { percent: 100 }], pause: '1s' } },
     },
-  }));
-  const start = async (): Promise<string> => (running.service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects })).url;
+  });
+  const start = (): Promise<string> => folder.start();
   let url = await start();
   await answerWhen('every cluster on 1.0.0', () => tags(url), (v) => Object.values(v).length === 3 && Object.values(v).every((tag) => tag === '1.0.0'));
 
@@ -90,7 +77,7 @@ test('staging moves, prod waits for the gate, then moves wave by wave, and a res
   await run('stg-1', '1.1.0');
   assert.deepEqual(await answerWhen('the canary wave on 1.1.0', () => tags(url), (v) => v['prod-canary'] === '1.1.0'), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' });
 
-  await running.service!.close();
+  await folder.stop();
   url = await start();
   assert.deepEqual(await answerWhen('answers after the restart', () => tags(url), (v) => Object.keys(v).length === 3), { 'stg-1': '1.1.0', 'prod-canary': '1.1.0', 'prod-1': '1.0.0' }, 'the rollout resumes where it was');
   await run('prod-canary', '1.1.0');

@@ -2,18 +2,13 @@
 // Secret on the loopback API peer, and the watch resolves against the real registry with Basic auth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'undici';
-import { stringify } from 'yaml';
-import { startService } from '../../src/service/start.ts';
-import { capturingLogger } from '../generator/fixture.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { dockerConfigSecret, objectClientFor } from '../helpers/pull-secret.ts';
 import { until } from '../helpers/until.ts';
+import { serviceFolder } from '../helpers/service-folder.ts';
 
 const TOKEN = 'pull-secret-test-token-7c1e';
 
@@ -26,25 +21,14 @@ test('a watch on a Basic-auth registry resolves with the credentials of a pull S
   const kube = objectClientFor(api.url, api.token);
   t.after(() => kube.close());
   await kube.objects.create('secrets', 'argocd', dockerConfigSecret('regcred', { [reg.host]: creds }));
-  const dir = await mkdtemp(join(tmpdir(), 'aip-pull-secret-'));
-  // the service writes its cache as it closes: close it first, then remove its folder
-  const running: { service?: Awaited<ReturnType<typeof startService>> } = {};
-  t.after(async () => {
-    await running.service?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  await writeFile(join(dir, 'token'), `${TOKEN}\n`);
-  await writeFile(join(dir, 'config.yaml'), stringify({
-    server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false },
+  const folder = await serviceFolder(t, { prefix: 'aip-pull-secret-', token: TOKEN, objects: kube.objects });
+  await folder.writeConfig({
     polling: { intervalSeconds: 3600 },
-    cache: { path: join(dir, 'cache.json') },
     registries: [{ host: reg.host, url: reg.url, insecure: true, auth: { pullSecret: { namespace: 'argocd', name: 'regcred' } } }],
     watches: [{ name: 'web', image: `${reg.host}/acme/web`, policy: { semver: { range: '^1.0.0' } } }],
     clusters: { static: [{ name: 'edge', server: 'https://edge.example:6443' }] },
-  }));
-  const service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects });
-  running.service = service;
-  const url = service.url;
+  });
+  const url = await folder.start();
   let text = '';
   await until(async () => {
     const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
