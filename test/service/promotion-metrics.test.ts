@@ -3,18 +3,14 @@
 // The running service, a real registry, Applications on the loopback Kubernetes API peer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'undici';
-import { stringify } from 'yaml';
-import { startService } from '../../src/service/start.ts';
-import { capturingLogger } from '../generator/fixture.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
 import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { objectClientFor } from '../helpers/pull-secret.ts';
+import { serviceFolder } from '../helpers/service-folder.ts';
+import { until } from '../helpers/until.ts';
 
 const CLUSTERS = [
   { name: 'stg-1', server: 'https://stg-1.example:6443', labels: { environment: 'staging' } },
@@ -23,13 +19,12 @@ const CLUSTERS = [
 ];
 
 async function metricsUntil(url: string, what: string, pattern: RegExp): Promise<string> {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const text = await (await request(`${url}/metrics`)).body.text();
-    if (pattern.test(text)) return text;
-    assert.ok(Date.now() < end, `timed out waiting for ${what}: ${text.split('\n').filter((l) => l.includes('promotion_')).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let text = '';
+  await until(async () => {
+    text = await (await request(`${url}/metrics`)).body.text();
+    return pattern.test(text);
+  }, { what: () => `${what}: ${text.split('\n').filter((l) => l.includes('promotion_')).join('\n')}` });
+  return text;
 }
 
 test('/metrics counts a blocked move and a pending one, with the per environment state', async (t) => {
@@ -43,17 +38,9 @@ test('/metrics counts a blocked move and a pending one, with the per environment
   const image = `${reg.host}/acme/web`;
   const run = (cluster: string, tag: string): Promise<void> => apps.put('argocd', `web-${cluster}`, { server: CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`] });
   for (const c of CLUSTERS) await run(c.name, '1.0.0');
-  const dir = await mkdtemp(join(tmpdir(), 'aip-promotion-metrics-'));
-  const running: { service?: Awaited<ReturnType<typeof startService>> } = {};
-  t.after(async () => {
-    await running.service?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  await writeFile(join(dir, 'token'), 'promotion-metrics-token-1c9e\n');
-  await writeFile(join(dir, 'config.yaml'), stringify({
-    server: { tokenFile: join(dir, 'token'), refreshApplicationSets: false },
+  const folder = await serviceFolder(t, { prefix: 'aip-promotion-metrics-', token: 'promotion-metrics-token-1c9e', objects: kube.objects });
+  await folder.writeConfig({
     polling: { intervalSeconds: 1, jitter: 0 },
-    cache: { path: join(dir, 'cache.json') },
     registries: [{ host: reg.host, url: reg.url, insecure: true }],
     watches: [{ name: 'web', image, policy: { semver: { range: '^1.0.0' } } }],
     clusters: { static: CLUSTERS },
@@ -61,9 +48,8 @@ test('/metrics counts a blocked move and a pending one, with the per environment
       staging: {},
       prod: { promotion: { from: 'staging', soak: '1s' }, rollout: { waves: [{ selector: { matchLabels: { wave: 'canary' } } }, { percent: 100 }], pause: '1h' } },
     },
-  }));
-  running.service = await startService({ configPath: join(dir, 'config.yaml'), listen: { host: '127.0.0.1', port: 0 }, logger: capturingLogger([]), connectObjects: () => kube.objects });
-  const { url } = running.service;
+  });
+  const url = await folder.start();
   await metricsUntil(url, 'nothing waits on 1.0.0', /promotion_moves\{state="pending"\} 0\n[\s\S]*promotion_moves\{state="blocked"\} 0/);
 
   await pushImage(reg, 'acme/web', '1.1.0', { created: '2026-02-01T00:00:00Z', label: 'b' });
