@@ -11,9 +11,10 @@ import { readEcr } from './parse-ecr.ts';
 import { readGoogle } from './parse-google.ts';
 import { readKind } from './parse-registry-kind.ts';
 import { readAcr } from './parse-acr.ts';
+import { readRateLimit } from './parse-rate-limit.ts';
 import { child, optionalString, readBoolean, readList, readMapping, readNumber, readString, readUrlString, report, type IssueSink } from './reader.ts';
 
-const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms', 'kind', 'apiUrl'];
+const REGISTRY_KEYS = ['host', 'url', 'auth', 'insecure', 'caFile', 'requestsPerSecond', 'timeoutSeconds', 'maxConcurrency', 'requestBudget', 'maxPages', 'maxTags', 'maxTagListBytes', 'authRealms', 'kind', 'apiUrl', 'rateLimit'];
 const CLOUD_KEYS = ['ecr', 'google', 'acr'];
 const AUTH_KEYS = ['username', 'password', 'usernameFile', 'passwordFile', 'token', 'tokenFile', 'pullSecret', ...CLOUD_KEYS];
 
@@ -120,10 +121,11 @@ function readRegistry(sink: IssueSink, value: unknown, path: string): RegistryCo
   const url = m.url === undefined ? undefined : readUrl(sink, m.url, child(path, 'url'), insecure);
   const caFile = optionalString(sink, m.caFile, child(path, 'caFile'));
   const base = registryDefaults(host !== undefined && 'host' in host ? host.host : '', insecure);
+  const auth = readAuth(sink, m.auth, child(path, 'auth'), base.host);
   const config: RegistryConfig = {
     ...base,
     url: url ?? base.url,
-    auth: readAuth(sink, m.auth, child(path, 'auth'), base.host),
+    auth,
     ...(caFile !== undefined && { caFile }),
     requestsPerSecond: readNumber(sink, m.requestsPerSecond, child(path, 'requestsPerSecond'), base.requestsPerSecond, { min: 0.01, max: 1000 }),
     timeoutMs: 1000 * readNumber(sink, m.timeoutSeconds, child(path, 'timeoutSeconds'), DEFAULTS.timeoutSeconds, { min: 1, max: 600 }),
@@ -135,7 +137,9 @@ function readRegistry(sink: IssueSink, value: unknown, path: string): RegistryCo
     authRealms: readRealms(sink, m.authRealms, child(path, 'authRealms'), base.authRealms),
     ...readKind(sink, m.kind, child(path, 'kind')),
     ...(m.apiUrl !== undefined && readApiUrl(sink, m.apiUrl, child(path, 'apiUrl'), insecure)),
+    ...readRateLimit(sink, m.rateLimit, child(path, 'rateLimit'), auth),
   };
+
   return host !== undefined && 'host' in host ? config : undefined;
 }
 

@@ -5,6 +5,7 @@ import { deepFreeze } from './freeze.ts';
 import { readClusters } from './parse-clusters.ts';
 import { readEnvironmentPolicies } from './parse-promotion.ts';
 import { readRegistries, withImplicitRegistries } from './parse-registries.ts';
+import { checkSharedWindows } from './parse-rate-limit.ts';
 import { checkPushTimePolicies } from './check-push-time.ts';
 import { readCache, readCmp, readPolling, readServer } from './parse-server.ts';
 import { readWatches } from './parse-watches.ts';
@@ -36,6 +37,7 @@ export function parseConfig(input: unknown, observe?: MappingObserver): ParseCon
   const environments = readEnvironmentPolicies(sink, m.environments);
   const registries = withImplicitRegistries(listed, watches.map((w) => w.registry));
   checkPushTimePolicies(sink, watches, registries);
+  checkSharedWindows(sink, listed);
   if (sink.issues.length > 0) return { ok: false, issues: sink.issues };
   return { ok: true, config: deepFreeze({ server, polling, cache, registries, watches, clusters, cmp, environments }) };
 }

@@ -150,6 +150,16 @@ export interface RegistryConfig {
   readonly kind?: RegistryKind;
   /** Base URL of the registry's push-time API when it is not the default for its kind (`registries[].apiUrl`). */
   readonly apiUrl?: string;
+  /** This entry's own request window (`registries[].rateLimit`), paced like a registry's own limit. */
+  readonly rateLimit?: RequestWindow;
+  /** One window shared by every entry logging in with the same credentials (`registries[].rateLimit.credential`). */
+  readonly credentialRateLimit?: RequestWindow;
+}
+
+/** At most `requests` requests in any `windowSeconds`. */
+export interface RequestWindow {
+  readonly requests: number;
+  readonly windowSeconds: number;
 }
 
 export interface StaticCluster {

@@ -7,6 +7,9 @@ import type { RegistryClient } from '../registry/types.ts';
 import { createRegistryClient } from '../registry/client.ts';
 import type { PullSecretReader } from '../registry/credentials.ts';
 import { AppError } from '../shared/errors.ts';
+import { credentialKey } from '../config/credential-key.ts';
+import { createRateWindow, type RateWindow } from '../registry/rate-window.ts';
+import type { Sleep } from '../registry/budget.ts';
 
 export interface ClientPool {
   clientFor(host: string): RegistryClient;
@@ -16,9 +19,20 @@ export interface ClientPool {
   close(): Promise<void>;
 }
 
-export function createClientPool(config: Config, deps: { logger: Logger; clock: Clock; env?: NodeJS.ProcessEnv; pullSecrets?: PullSecretReader }): ClientPool {
+export function createClientPool(config: Config, deps: { logger: Logger; clock: Clock; env?: NodeJS.ProcessEnv; pullSecrets?: PullSecretReader; sleep?: Sleep }): ClientPool {
   let registries = new Map(config.registries.map((r) => [r.host, r]));
   const made = new Map<string, { config: RegistryConfig; client: RegistryClient & { close(): Promise<void> } }>();
+  // One window per account and size, kept across config reloads so a reload does not refill it.
+  const shared = new Map<string, RateWindow>();
+  const credentialWindow = (r: RegistryConfig): RateWindow | undefined => {
+    const key = credentialKey(r.auth, r.host);
+    const w = r.credentialRateLimit;
+    if (key === undefined || !w) return undefined;
+    const id = `${key}:${w.requests}/${w.windowSeconds}`;
+    let window = shared.get(id);
+    if (!window) shared.set(id, (window = createRateWindow({ configured: { limit: w.requests, windowMs: w.windowSeconds * 1000 } })));
+    return window;
+  };
   const retired: Array<Promise<void>> = [];
 
   return {
@@ -28,7 +42,8 @@ export function createClientPool(config: Config, deps: { logger: Logger; clock: 
       const have = made.get(host);
       if (have && have.config === wanted) return have.client;
       if (have) retired.push(have.client.close());
-      const client = createRegistryClient({ config: wanted, logger: deps.logger, clock: deps.clock, ...(deps.env && { env: deps.env }), ...(deps.pullSecrets && { pullSecrets: deps.pullSecrets }) });
+      const credential = credentialWindow(wanted);
+      const client = createRegistryClient({ config: wanted, logger: deps.logger, clock: deps.clock, ...(deps.env && { env: deps.env }), ...(deps.pullSecrets && { pullSecrets: deps.pullSecrets }), ...(credential && { credentialWindow: credential }), ...(deps.sleep && { sleep: deps.sleep }) });
       made.set(host, { config: wanted, client });
       return client;
     },

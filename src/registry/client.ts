@@ -9,7 +9,8 @@ import { systemClock, type Clock } from '../shared/clock.ts';
 import { isAppError } from '../shared/errors.ts';
 import type { ImageDetails, ManifestHead, RegistryClient, RequestOptions, TagListing } from './types.ts';
 import { createDispatchers } from './dispatcher.ts';
-import { createBudget, createLimiter, type Sleep } from './budget.ts';
+import { createBudget, createLimiter, type RequestBudget, type Sleep } from './budget.ts';
+import { createRateWindow, type RateWindow } from './rate-window.ts';
 import { createTransport, type HttpReply, type Transport } from './transport.ts';
 import { createAuthenticator, type Authenticator } from './authenticator.ts';
 import { readCredentials, type Credentials, type PullSecretReader } from './credentials.ts';
@@ -37,6 +38,8 @@ export interface RegistryClientOptions {
   readonly limits?: Partial<BodyLimits>;
   /** The watched pull Secrets (`auth.pullSecret`); without it such credentials fail with REG_AUTH. */
   readonly pullSecrets?: PullSecretReader;
+  /** The window of `rateLimit.credential`, shared by the clients of every entry using the same credentials (the pool makes it). */
+  readonly credentialWindow?: RateWindow;
 }
 
 export interface BodyLimits {
@@ -82,6 +85,13 @@ function staticCredentials(options: RegistryClientOptions): () => Promise<Creden
   };
 }
 
+/** The entry's budget: the cycle's requestBudget, rps pacing, and its `rateLimit` windows. */
+function budgetFor(options: RegistryClientOptions, clock: Clock, sleep: Sleep): RequestBudget {
+  const { config } = options;
+  const entry = config.rateLimit && createRateWindow({ configured: { limit: config.rateLimit.requests, windowMs: config.rateLimit.windowSeconds * 1000 } });
+  return createBudget({ limit: config.requestBudget, requestsPerSecond: config.requestsPerSecond, clock, sleep, ...(entry && { entry }), ...(options.credentialWindow && { credential: options.credentialWindow }) });
+}
+
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient & { close(): Promise<void> } {
   const { config } = options;
   const host = config.host;
@@ -91,7 +101,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const prefix = base.pathname.replace(/\/+$/, '');
   const sleep = options.sleep ?? defaultSleep;
   const dispatchers = createDispatchers(config);
-  const budget = createBudget({ limit: config.requestBudget, requestsPerSecond: config.requestsPerSecond, clock, sleep });
+  const budget = budgetFor(options, clock, sleep);
   const transport = createTransport({
     host, api: dispatchers.api, blobs: dispatchers.blobs, timeoutMs: config.timeoutMs, budget, limiter: createLimiter(config.maxConcurrency),
     retry: { ...DEFAULT_RETRY, ...options.retry }, clock, sleep, random: options.random ?? Math.random, logger,
@@ -106,9 +116,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   });
   const call = authenticatedCall(auth, transport);
 
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const url = (path: string) => new URL(`${prefix}${path}`, base.origin);
-  const reader = createReader({ host, call, limits, logger, url });
+  const reader = createReader({ host, call, limits: { ...DEFAULT_LIMITS, ...options.limits }, logger, url });
   const reads = createArtifactReads({ host, call, url });
   const check = (repository: string, reference?: string): void => checkReference(host, repository, reference);
   const pushTimes = createPushTimeLister({ config, transport, call, credentials, logger, clock, ...(ecr && { ecr: { session: ecr, budget } }) });
@@ -140,7 +149,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       referrers: (repository, digest, type, signal) => (check(repository, digest), reads.referrers(repository, digest, type, signal)),
     },
     resetBudget: () => budget.reset(),
-    stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left(), rateLimit: budget.rateLimit() }),
+    pacing: () => ({ readyAt: budget.readyAt(), free: budget.free() }),
+    stats: () => ({ requestsByStatus: transport.requestsByStatus(), budgetLeft: budget.left(), rateLimit: budget.rateLimit(), ...budget.windows(), ...budget.counts() }),
     close: () => (cloud?.close(), dispatchers.close()),
   };
 }

@@ -1,12 +1,16 @@
-// What a registry says about its own rate limit, read from every reply, and whether another request
-// fits. Docker Hub sends `ratelimit-limit: 100;w=21600` and `ratelimit-remaining: 76;w=21600` (IETF
-// draft "RateLimit header fields for HTTP", the `;w=` window in seconds); GitHub-style registries send
-// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (Unix seconds). A 429's
-// `Retry-After` is honoured by the retry loop (retry.ts); a 429 that also says the window is spent
-// (remaining 0) keeps further requests back until the window resets. The rule: keep `reserve` requests back, and never spend
-// faster than the window's pro-rata share plus a burst (a tenth of the limit), so a poll cycle can
-// still read a few pages at once while the poller slows down before the registry says 429 instead of
-// after. Pure: the caller passes the time.
+// What a registry says about its own rate limit, read from every reply, and when the next request
+// may go. Docker Hub sends `ratelimit-limit: 100;w=21600` and `ratelimit-remaining: 76;w=21600` (IETF
+// draft "RateLimit header fields for HTTP", the `;w=` window in seconds, a rolling window); GitHub
+// (ghcr.io) sends `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (Unix seconds,
+// a fixed window; GitHub's "Rate limits for the REST API": after a refusal wait for the reset or the
+// Retry-After). Any 429 or 503 with `Retry-After` (RFC 9110 §10.2.3) holds every request back that
+// long; a 429 saying the window is spent (remaining 0) holds them until the reset. Between refusals
+// the window (rate-window.ts) paces: `reserve` requests are never spent, the rest is spread to the
+// window's end, so the poller slows down before the registry says 429 instead of after. Pure: the
+// caller passes the time.
+
+import { createRateWindow, type WindowSnapshot } from './rate-window.ts';
+import { parseRetryAfter } from './retry.ts';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -24,9 +28,13 @@ export interface RateLimitState {
   observe(status: number, headers: Headers, now: number): void;
   /** Whether a request may be sent at `now` without risking a refusal. */
   allows(now: number): boolean;
+  /** Earliest time the next request may be sent. */
+  readyAt(now: number): number;
+  /** Requests that may be sent at once, now. */
+  free(now: number): number;
   /** Records a request sent (spends one of the remaining). */
   sent(now: number): void;
-  snapshot(): { readonly limit?: number; readonly remaining?: number; readonly resetAt?: string; readonly blockedUntil?: string };
+  snapshot(now: number): RateLimitSnapshot;
 }
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -51,32 +59,30 @@ export function readRateLimit(headers: Headers, now: number): RateLimitReading |
   return { limit: limit.value, remaining: Math.min(remaining.value, limit.value), resetAt, windowMs: Math.max(1000, (window ?? 3600) * 1000, resetAt - now), fixed: reset !== undefined };
 }
 
+export interface RateLimitSnapshot extends Partial<WindowSnapshot> {
+  /** Until when the registry asked us to send nothing (a 429/503 with Retry-After, or a spent window). */
+  readonly blockedUntil?: string;
+}
+
+/** The longest wait a Retry-After may impose on the budget (a registry asking for days is capped). */
+const MAX_BLOCK_MS = 6 * 3600_000;
+
 export function createRateLimitState(options: { reserve?: number } = {}): RateLimitState {
-  const reserve = options.reserve ?? 1;
-  let reading: RateLimitReading | undefined;
+  const window = createRateWindow({ reserve: options.reserve ?? 1 });
   let blockedUntil = 0;
   return {
     observe(status, headers, now) {
       const read = readRateLimit(headers, now);
-      if (read) reading = read;
-      if (status === 429 && read?.remaining === 0) blockedUntil = Math.max(blockedUntil, read.resetAt);
+      if (read) window.observe({ limit: read.limit, remaining: read.remaining, windowMs: read.windowMs, ...(read.fixed && { resetAt: read.resetAt }) }, now);
+      if (status !== 429 && status !== 503) return;
+      const asked = parseRetryAfter(headers['retry-after'], now);
+      if (asked !== undefined) blockedUntil = Math.max(blockedUntil, now + Math.min(asked, MAX_BLOCK_MS));
+      else if (status === 429 && read?.remaining === 0) blockedUntil = Math.max(blockedUntil, Math.min(read.resetAt, now + MAX_BLOCK_MS));
     },
-    allows(now) {
-      if (now < blockedUntil) return false;
-      if (reading === undefined || now >= reading.resetAt) return true;
-      if (reading.remaining <= reserve) return false;
-      if (!reading.fixed) return true;
-      // keep at least the share of the limit that the rest of the window will need, less a burst
-      const share = (reading.limit * (reading.resetAt - now)) / reading.windowMs;
-      const burst = Math.max(1, Math.ceil(reading.limit / 10));
-      return reading.remaining - 1 >= share - burst;
-    },
-    sent(now) {
-      if (reading && now < reading.resetAt) reading = { ...reading, remaining: Math.max(0, reading.remaining - 1) };
-    },
-    snapshot: () => ({
-      ...(reading && { limit: reading.limit, remaining: reading.remaining, resetAt: new Date(reading.resetAt).toISOString() }),
-      ...(blockedUntil > 0 && { blockedUntil: new Date(blockedUntil).toISOString() }),
-    }),
+    readyAt: (now) => Math.max(blockedUntil, window.readyAt(now)),
+    free: (now) => (now < blockedUntil ? 0 : window.free(now)),
+    allows: (now) => now >= blockedUntil && window.readyAt(now) <= now,
+    sent: (now) => window.sent(now),
+    snapshot: (now) => ({ ...window.snapshot(now), ...(blockedUntil > now && { blockedUntil: new Date(blockedUntil).toISOString() }) }),
   };
 }

@@ -60,9 +60,10 @@ export function createTransport(deps: TransportDeps): Transport {
   const counts: Record<string, number> = {};
   const count = (key: string): void => void (counts[key] = (counts[key] ?? 0) + 1);
 
-  async function attempt(req: HttpRequest, n: number): Promise<HttpReply> {
+  async function attempt(req: HttpRequest, n: number, waitedUntil?: number): Promise<HttpReply> {
     const ctx = { host: deps.host, repository: req.repository, request: `${req.method} ${req.url.pathname}` };
-    if (!deps.budget.tryTake()) throw registryError('REG_BUDGET_EXHAUSTED', 'request budget for this poll cycle is spent (or the registry\'s own rate limit needs the rest of its window)', { ...ctx, extra: { budgetLeft: 0 } });
+    const taken = await deps.budget.take(req.signal, waitedUntil);
+    if (!taken.ok) throw budgetWait(ctx, taken.readyAt, deps.budget.left());
     await deps.budget.pace(req.signal);
     const release = await deps.limiter.acquire(req.signal);
     const deadline = AbortSignal.timeout(deps.timeoutMs);
@@ -90,11 +91,12 @@ export function createTransport(deps: TransportDeps): Transport {
 
   async function send(req: HttpRequest): Promise<HttpReply> {
     const ctx = { host: deps.host, repository: req.repository, request: `${req.method} ${req.url.pathname}` };
+    let waitedUntil: number | undefined;
     for (let n = 1; ; n += 1) {
       let reply: HttpReply | undefined;
       let failure: unknown;
       try {
-        reply = await attempt(req, n);
+        reply = await attempt(req, n, waitedUntil);
       } catch (err) {
         if (isAppError(err) || req.signal?.aborted) throw err;
         const code = errorCode(err);
@@ -113,11 +115,21 @@ export function createTransport(deps: TransportDeps): Transport {
         throw registryError('REG_UNAVAILABLE', `cannot reach the registry: ${errorCode(failure) ?? 'network error'} after ${n} attempt(s)`, { ...ctx, cause: failure, extra: { ...extra, code: errorCode(failure) } });
       }
       deps.logger.warn({ path: req.url.pathname, status: reply?.status, code: errorCode(failure), attempt: n, delayMs: decision.delayMs }, 'registry request failed, retrying');
+      // the budget holds every request back for a Retry-After; this one has waited it out already
+      if (retryAfterMs !== undefined) waitedUntil = deps.clock.now() + decision.delayMs;
       await deps.sleep(decision.delayMs, req.signal);
     }
   }
 
   return { send, requestsByStatus: () => ({ ...counts }) };
+}
+
+/** The request was not sent: the cycle's budget is spent, or a rate-limit window has nothing left soon enough. */
+function budgetWait(ctx: { host: string; repository: string | undefined; request: string }, readyAt: number, budgetLeft: number) {
+  const why = Number.isFinite(readyAt)
+    ? `the registry's rate limit (or this entry's or its credentials' rateLimit) has no request to spare before ${new Date(readyAt).toISOString()}`
+    : 'the request budget for this poll cycle is spent';
+  return registryError('REG_BUDGET_EXHAUSTED', `not sent: ${why}`, { ...ctx, extra: { budgetLeft, ...(Number.isFinite(readyAt) && { readyAt }) } });
 }
 
 /** The error code of a socket/undici failure (undici wraps the socket error as `cause`). */

@@ -2,6 +2,8 @@
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md). The implementation in
 // client.ts speaks HTTP through undici; tests talk to a real registry on loopback.
 import type { TagPush } from './push-types.ts';
+import type { RateLimitSnapshot } from './rate-limit.ts';
+import type { WindowSnapshot } from './rate-window.ts';
 
 export type { TagPush };
 
@@ -51,7 +53,22 @@ export interface RegistryStats {
   /** Requests left in the current budget window. */
   readonly budgetLeft: number;
   /** What the registry's rate-limit headers last said (Docker Hub `ratelimit-*`, `x-ratelimit-*`, Retry-After). */
-  readonly rateLimit?: { readonly limit?: number; readonly remaining?: number; readonly resetAt?: string; readonly blockedUntil?: string };
+  readonly rateLimit?: RateLimitSnapshot;
+  /** This entry's own window (`registries[].rateLimit`). */
+  readonly entry?: WindowSnapshot;
+  /** The window shared by every entry using the same credentials (`rateLimit.credential`). */
+  readonly credential?: WindowSnapshot;
+  /** Requests that waited for their pacing slot (rate-limit windows) before being sent. */
+  readonly paced?: number;
+  /** Requests not sent because no window had one to spare soon enough: their scans waited. */
+  readonly deferred?: number;
+}
+
+/** When the next request to a registry may go, and how many may go at once now (the poller admits scans by it). */
+export interface Pacing {
+  /** ms since epoch; Infinity while the poll cycle's requestBudget is spent. */
+  readonly readyAt: number;
+  readonly free: number;
 }
 
 /** A manifest's bytes as stored (signature manifests are parsed by their reader, not here). */
@@ -88,6 +105,8 @@ export interface RegistryClient {
   readonly artifacts?: ArtifactReads;
   /** Start a new budget window (the poller calls it at the start of each cycle). */
   resetBudget(): void;
+  /** When the next request may go (absent: the client does not pace; the poller never waits on it). */
+  pacing?(): Pacing;
   stats(): RegistryStats;
   /** Releases the client's connection pool (optional so simple implementations need not have it). */
   close?(): Promise<void>;

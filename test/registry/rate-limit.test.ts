@@ -17,7 +17,7 @@ test('Docker Hub and GitHub-style headers are read; absent or malformed ones are
   assert.equal(readRateLimit({}, T0), undefined);
 });
 
-test('spending is held to the pro-rata share plus a burst, and stops one short of the limit', () => {
+test('spending is paced to last until the reset: a burst of a tenth of the limit, then the remaining spread evenly', () => {
   const s = createRateLimitState();
   s.observe(200, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '100', 'x-ratelimit-reset': String(T0 / 1000 + 21600) }, T0);
   let sent = 0;
@@ -27,13 +27,16 @@ test('spending is held to the pro-rata share plus a burst, and stops one short o
   }
   assert.equal(sent, 10, 'a burst of a tenth of the limit at the start of a window');
   assert.equal(s.allows(T0 + 60_000), false, 'a minute later the share has not grown by one request');
-  assert.equal(s.allows(T0 + 216_000), true, 'after 1/100 of the window, one more');
+  const next = s.readyAt(T0);
+  // 89 requests left (one kept in reserve) over 6 h: about 243 s apart, ten of them since the burst
+  assert.ok(next > T0 + 2_000_000 && next < T0 + 2_600_000, `next request at +${(next - T0) / 1000} s`);
+  assert.equal(s.allows(next), true);
   const drained = createRateLimitState();
   drained.observe(200, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '2;w=21600' }, T0);
-  assert.equal(drained.allows(T0), true, 'a sliding window (no reset time): spend down to the reserve');
+  assert.equal(drained.allows(T0), true, 'a rolling window (no reset time): spend down to the reserve');
   drained.sent(T0);
   assert.equal(drained.allows(T0 + 21_000_000), false, 'the last request is kept back');
-  assert.equal(drained.allows(T0 + 21_600_000), true, 'a new window');
+  assert.equal(drained.allows(T0 + 21_600_001), true, 'our request has rolled out of the window');
 });
 
 test('a 429 saying the window is spent blocks until the window resets', () => {

@@ -40,11 +40,11 @@ test('retryable statuses and socket errors', () => {
   assert.equal(isRetryableErrorCode(undefined), false);
 });
 
-test('budget: counts down, refuses when spent, refills on reset', () => {
+test('budget: counts down, refuses when spent, refills on reset', async () => {
   const budget = createBudget({ limit: 2, requestsPerSecond: 0, clock: manualClock(), sleep: async () => {} });
-  assert.equal(budget.tryTake(), true);
-  assert.equal(budget.tryTake(), true);
-  assert.equal(budget.tryTake(), false);
+  assert.deepEqual(await budget.take(), { ok: true });
+  assert.deepEqual(await budget.take(), { ok: true });
+  assert.deepEqual(await budget.take(), { ok: false, readyAt: Number.POSITIVE_INFINITY });
   assert.equal(budget.left(), 0);
   budget.reset();
   assert.equal(budget.left(), 2);
