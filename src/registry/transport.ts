@@ -78,12 +78,7 @@ export function createTransport(deps: TransportDeps): Transport {
       return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {
       count('error');
-      if (req.signal?.aborted) throw req.signal.reason;
-      if (err instanceof TooLarge) throw registryError('REG_TOO_LARGE', `reply body is larger than ${req.maxBytes} bytes`, { ...ctx, extra: { limitBytes: req.maxBytes } });
-      if (deadline.aborted || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-        throw registryError('REG_TIMEOUT', `no complete reply within ${deps.timeoutMs} ms`, { ...ctx, cause: err, extra: { timeoutMs: deps.timeoutMs } });
-      }
-      throw err;
+      throw attemptFailure(err, req, ctx, deadline, deps.timeoutMs);
     } finally {
       release();
     }
@@ -122,6 +117,16 @@ export function createTransport(deps: TransportDeps): Transport {
   }
 
   return { send, requestsByStatus: () => ({ ...counts }) };
+}
+
+/** What a failed attempt throws: the caller's abort as is, a too-large body or a timeout typed, anything else unchanged. */
+function attemptFailure(err: unknown, req: HttpRequest, ctx: { host: string; repository: string | undefined; request: string }, deadline: AbortSignal, timeoutMs: number): unknown {
+  if (req.signal?.aborted) return req.signal.reason;
+  if (err instanceof TooLarge) return registryError('REG_TOO_LARGE', `reply body is larger than ${req.maxBytes} bytes`, { ...ctx, extra: { limitBytes: req.maxBytes } });
+  if (deadline.aborted || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return registryError('REG_TIMEOUT', `no complete reply within ${timeoutMs} ms`, { ...ctx, cause: err, extra: { timeoutMs } });
+  }
+  return err;
 }
 
 /** The request was not sent: the cycle's budget is spent, or a rate-limit window has nothing left soon enough. */
