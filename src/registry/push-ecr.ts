@@ -43,7 +43,8 @@ export function createEcrPushLister(deps: EcrPushDeps): (repository: string, sig
   const { config, logger } = deps;
   const host = config.host;
   async function page(repository: string, nextToken: string | undefined, signal: AbortSignal | undefined) {
-    if (!deps.budget.tryTake()) throw registryError('REG_BUDGET_EXHAUSTED', 'request budget for this poll cycle is spent', { host, repository, request: 'DescribeImages', extra: { budgetLeft: 0 } });
+    const taken = await deps.budget.take(signal);
+    if (!taken.ok) throw registryError('REG_BUDGET_EXHAUSTED', 'not sent: the request budget for this poll cycle (or a rateLimit window) has nothing to spare now', { host, repository, request: 'DescribeImages', extra: { budgetLeft: deps.budget.left() } });
     await deps.budget.pace(signal);
     const sdk = await deps.session.ready();
     // the config refuses newestPush on ECR Public, so only private sessions get here
