@@ -7,6 +7,7 @@ import type { EnvironmentPolicy } from '../../src/config/types.ts';
 import { servedFor, waveIn } from '../../src/promotion/serve.ts';
 import type { ApplicationObservation, ClusterPlacement, EngineInput, PromotionState } from '../../src/promotion/types.ts';
 import { EMPTY_PROMOTION_STATE } from '../../src/promotion/types.ts';
+import { prng } from '../../test/reliability/lib/bodies.ts';
 
 export const SOAK = 30 * 60_000;
 export const PAUSE = 10 * 60_000;
@@ -24,18 +25,6 @@ export const WATCHES = [...Array(20).keys()].map((i) => ({ name: `w${i}`, image:
 export const imageOf = (watch: number, tag: number): string => `ghcr.io/acme/w${watch}:1.${tag}.0`;
 const tagOf = (image: string): number => Number(image.split(':')[1]!.split('.')[1]);
 
-/** mulberry32: small, fast and good enough to drive a simulation; the same seed gives the same run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface World {
   readonly random: () => number;
   now: number;
@@ -51,7 +40,7 @@ export interface World {
 }
 
 export function newWorld(seed: number): World {
-  return { random: rng(seed), now: Date.parse('2026-01-01T00:00:00Z'), tags: WATCHES.map(() => 0), state: EMPTY_PROMOTION_STATE, apps: new Map(), staleFor: 0, bad: new Set() };
+  return { random: prng(seed), now: Date.parse('2026-01-01T00:00:00Z'), tags: WATCHES.map(() => 0), state: EMPTY_PROMOTION_STATE, apps: new Map(), staleFor: 0, bad: new Set() };
 }
 
 const resolution = (watch: number, tag: number) => ({ tag: `1.${tag}.0`, digest: `sha256:${(watch * 1000 + tag).toString(16).padStart(64, '0')}`, ref: imageOf(watch, tag), platforms: [], resolvedAt: '2026-01-01T00:00:00Z' });
