@@ -4,19 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { startKubeApi } from '../helpers/kube-api.ts';
-import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
-import { pushImage } from '../helpers/images.ts';
-import { startRegistry } from '../helpers/registry.ts';
-import { objectClientFor } from '../helpers/pull-secret.ts';
 import { serviceFolder } from '../helpers/service-folder.ts';
+import { PROMOTION_CLUSTERS, startPromotionPeers } from '../helpers/promotion-peers.ts';
+import { pushImage } from '../helpers/images.ts';
 import { until } from '../helpers/until.ts';
 
-const CLUSTERS = [
-  { name: 'stg-1', server: 'https://stg-1.example:6443', labels: { environment: 'staging' } },
-  { name: 'prod-canary', server: 'https://prod-canary.example:6443', labels: { environment: 'prod', wave: 'canary' } },
-  { name: 'prod-1', server: 'https://prod-1.example:6443', labels: { environment: 'prod' } },
-];
+const CLUSTERS = PROMOTION_CLUSTERS;
 
 async function metricsUntil(url: string, what: string, pattern: RegExp): Promise<string> {
   let text = '';
@@ -28,16 +21,7 @@ async function metricsUntil(url: string, what: string, pattern: RegExp): Promise
 }
 
 test('/metrics counts a blocked move and a pending one, with the per environment state', async (t) => {
-  const reg = await startRegistry();
-  t.after(() => reg.stop());
-  await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
-  const api = await startKubeApi(t, { bookmarkMs: 200 });
-  const kube = objectClientFor(api.url, api.token);
-  t.after(() => kube.close());
-  const apps = new ApplicationWriter(api.url, api.token);
-  const image = `${reg.host}/acme/web`;
-  const run = (cluster: string, tag: string): Promise<void> => apps.put('argocd', `web-${cluster}`, { server: CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`] });
-  for (const c of CLUSTERS) await run(c.name, '1.0.0');
+  const { reg, kube, image, run } = await startPromotionPeers(t);
   const folder = await serviceFolder(t, { prefix: 'aip-promotion-metrics-', token: 'promotion-metrics-token-1c9e', objects: kube.objects });
   await folder.writeConfig({
     polling: { intervalSeconds: 1, jitter: 0 },

@@ -5,20 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { startKubeApi } from '../helpers/kube-api.ts';
-import { ApplicationWriter } from '../helpers/kube-api-applications.ts';
 import { pushImage } from '../helpers/images.ts';
-import { startRegistry } from '../helpers/registry.ts';
-import { objectClientFor } from '../helpers/pull-secret.ts';
 import { until } from '../helpers/until.ts';
 import { serviceFolder } from '../helpers/service-folder.ts';
+import { PROMOTION_CLUSTERS, startPromotionPeers } from '../helpers/promotion-peers.ts';
 
 const TOKEN = 'promotion-test-token-5b2d';
-const CLUSTERS = [
-  { name: 'stg-1', server: 'https://stg-1.example:6443', labels: { environment: 'staging' } },
-  { name: 'prod-canary', server: 'https://prod-canary.example:6443', labels: { environment: 'prod', wave: 'canary' } },
-  { name: 'prod-1', server: 'https://prod-1.example:6443', labels: { environment: 'prod' } },
-];
+const CLUSTERS = PROMOTION_CLUSTERS;
 
 async function tags(url: string): Promise<Record<string, string>> {
   const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
@@ -43,16 +36,7 @@ async function answerWhen<T>(what: string, read: () => Promise<T>, check: (value
 }
 
 test('staging moves, prod waits for the gate, then moves wave by wave, and a restart resumes the rollout', async (t) => {
-  const reg = await startRegistry();
-  t.after(() => reg.stop());
-  await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
-  const api = await startKubeApi(t, { bookmarkMs: 200 });
-  const kube = objectClientFor(api.url, api.token);
-  t.after(() => kube.close());
-  const apps = new ApplicationWriter(api.url, api.token);
-  const image = `${reg.host}/acme/web`;
-  const run = (cluster: string, tag: string, health = 'Healthy'): Promise<void> => apps.put('argocd', `web-${cluster}`, { server: CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`], health });
-  for (const c of CLUSTERS) await run(c.name, '1.0.0');
+  const { reg, kube, image, run } = await startPromotionPeers(t);
   const folder = await serviceFolder(t, { prefix: 'aip-promotion-', token: TOKEN, objects: kube.objects });
   await folder.writeConfig({
     polling: { intervalSeconds: 1, jitter: 0 },

@@ -1,0 +1,38 @@
+// The peers of a promotion test through the running service: a real registry holding acme/web
+// 1.0.0, and on the loopback Kubernetes API one Application per cluster (staging, a prod canary,
+// prod) running it Synced and Healthy. `run` changes what a cluster's Application runs.
+import type { TestContext } from 'node:test';
+import { startKubeApi } from './kube-api.ts';
+import { ApplicationWriter } from './kube-api-applications.ts';
+import { pushImage } from './images.ts';
+import { startRegistry, type TestRegistry } from './registry.ts';
+import { objectClientFor } from './pull-secret.ts';
+
+export const PROMOTION_CLUSTERS = [
+  { name: 'stg-1', server: 'https://stg-1.example:6443', labels: { environment: 'staging' } },
+  { name: 'prod-canary', server: 'https://prod-canary.example:6443', labels: { environment: 'prod', wave: 'canary' } },
+  { name: 'prod-1', server: 'https://prod-1.example:6443', labels: { environment: 'prod' } },
+];
+
+export interface PromotionPeers {
+  readonly reg: TestRegistry;
+  readonly kube: ReturnType<typeof objectClientFor>;
+  /** The watched repository on the registry, `<host>/acme/web`. */
+  readonly image: string;
+  run(cluster: string, tag: string, health?: string): Promise<void>;
+}
+
+export async function startPromotionPeers(t: TestContext): Promise<PromotionPeers> {
+  const reg = await startRegistry();
+  t.after(() => reg.stop());
+  await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'a' });
+  const api = await startKubeApi(t, { bookmarkMs: 200 });
+  const kube = objectClientFor(api.url, api.token);
+  t.after(() => kube.close());
+  const apps = new ApplicationWriter(api.url, api.token);
+  const image = `${reg.host}/acme/web`;
+  const run = (cluster: string, tag: string, health = 'Healthy'): Promise<void> =>
+    apps.put('argocd', `web-${cluster}`, { server: PROMOTION_CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`], health });
+  for (const c of PROMOTION_CLUSTERS) await run(c.name, '1.0.0');
+  return { reg, kube, image, run };
+}
