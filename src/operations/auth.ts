@@ -7,7 +7,7 @@
 import type { Config, OperatorToken } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { AppError } from '../shared/errors.ts';
-import { sameSecret, secretDigest, type SecretDigest } from '../ui/secret-digest.ts';
+import { sameSecret, secretDigest, type SecretDigest } from '../config/secret-digest.ts';
 import { opsError } from './errors.ts';
 
 export type OperatorCheck = (authorization: string | undefined) => { readonly name: string } | AppError;

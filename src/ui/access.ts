@@ -12,7 +12,7 @@ import type { Config } from '../config/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError, type AppError } from '../shared/errors.ts';
 import { uiError } from './errors.ts';
-import { sameSecret, secretDigest } from './secret-digest.ts';
+import { sameSecret, secretDigest } from '../config/secret-digest.ts';
 import { readCookie, SESSION_COOKIE, sessionValid } from './session.ts';
 
 export const PROXY_SECRET_HEADER = 'x-image-plugins-proxy-secret';

@@ -1,5 +1,6 @@
 // The JSON the status page and the Argo CD extension read. Shared by the service (src/ui) and
 // the browser code (web/), so both sides change together.
+import type { OperationRecord } from '../operations/types.ts';
 
 export interface Badge {
   /** `waiting`: only time is missing (a soak or a pause); `approval`: a move waits for an `approve`. */
@@ -108,17 +109,7 @@ export interface HistoryItem {
 }
 
 /** An operator's action (hold, release, approve, promote) as the operations log records it. */
-export interface OperationView {
-  readonly id: string;
-  readonly kind: string;
-  readonly environment: string;
-  readonly tag?: string;
-  readonly wave?: number;
-  readonly by: string;
-  readonly reason: string;
-  readonly at: string;
-  readonly until?: string;
-}
+export type OperationView = Omit<OperationRecord, 'watch'>;
 
 /** The command lines an operator runs (with an operator token) to act on one environment. */
 export interface OperationCommands {

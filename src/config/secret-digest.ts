@@ -2,7 +2,7 @@
 // effect without a restart. Comparing digests with timingSafeEqual leaks neither the content nor
 // the length of the secret through timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretSource } from '../config/types.ts';
+import type { SecretSource } from './types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { readSecret } from '../shared/secrets.ts';
 
