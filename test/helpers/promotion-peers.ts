@@ -36,3 +36,17 @@ export async function startPromotionPeers(t: TestContext): Promise<PromotionPeer
   for (const c of PROMOTION_CLUSTERS) await run(c.name, '1.0.0');
   return { reg, kube, image, run };
 }
+
+/** The config of a promotion test: web on ^1.0.0, staging, and prod after staging's 1 s soak in two waves (canary, then the rest). */
+export function promotionConfig(peers: Pick<PromotionPeers, 'reg' | 'image'>, pause: string): Record<string, unknown> {
+  return {
+    polling: { intervalSeconds: 1, jitter: 0 },
+    registries: [{ host: peers.reg.host, url: peers.reg.url, insecure: true }],
+    watches: [{ name: 'web', image: peers.image, policy: { semver: { range: '^1.0.0' } } }],
+    clusters: { static: PROMOTION_CLUSTERS },
+    environments: {
+      staging: {},
+      prod: { promotion: { from: 'staging', soak: '1s' }, rollout: { waves: [{ selector: { matchLabels: { wave: 'canary' } } }, { percent: 100 }], pause } },
+    },
+  };
+}

@@ -5,11 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { serviceFolder } from '../helpers/service-folder.ts';
-import { PROMOTION_CLUSTERS, startPromotionPeers } from '../helpers/promotion-peers.ts';
+import { promotionConfig, startPromotionPeers } from '../helpers/promotion-peers.ts';
 import { pushImage } from '../helpers/images.ts';
 import { until } from '../helpers/until.ts';
-
-const CLUSTERS = PROMOTION_CLUSTERS;
 
 async function metricsUntil(url: string, what: string, pattern: RegExp): Promise<string> {
   let text = '';
@@ -21,18 +19,10 @@ async function metricsUntil(url: string, what: string, pattern: RegExp): Promise
 }
 
 test('/metrics counts a blocked move and a pending one, with the per environment state', async (t) => {
-  const { reg, kube, image, run } = await startPromotionPeers(t);
+  const peers = await startPromotionPeers(t);
+  const { reg, kube, run } = peers;
   const folder = await serviceFolder(t, { prefix: 'aip-promotion-metrics-', token: 'promotion-metrics-token-1c9e', objects: kube.objects });
-  await folder.writeConfig({
-    polling: { intervalSeconds: 1, jitter: 0 },
-    registries: [{ host: reg.host, url: reg.url, insecure: true }],
-    watches: [{ name: 'web', image, policy: { semver: { range: '^1.0.0' } } }],
-    clusters: { static: CLUSTERS },
-    environments: {
-      staging: {},
-      prod: { promotion: { from: 'staging', soak: '1s' }, rollout: { waves: [{ selector: { matchLabels: { wave: 'canary' } } }, { percent: 100 }], pause: '1h' } },
-    },
-  });
+  await folder.writeConfig(promotionConfig(peers, '1h'));
   const url = await folder.start();
   await metricsUntil(url, 'nothing waits on 1.0.0', /promotion_moves\{state="pending"\} 0\n[\s\S]*promotion_moves\{state="blocked"\} 0/);
 

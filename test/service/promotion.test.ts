@@ -8,10 +8,9 @@ import { request } from 'undici';
 import { pushImage } from '../helpers/images.ts';
 import { until } from '../helpers/until.ts';
 import { serviceFolder } from '../helpers/service-folder.ts';
-import { PROMOTION_CLUSTERS, startPromotionPeers } from '../helpers/promotion-peers.ts';
+import { promotionConfig, startPromotionPeers } from '../helpers/promotion-peers.ts';
 
 const TOKEN = 'promotion-test-token-5b2d';
-const CLUSTERS = PROMOTION_CLUSTERS;
 
 async function tags(url: string): Promise<Record<string, string>> {
   const res = await request(`${url}/api/v1/getparams.execute`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"applicationSetName":"web","input":{}}' });
@@ -36,18 +35,10 @@ async function answerWhen<T>(what: string, read: () => Promise<T>, check: (value
 }
 
 test('staging moves, prod waits for the gate, then moves wave by wave, and a restart resumes the rollout', async (t) => {
-  const { reg, kube, image, run } = await startPromotionPeers(t);
+  const peers = await startPromotionPeers(t);
+  const { reg, kube, run } = peers;
   const folder = await serviceFolder(t, { prefix: 'aip-promotion-', token: TOKEN, objects: kube.objects });
-  await folder.writeConfig({
-    polling: { intervalSeconds: 1, jitter: 0 },
-    registries: [{ host: reg.host, url: reg.url, insecure: true }],
-    watches: [{ name: 'web', image, policy: { semver: { range: '^1.0.0' } } }],
-    clusters: { static: CLUSTERS },
-    environments: {
-      staging: {},
-      prod: { promotion: { from: 'staging', soak: '1s' }, rollout: { waves: [{ selector: { matchLabels: { wave: 'canary' } } }, { percent: 100 }], pause: '1s' } },
-    },
-  });
+  await folder.writeConfig(promotionConfig(peers, '1s'));
   const start = (): Promise<string> => folder.start();
   let url = await start();
   await answerWhen('every cluster on 1.0.0', () => tags(url), (v) => Object.values(v).length === 3 && Object.values(v).every((tag) => tag === '1.0.0'));
