@@ -20,7 +20,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
@@ -137,7 +137,8 @@ async function render(appDir: string, app: ApplicationDoc): Promise<string> {
   const r = await execa(process.execPath, [CLI, 'cmp', 'generate'], {
     cwd: appDir,
     reject: false,
-    env: { ARGOCD_APP_NAME: app.metadata.name, ARGOCD_APP_NAMESPACE: destination?.namespace ?? '', ARGOCD_APP_SOURCE_PATH: source?.path ?? '', ARGOCD_ENV_IMAGE_OVERRIDES: pluginEnv(app, 'IMAGE_OVERRIDES'), ARGOCD_APP_PARAMETERS: 'null' },
+    // The CMP keeps V8's compiled code in TMPDIR (docs/performance.md); here in the demo's own folder, removed with it.
+    env: { NODE_COMPILE_CACHE: join(dirname(appDir), 'compile-cache'), ARGOCD_APP_NAME: app.metadata.name, ARGOCD_APP_NAMESPACE: destination?.namespace ?? '', ARGOCD_APP_SOURCE_PATH: source?.path ?? '', ARGOCD_ENV_IMAGE_OVERRIDES: pluginEnv(app, 'IMAGE_OVERRIDES'), ARGOCD_APP_PARAMETERS: 'null' },
   });
   if (r.exitCode !== 0) throw new Error(`cmp generate failed: ${r.stderr}`);
   // stderr carries one structured summary line (Argo CD shows stderr only on failure).
