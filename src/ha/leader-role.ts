@@ -8,7 +8,7 @@ import type { Config } from '../config/types.ts';
 import type { ClientPool } from '../poller/clients.ts';
 import { createPoller } from '../poller/poller.ts';
 import type { Clock } from '../shared/clock.ts';
-import { describeError } from '../shared/errors.ts';
+import { describeError, isAppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { createPersister, type Persister } from '../cache/persist.ts';
 import type { RequestChannel } from './requests.ts';
@@ -58,6 +58,24 @@ function refuseForwarded(deps: LeaderRoleDeps, record: OperationRecord, err: unk
   void deps.forwarded.channel.refuse(record.id, answer).catch((e: unknown) => deps.logger.warn({ err: describeError(e), id: record.id }, 'cannot record the refusal for the follower'));
 }
 
+/**
+ * Publishes `text`; 'refused' when the state cannot be written as configured (too large for the
+ * shard names the Role allows): the last published state stays served and the next change tries
+ * again, without a retry loop re-encoding megabytes.
+ */
+async function publishState(deps: LeaderRoleDeps, text: string): Promise<number | undefined | 'refused'> {
+  try {
+    return await deps.store.publish(text);
+  } catch (err) {
+    if (isAppError(err) && err.code === 'REPLICAS_STATE_TOO_LARGE') {
+      deps.logger.error({ code: err.code, err: err.message }, 'state not published: too large for the shard ConfigMaps allowed');
+      return 'refused';
+    }
+    deps.logger.warn({ err: describeError(err) }, 'state not published');
+    return undefined;
+  }
+}
+
 /** Starts leading from `base`, the newest state known (shared, else the local warm start). */
 export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefined, publishAtOnce: boolean): LeaderRole {
   const { metadata } = deps;
@@ -73,7 +91,8 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
       return { data, written: () => (checkpoint.commit(), ops.commit(), deps.promotion.commit(promotion), deps.onPublished(published)) };
     },
     publish: async (data) => {
-      const revision = await deps.store.publish(stateText(data));
+      const revision = await publishState(deps, stateText(data));
+      if (revision === 'refused') return false;
       if (revision === undefined) {
         // Still leading: the API was unreachable, try again soon. Otherwise the new leader publishes.
         if (deps.isLeader()) persister.soon();

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { haError } from './errors.ts';
+import { MAX_SHARDS_DEFAULT } from './state-codec.ts';
 
 export interface HaSettings {
   readonly identity: string;
@@ -15,6 +16,8 @@ export interface HaSettings {
   readonly leaseDurationMs: number;
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
+  /** Shard ConfigMaps of the state the Role names (HA_STATE_MAX_SHARDS); default MAX_SHARDS_DEFAULT. */
+  readonly stateMaxShards?: number;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
@@ -25,6 +28,13 @@ function seconds(env: NodeJS.ProcessEnv, key: string, fallback: number): number 
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || value > 3600) throw haError('REPLICAS_SETTINGS_INVALID', `${key}="${raw}" must be a number of seconds between 0 and 3600`);
   return Math.round(value * 1000);
+}
+
+function count(env: NodeJS.ProcessEnv, key: string, fallback: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw haError('REPLICAS_SETTINGS_INVALID', `${key}="${raw}" must be a whole number between 1 and ${max}`);
+  return Number(raw);
 }
 
 function name(env: NodeJS.ProcessEnv, key: string, fallback: string): string {
@@ -58,5 +68,6 @@ export function haSettingsFrom(env: NodeJS.ProcessEnv, serviceAccountDir = '/var
     leaseDurationMs,
     renewDeadlineMs,
     retryPeriodMs,
+    stateMaxShards: count(env, 'HA_STATE_MAX_SHARDS', MAX_SHARDS_DEFAULT, 256),
   };
 }

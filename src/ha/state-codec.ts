@@ -8,6 +8,14 @@ import { createHash } from 'node:crypto';
 /** Room left under 1 MiB for keys, metadata and annotations. */
 export const SHARD_BYTES = 900 * 1024;
 
+/**
+ * Shard ConfigMaps a leader writes at most unless HA_STATE_MAX_SHARDS says otherwise. The Role in
+ * manifests/rbac.yaml names exactly `<name>-0` … `<name>-15` (test/ha/rbac.test.ts checks it): about
+ * 14 MiB, room for some 16 000 watch-environment pairs at the 0.9 KiB each bench/ha-scale.ts measures,
+ * 1.6 times the 10 000 the scale benchmark runs.
+ */
+export const MAX_SHARDS_DEFAULT = 16;
+
 export interface HeadData {
   readonly revision: number;
   readonly digest: string;

@@ -6,10 +6,11 @@
 // what a replica serves never goes backwards. When the state shrinks, the leader deletes the shards
 // beyond the new count after the head no longer names them, each delete fenced twice: only while
 // leading, and only the shard version it wrote or read (a delete precondition).
-import { isAppError, describeError } from '../shared/errors.ts';
+import { isAppError, describeError, type AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { KubeObject, ObjectClient, ObjectMeta } from '../kube/objects.ts';
-import { assemble, encodeState, headFromData, headToData, type HeadData } from './state-codec.ts';
+import { assemble, encodeState, headFromData, headToData, MAX_SHARDS_DEFAULT, type HeadData } from './state-codec.ts';
+import { haError } from './errors.ts';
 import { createShards } from './state-shards.ts';
 
 export interface SharedState {
@@ -27,10 +28,15 @@ export interface StateStoreOptions {
   /** Checked before every write: only the leader writes. */
   readonly isLeader: () => boolean;
   readonly shardBytes?: number;
+  /** Shard ConfigMaps the Role lets this replica write (HA_STATE_MAX_SHARDS; default MAX_SHARDS_DEFAULT). */
+  readonly maxShards?: number;
 }
 
 export interface StateStore {
-  /** Writes `text` as the next revision; undefined when fenced out (not leader, or someone wrote first). */
+  /**
+   * Writes `text` as the next revision; undefined when fenced out (not leader, or someone wrote first).
+   * Throws REPLICAS_STATE_TOO_LARGE, before writing anything, when it needs more shards than allowed.
+   */
   publish(text: string): Promise<number | undefined>;
   /** The current consistent state in the API (undefined when there is none yet). */
   read(): Promise<SharedState | undefined>;
@@ -57,6 +63,17 @@ interface Cursor {
 }
 
 type Shards = ReturnType<typeof createShards>;
+
+/**
+ * A state that needs more shards than the Role names would be half written: the shards the Role
+ * allows overwritten with the new revision, the next one refused (403), the head still naming the
+ * old revision, so every reader that starts afterwards finds a torn state. Refused before any write.
+ */
+function tooLarge(options: StateStoreOptions, name: string, needed: number, bytes: number, revision: number): AppError {
+  const max = options.maxShards ?? MAX_SHARDS_DEFAULT;
+  const mib = (bytes / 1024 / 1024).toFixed(1);
+  return haError('REPLICAS_STATE_TOO_LARGE', `the shared state (${mib} MiB) needs ${needed} shard ConfigMaps but HA_STATE_MAX_SHARDS allows ${max}; revision ${revision} was not written and the last published revision stays served. Set HA_STATE_MAX_SHARDS to at least ${needed} and add ${name}-${max} … ${name}-${needed - 1} to both configmaps rules of the Role (manifests/rbac.yaml), or watch fewer images or environments`);
+}
 
 /** The state a head names, when its shards match it (a write in progress does not). */
 async function loadState(cursor: Cursor, shards: Shards, log: Logger, object: KubeObject, parsed: HeadData): Promise<SharedState | undefined> {
@@ -98,6 +115,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
     if (!cursor.head) await read();
     const revision = cursor.seen + 1;
     const encoded = encodeState(text, revision, options.shardBytes);
+    if (encoded.shards.length > (options.maxShards ?? MAX_SHARDS_DEFAULT)) throw tooLarge(options, name, encoded.shards.length, Buffer.byteLength(text), revision);
     try {
       for (const [i, chunk] of encoded.shards.entries()) await shards.write(i, revision, chunk);
       if (!options.isLeader()) return undefined;

@@ -32,7 +32,7 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   const transport = createTransport(resolveConnection({ ...(deps.env && { env: deps.env }) }), Math.max(500, Math.floor(settings.renewDeadlineMs / 3)));
   const objects = createObjectClient(transport);
   const election = createElection({ objects, namespace: settings.namespace, name: settings.leaseName, identity: settings.identity, leaseDurationMs: settings.leaseDurationMs, renewDeadlineMs: settings.renewDeadlineMs, retryPeriodMs: settings.retryPeriodMs, clock, logger });
-  const store = createStateStore({ objects, namespace: settings.namespace, name: settings.stateName, labels: STATE_LABELS, logger, isLeader: election.isLeader });
+  const store = createStateStore({ objects, namespace: settings.namespace, name: settings.stateName, labels: STATE_LABELS, logger, isLeader: election.isLeader, ...(settings.stateMaxShards !== undefined && { maxShards: settings.stateMaxShards }) });
   const requests = createRequestChannel({ objects, namespace: settings.namespace, name: `${settings.stateName}-requests`, identity: settings.identity, labels: STATE_LABELS, clock, logger });
   const warm = await restoreSnapshot(config.current().cache.path, logger, clock.now());
   const cache = createResolutionCache({ autoCommit: false });

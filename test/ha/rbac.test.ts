@@ -13,15 +13,8 @@ import { silentLogger } from '../generator/fixture.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startKubeApi, type Rule } from '../helpers/kube-api.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { build, find, MANIFESTS } from '../manifests/kustomize.ts';
+import { roleRules } from './role.ts';
 import { until } from '../helpers/until.ts';
-
-interface RoleRule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
-
-async function roleRules(): Promise<Rule[]> {
-  const role = find(await build(MANIFESTS), 'Role', 'argocd-image-plugins') as unknown as { rules: RoleRule[] };
-  return role.rules.map((r) => ({ verbs: r.verbs, resources: r.resources, namespaces: ['argocd'], ...(r.resourceNames && { names: r.resourceNames }) }));
-}
 
 async function replicas(t: TestContext, rules: Rule[]): Promise<{ urls: string[]; api: Awaited<ReturnType<typeof startKubeApi>> }> {
   const reg = await startRegistry();

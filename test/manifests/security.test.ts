@@ -71,8 +71,8 @@ describe('RBAC', async () => {
       'coordination.k8s.io/leases: create',
       'coordination.k8s.io/leases: get,update (1 names)',
       'core/configmaps: create,list,watch',
-      'core/configmaps: delete (8 names)',
-      'core/configmaps: get,patch,update (10 names)',
+      'core/configmaps: delete (16 names)',
+      'core/configmaps: get,patch,update (18 names)',
       'core/secrets: list',
       'events.k8s.io/events: create,patch',
     ]);
