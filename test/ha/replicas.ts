@@ -47,6 +47,8 @@ export interface ClusterOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Replica ids that get a service account token but are started later, with `start(id)`. */
   readonly spare?: readonly string[];
+  /** Write the config file as compact JSON (a YAML subset), for configs near the 1 MiB ConfigMap limit. */
+  readonly compact?: boolean;
   /** Per replica id, top-level config keys for that replica only (a config that differs between replicas). */
   readonly perReplica?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
@@ -72,7 +74,7 @@ export async function startCluster(t: Pick<TestContext, 'after'>, registry: { ho
     const kubeconfig = join(dir, `kubeconfig-${id}`);
     await writeFile(kubeconfig, stringify({ 'current-context': 'peer', contexts: [{ name: 'peer', context: { cluster: 'peer', user: 'u' } }], clusters: [{ name: 'peer', cluster: { server: api.url } }], users: [{ name: 'u', user: { token: `sa-${id}` } }] }));
     const config = join(dir, `config-${id}.yaml`);
-    await writeFile(config, stringify({
+    await writeFile(config, (options.compact ? JSON.stringify : stringify)({
       server: { tokenFile: join(dir, 'token'), operatorTokens: [{ name: 'alice', tokenFile: join(dir, 'operator') }], refreshApplicationSets: false, webhooks: { secretFile: join(dir, 'webhook') } },
       polling: { intervalSeconds: options.intervalSeconds ?? 3600 },
       cache: { path: join(dir, `cache-${id}.json`) },
