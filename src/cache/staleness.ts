@@ -11,3 +11,13 @@ export function isStale(entry: CacheEntry | undefined, now: number, intervalSeco
   const checked = entry.lastCheckedAt ? Date.parse(entry.lastCheckedAt) : Number.NaN;
   return !(now - checked <= STALE_AFTER_INTERVALS * intervalSeconds * 1000);
 }
+
+/**
+ * The first moment (epoch ms) `entry` counts as stale if no scan finishes before it; undefined when
+ * it is stale already whatever the time (failed last scan, nothing resolved, no scan time).
+ */
+export function staleFrom(entry: CacheEntry | undefined, intervalSeconds: number): number | undefined {
+  if (!entry?.current || entry.lastError) return undefined;
+  const checked = entry.lastCheckedAt ? Date.parse(entry.lastCheckedAt) : Number.NaN;
+  return Number.isNaN(checked) ? undefined : checked + STALE_AFTER_INTERVALS * intervalSeconds * 1000 + 1;
+}

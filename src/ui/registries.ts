@@ -1,20 +1,21 @@
 // Registries as the status page shows them: last scan and last error (from the cache entries of
 // the watches reading each registry) and the request budget's use over time, sampled from the
-// registry clients' statistics every few seconds into a bounded ring.
+// registry clients' statistics every few seconds into a bounded ring that keeps changes only (the
+// page draws steps over time), so an idle service's answer stays the same and pages get 304s.
 import type { CacheReader } from '../cache/types.ts';
 import type { Config } from '../config/types.ts';
 import type { RegistryStats } from '../registry/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { BudgetSample, RegistryView } from './types.ts';
 
-/** One hour of samples at the default period. */
+/** At least one hour of samples at the default period. */
 const MAX_SAMPLES = 360;
 
 export interface BudgetHistory {
   /** Takes one sample of every registry now (the timer calls this). */
   sample(): void;
   samples(host: string): readonly BudgetSample[];
-  /** Increases with every sample, so answers built from it can be cached until it moves. */
+  /** Increases with every sample that differs from the one before, so answers built from it can be kept until it moves. */
   readonly sequence: number;
   stop(): void;
 }
@@ -28,15 +29,19 @@ export function createBudgetHistory(deps: { config: () => Config | undefined; st
       const stats = deps.stats?.();
       if (!config || !stats) return;
       const at = deps.clock.now();
+      let changed = false;
       for (const registry of config.registries) {
         const s = stats.get(registry.host);
         if (!s) continue;
         let ring = rings.get(registry.host);
         if (!ring) rings.set(registry.host, (ring = []));
-        ring.push({ at, used: Math.max(0, registry.requestBudget - s.budgetLeft) });
+        const used = Math.max(0, registry.requestBudget - s.budgetLeft);
+        if (ring.at(-1)?.used === used) continue;
+        ring.push({ at, used });
         if (ring.length > MAX_SAMPLES) ring.shift();
+        changed = true;
       }
-      sequence++;
+      if (changed) sequence++;
     },
     samples: (host) => rings.get(host) ?? [],
     get sequence() {

@@ -76,6 +76,7 @@ export interface RegistryView {
   readonly lastScanAt: string | null;
   readonly lastError: { readonly code: string; readonly message: string; readonly at: string } | null;
   readonly budget: number;
+  /** The budget use at each change (oldest first): it stays at a sample's value until the next one. */
   readonly samples: readonly BudgetSample[];
 }
 

@@ -99,6 +99,25 @@ test('the state answers 304 while nothing changed and a new body when a resoluti
   assert.notEqual(moved.headers.etag, etag);
 });
 
+test('the clock alone does not rebuild the state; a resolution turning stale does, when it is due', async (t) => {
+  const fx = await fixture(t);
+  const cookie = (await signIn(fx)).cookie.split(';')[0]!;
+  const get = (headers: Record<string, string> = {}) => send(fx.app, { method: 'GET', url: '/ui/api/state', headers: { cookie, ...headers } });
+  const first = await get();
+  // A minute later nothing moved: the same body (the same build time in it), a 304 for the page.
+  fx.clock.advance(60_000);
+  const later = await get();
+  assert.equal(later.text, first.text);
+  assert.equal((await get({ 'if-none-match': String(first.headers.etag) })).status, 304);
+  // Three poll intervals (300 s each) after the last scan without another, every entry is stale.
+  fx.clock.advance(3 * 300_000);
+  const stale = await get({ 'if-none-match': String(first.headers.etag) });
+  assert.equal(stale.status, 200);
+  assert.notEqual(stale.headers.etag, first.headers.etag);
+  const web = (stale.json() as { watches: { name: string; environments: { badges: { kind: string }[] }[] }[] }).watches.find((w) => w.name === 'web')!;
+  assert.ok(web.environments.every((e) => e.badges.some((b) => b.kind === 'stale')));
+});
+
 test('a watch detail lists its history and what each cluster is served', async (t) => {
   const fx = await fixture(t);
   record(fx.cache, 'web', 'default', 'registry.test:5000/acme/web', '1.4.0');

@@ -5,6 +5,7 @@ import type { CandidatesView, ClusterServed, WatchDetail } from '../../src/ui/ty
 import { operationsPanel } from './operations.ts';
 import { pendingNote, promotionPath } from './promotion.ts';
 import { badges, commandLine } from './widgets.ts';
+import { timed } from './clock.ts';
 
 function environments(d: WatchDetail, now: number): HTMLElement {
   return h('section', { 'aria-labelledby': 'env-title' },
@@ -13,7 +14,7 @@ function environments(d: WatchDetail, now: number): HTMLElement {
       h('li', { class: 'card' },
         h('h3', {}, e.environment),
         h('p', { class: 'ref' }, e.ref ?? 'not resolved'),
-        h('p', {}, `tag ${e.tag ?? '—'} · ${shortDigest(e.digest)} · ${age(e.resolvedAt, now)} old · ${e.platforms.join(', ') || 'no platforms'}`),
+        timed(h('p', {}), (t) => `tag ${e.tag ?? '—'} · ${shortDigest(e.digest)} · ${age(e.resolvedAt, t)} old · ${e.platforms.join(', ') || 'no platforms'}`, now),
         h('p', { class: 'muted' }, `policy: ${e.policy}`),
         badges(e.badges),
         pendingNote(e, now),

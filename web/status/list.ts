@@ -4,6 +4,7 @@ import { age, shortDigest, when } from '../shared/format.ts';
 import type { RegistryView, StateView, WatchView } from '../../src/ui/types.ts';
 import { pendingNote, waveRows } from './promotion.ts';
 import { badges, commandLine, sparkline } from './widgets.ts';
+import { timed } from './clock.ts';
 
 function watchRows(w: WatchView, now: number): HTMLElement[] {
   return w.environments.flatMap((e, i) => {
@@ -14,7 +15,7 @@ function watchRows(w: WatchView, now: number): HTMLElement[] {
       h('td', { 'data-label': 'Tag', class: 'tag' }, e.tag ?? '—'),
       h('td', { 'data-label': 'Reference', class: 'ref', title: e.ref ?? '' }, e.ref ? e.ref.split('@')[0]! : 'not resolved'),
       h('td', { 'data-label': 'Digest', class: 'mono' }, shortDigest(e.digest)),
-      h('td', { 'data-label': 'Age', title: when(e.resolvedAt) }, age(e.resolvedAt, now)),
+      timed(h('td', { 'data-label': 'Age', title: when(e.resolvedAt) }), (t) => age(e.resolvedAt, t), now),
       h('td', { 'data-label': 'Platforms' }, e.platforms.join(', ') || '—'),
       h('td', { 'data-label': 'Status' }, badges(e.badges), pendingNote(e, now)),
       h('td', { 'data-label': 'Explain' }, commandLine(e.resolveCommand, id)),
@@ -22,12 +23,12 @@ function watchRows(w: WatchView, now: number): HTMLElement[] {
   });
 }
 
-function registryRow(r: RegistryView): HTMLElement {
+function registryRow(r: RegistryView, now: number): HTMLElement {
   return h('tr', {},
     h('th', { scope: 'row', 'data-label': 'Registry' }, r.host),
     h('td', { 'data-label': 'Last scan' }, when(r.lastScanAt)),
     h('td', { 'data-label': 'Last error' }, r.lastError ? h('span', { class: 'error' }, `${r.lastError.code}: ${r.lastError.message} (${when(r.lastError.at)})`) : 'none'),
-    h('td', { 'data-label': 'Budget use' }, sparkline(r.samples, r.budget, `Request budget of ${r.host}`)),
+    h('td', { 'data-label': 'Budget use' }, sparkline(r.samples, r.budget, `Request budget of ${r.host}`, now)),
   );
 }
 
@@ -47,7 +48,7 @@ export function renderList(state: StateView, filter: string, now: number): HTMLE
       h('h2', { id: 'registries-title' }, 'Registries'),
       h('table', { class: 'rows', id: 'registries' },
         h('thead', {}, h('tr', {}, ...['Registry', 'Last scan', 'Last error', 'Budget use'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, ...state.registries.map(registryRow)),
+        h('tbody', {}, ...state.registries.map((r) => registryRow(r, now))),
       ),
       h('p', { class: 'muted' }, `${state.clusters.count} clusters known${state.clusters.error ? ` — inventory error: ${state.clusters.error}` : ''}`),
     ),

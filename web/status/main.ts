@@ -6,8 +6,11 @@ import { getCandidates, getState, getWatch } from './api.ts';
 import { renderCandidates, renderDetail } from './detail.ts';
 import { renderList } from './list.ts';
 import { renderLogin } from './login.ts';
+import { tick } from './clock.ts';
 
 const POLL_MS = 2000;
+/** Ages and time left are recomputed here, between polls that answer 304. */
+const TICK_MS = 5000;
 const main = document.getElementById('main')!;
 const freshness = document.getElementById('freshness')!;
 const announce = document.getElementById('announce')!;
@@ -100,3 +103,4 @@ window.addEventListener('hashchange', () => {
   main.focus();
 });
 void poll();
+setInterval(() => tick(Date.now()), TICK_MS);

@@ -3,6 +3,7 @@
 import { h } from '../shared/dom.ts';
 import { age, shortDigest, when } from '../shared/format.ts';
 import { gateText, pendingText, remaining } from '../shared/promotion.ts';
+import { timed } from './clock.ts';
 import type { EnvironmentView, PromotionEnvView, WatchDetail, WaveView } from '../../src/ui/types.ts';
 
 const STEP: Record<WaveView['step'], string> = { idle: 'serves the environment’s reference', done: 'runs the reference rolling out', next: 'next to move', later: 'after the next wave' };
@@ -19,16 +20,16 @@ export function waveRows(watch: string, e: EnvironmentView, now: number): HTMLEl
   const p = e.promotion;
   if (!p || p.waves.length === 0) return [];
   return p.waves.map((w) => {
-    const note = w.step === 'next' && p.pending ? `${p.pending.tag ?? ''}: ${gateText(p, now)}` : STEP[w.step];
+    const note = (t: number): string => (w.step === 'next' && p.pending ? `${p.pending.tag ?? ''}: ${gateText(p, t)}` : STEP[w.step]);
     return h('tr', { 'data-row': `${watch}-${e.environment}-wave${w.wave}`, class: `wave ${w.step}` },
       h('th', { scope: 'row', 'data-label': 'Watch' }, h('span', { class: 'visually-hidden' }, watch)),
       h('td', { 'data-label': 'Environment' }, `${e.environment} · wave ${w.wave}/${p.waves.length}`),
       h('td', { 'data-label': 'Tag', class: 'tag' }, w.tag ?? '—'),
       h('td', { 'data-label': 'Reference', class: 'ref', title: w.ref ?? '' }, w.ref ? w.ref.split('@')[0]! : 'not resolved'),
       h('td', { 'data-label': 'Digest', class: 'mono' }, shortDigest(w.digest)),
-      h('td', { 'data-label': 'Age', title: when(w.resolvedAt) }, age(w.resolvedAt, now)),
+      timed(h('td', { 'data-label': 'Age', title: when(w.resolvedAt) }), (t) => age(w.resolvedAt, t), now),
       h('td', { 'data-label': 'Platforms' }, `${w.clusters} cluster${w.clusters === 1 ? '' : 's'}`),
-      h('td', { 'data-label': 'Status', class: 'step' }, note),
+      timed(h('td', { 'data-label': 'Status', class: 'step' }), note, now),
       h('td', { 'data-label': 'Explain' }, ''),
     );
   });
@@ -36,8 +37,9 @@ export function waveRows(watch: string, e: EnvironmentView, now: number): HTMLEl
 
 /** Under the badges of an environment row: what is pending there and for what. */
 export function pendingNote(e: EnvironmentView, now: number): HTMLElement | null {
-  const text = pendingText(e.promotion, now);
-  return text ? h('span', { class: 'pending' }, text) : null;
+  const promotion = e.promotion;
+  if (!pendingText(promotion, now)) return null;
+  return timed(h('span', { class: 'pending' }), (t) => pendingText(promotion, t) ?? '', now);
 }
 
 function pathCard(e: EnvironmentView, p: PromotionEnvView, now: number): HTMLElement {
@@ -46,8 +48,8 @@ function pathCard(e: EnvironmentView, p: PromotionEnvView, now: number): HTMLEle
     h('h3', {}, `${p.from ?? '(first)'} → ${e.environment}`),
     h('p', { class: 'muted' }, rules || 'no gate'),
     h('p', {}, `serves ${e.tag ?? '—'}`, p.pending ? `; pending ${p.pending.tag ?? p.pending.ref}` : ''),
-    h('p', { class: `gate ${p.state}` }, `gate: ${gateText(p, now)}`),
-    p.opensAt ? h('p', {}, `opens ${remaining(p.opensAt, now)} (${when(p.opensAt)})`) : null,
+    timed(h('p', { class: `gate ${p.state}` }), (t) => `gate: ${gateText(p, t)}`, now),
+    p.opensAt ? timed(h('p', {}), (t) => `opens ${remaining(p.opensAt, t)} (${when(p.opensAt)})`, now) : null,
     p.reason ? h('p', { class: 'muted reason-text' }, p.reason) : null,
     p.since ? h('p', { class: 'muted' }, `since ${when(p.since)}`) : null,
   );

@@ -25,14 +25,27 @@ export function commandLine(command: string, id: string, what = 'resolve'): HTML
   return h('span', { class: 'command' }, code, button);
 }
 
-/** Budget used per sample as a small line chart, with a text summary for screen readers. */
-export function sparkline(samples: readonly BudgetSample[], budget: number, label: string): HTMLElement {
+const HOUR_MS = 3_600_000;
+
+/**
+ * Budget used over the last hour as a step chart (a sample holds until the next one), with a text
+ * summary for screen readers. Samples are the changes only, so x is their time, not their index.
+ */
+export function sparkline(samples: readonly BudgetSample[], budget: number, label: string, now: number): HTMLElement {
   const width = 160;
   const height = 28;
   const top = Math.max(budget, ...samples.map((s) => s.used), 1);
-  const points = samples.map((s, i) => `${samples.length <= 1 ? width : (i / (samples.length - 1)) * width},${height - (s.used / top) * (height - 2) - 1}`).join(' ');
+  const start = now - HOUR_MS;
+  const x = (at: number): number => Math.round((Math.min(Math.max(at, start), now) - start) / HOUR_MS * width * 10) / 10;
+  const y = (used: number): number => Math.round((height - (used / top) * (height - 2) - 1) * 10) / 10;
+  const points: string[] = [];
+  samples.forEach((s, i) => {
+    if (i > 0) points.push(`${x(s.at)},${y(samples[i - 1]!.used)}`);
+    points.push(`${x(s.at)},${y(s.used)}`);
+  });
+  if (samples.length > 0) points.push(`${width},${y(samples.at(-1)!.used)}`);
   const last = samples.at(-1)?.used ?? 0;
   const baseline = svg('line', { x1: 0, y1: height - 1, x2: width, y2: height - 1, stroke: '#d0d7de', 'stroke-width': 1 });
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'spark', 'aria-hidden': 'true' }, baseline, svg('polyline', { points, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }));
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'spark', 'aria-hidden': 'true' }, baseline, svg('polyline', { points: points.join(' '), fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }));
   return h('span', { class: 'budget', role: 'img', 'aria-label': `${label}: ${last} of ${budget || 'unlimited'} requests used in this cycle` }, chart, h('span', { class: 'muted' }, ` ${last}/${budget || '∞'}`));
 }
