@@ -11,6 +11,7 @@ import { isStale } from '../cache/staleness.ts';
 import type { GateCounters } from '../verify/types.ts';
 import type { OperationsReader } from '../operations/types.ts';
 import { promotionGauges, type PromotionState } from './promotion.ts';
+import { registryLimitGauges } from './registry-limits.ts';
 
 /** Every metric's name starts with the product's name (Prometheus naming: a prefix per exporter). */
 const METRIC_PREFIX = 'argocd_image_plugins_';
@@ -122,6 +123,7 @@ export function createServiceMetrics(sources: MetricsSources): ServiceMetrics {
   const registry = new Registry();
   resolutionGauges(registry, sources);
   registryGauges(registry, sources);
+  registryLimitGauges(registry, METRIC_PREFIX, sources);
   clusterGauges(registry, sources);
   promotionGauges(registry, METRIC_PREFIX, sources);
   return {

@@ -57,7 +57,7 @@ export interface BudgetOptions {
   readonly maxWaitMs?: number;
 }
 
-const DEFAULT_MAX_WAIT_MS = 10 * 60_000;
+export const DEFAULT_MAX_WAIT_MS = 10 * 60_000;
 
 /** Requests that may leave at once after a quiet spell, before pacing spaces them 1/rps apart. */
 export const PACING_BURST = 4;

@@ -20,6 +20,7 @@ import { installErrorHandler } from './errors-handler.ts';
 import { serverError } from '../shared/http-errors.ts';
 import { registerHealth } from './health.ts';
 import { registerImages } from './images.ts';
+import { registerRegistries } from './registries.ts';
 import { refuseRepeatedParameters } from './query.ts';
 import { limitConnections, timeoutOptions } from './connections.ts';
 import { DEFAULTS } from '../config/defaults.ts';
@@ -169,6 +170,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
     });
     registerGetParams(scope, createAnswerBook(deps), (outcome) => metrics.getParams.inc({ outcome }));
     registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem, ...(deps.promotion && { promotion: deps.promotion }) });
+    registerRegistries(scope, { config: deps.config, clock: deps.clock, unavailable: configProblem, ...(deps.registryStats && { stats: deps.registryStats }) });
   });
   await registerWebhooks(app, { config: deps.config, poller: deps.poller, logger: deps.logger, clock: deps.clock, metrics, ...(deps.env && { env: deps.env }) });
   if (deps.operations) await registerOperationsApi(app, deps, deps.operations, configProblem);
