@@ -43,7 +43,7 @@ export interface OperationsReader {
 /** What the promotion engine says about a watch and environment, for `status` and metrics. */
 export interface PromotionView {
   /** A newer reference waiting to move here (for a gate, a wave's pause or an approval). */
-  readonly pending?: { readonly tag: string; readonly wave?: number; readonly since: string; readonly waitingFor: string };
+  readonly pending?: { readonly tag: string; readonly wave?: number; readonly since: string; readonly waitingFor: string; readonly opensAt?: string };
   /** A gate that stops the move: which Application, which state, since when. */
   readonly blocked?: { readonly reason: string; readonly since: string; readonly application?: string };
 }

@@ -5,10 +5,11 @@
 import type { Resolution } from '../cache/types.ts';
 import type { Evaluation } from './context.ts';
 import { operationFor } from './context.ts';
-import { appsOf, firstFailing } from './gates.ts';
+import { appsOf, firstFailing, type Failing } from './gates.ts';
 import type { WatchRef } from './types.ts';
 
-export type Gate = { open: true } | { open: false; kind: 'waiting' | 'blocked' | 'awaiting-approval'; reason: string };
+/** Closed gates that wait only on time (`waiting`) say when they open (ISO 8601), for status and pages. */
+export type Gate = { open: true } | { open: false; kind: 'waiting' | 'blocked' | 'awaiting-approval'; reason: string; opensAt?: string };
 
 const OPEN: Gate = { open: true };
 
@@ -17,6 +18,13 @@ export type ServedLookup = (environment: string) => { resolution: Resolution; si
 
 function until(sinceIso: string, ms: number): string {
   return new Date(Date.parse(sinceIso) + ms).toISOString();
+}
+
+/** An Application holds the gate: blocked, or waiting until it has run long enough (then wake the engine). */
+function closedBy(ev: Evaluation, failing: Failing, reason: string): Gate {
+  if (failing.opensAt === undefined) return { open: false, kind: 'blocked', reason };
+  ev.wakeAt(failing.opensAt);
+  return { open: false, kind: 'waiting', reason, opensAt: new Date(failing.opensAt).toISOString() };
 }
 
 function fromGate(ev: Evaluation, watch: WatchRef, environment: string, x: Resolution, served: ServedLookup): Gate {
@@ -28,7 +36,7 @@ function fromGate(ev: Evaluation, watch: WatchRef, environment: string, x: Resol
     const opens = Date.parse(there.since) + soakMs;
     if (opens > ev.now) {
       ev.wakeAt(opens);
-      return { open: false, kind: 'waiting', reason: `${from} serves ${x.tag} since ${there.since}; soak until ${until(there.since, soakMs)}` };
+      return { open: false, kind: 'waiting', reason: `${from} serves ${x.tag} since ${there.since}; soak until ${until(there.since, soakMs)}`, opensAt: until(there.since, soakMs) };
     }
     return OPEN;
   }
@@ -36,8 +44,7 @@ function fromGate(ev: Evaluation, watch: WatchRef, environment: string, x: Resol
   if (apps.length === 0) return { open: false, kind: 'blocked', reason: `no Application on a ${from} cluster runs ${watch.image}, so nothing shows ${x.tag} healthy there` };
   const failing = firstFailing(apps, watch.image, x, soakMs, ev.now);
   if (failing === undefined) return OPEN;
-  if (failing.opensAt !== undefined) ev.wakeAt(failing.opensAt);
-  return { open: false, kind: failing.opensAt === undefined ? 'blocked' : 'waiting', reason: `${from} Application ${failing.app.namespace}/${failing.app.name} (cluster ${failing.app.cluster}) ${failing.why}` };
+  return closedBy(ev, failing, `${from} Application ${failing.app.namespace}/${failing.app.name} (cluster ${failing.app.cluster}) ${failing.why}`);
 }
 
 /** May `x` enter the environment? The from gate, then the approval when one is required. */
@@ -61,12 +68,11 @@ export function waveGate(ev: Evaluation, watch: WatchRef, environment: string, t
   const opens = Date.parse(waveAt) + rollout.pauseMs;
   if (opens > ev.now) {
     ev.wakeAt(opens);
-    return { open: false, kind: 'waiting', reason: `wave ${wave + 1} runs ${target.tag} since ${waveAt}; pause until ${until(waveAt, rollout.pauseMs)}` };
+    return { open: false, kind: 'waiting', reason: `wave ${wave + 1} runs ${target.tag} since ${waveAt}; pause until ${until(waveAt, rollout.pauseMs)}`, opensAt: until(waveAt, rollout.pauseMs) };
   }
   if (!rollout.requireHealthy) return OPEN;
   const apps = appsOf(ev.input.applications.applications, members, watch.image);
   const failing = firstFailing(apps, watch.image, target, rollout.pauseMs, ev.now);
   if (failing === undefined) return OPEN;
-  if (failing.opensAt !== undefined) ev.wakeAt(failing.opensAt);
-  return { open: false, kind: failing.opensAt === undefined ? 'blocked' : 'waiting', reason: `wave ${wave + 1}: Application ${failing.app.namespace}/${failing.app.name} (cluster ${failing.app.cluster}) ${failing.why}` };
+  return closedBy(ev, failing, `wave ${wave + 1}: Application ${failing.app.namespace}/${failing.app.name} (cluster ${failing.app.cluster}) ${failing.why}`);
 }

@@ -18,6 +18,7 @@ export function statusOf(ev: Evaluation, watch: string, environment: string, sta
     ...(pendingRef !== undefined && pendingRef !== state.served.ref && { pending: pendingRef, pendingTag: pending!.tag }),
     ...(rollout && { wave: state.target ? state.wave + 1 : rollout.waves.length, waves: rollout.waves.length }),
     ...(note && { reason: note.reason }),
+    ...(note?.kind === 'waiting' && note.opensAt !== undefined && { opensAt: note.opensAt }),
     since: state.target ? state.waveAt : state.changedAt,
   };
 }

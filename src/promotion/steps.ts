@@ -15,8 +15,8 @@ export interface Step {
   readonly served: ServedLookup;
 }
 
-function noted(state: EnvironmentState, kind: NoteKind, reason: string): EnvironmentState {
-  return { ...state, note: { kind, reason } };
+function noted(state: EnvironmentState, kind: NoteKind, reason: string, opensAt?: string): EnvironmentState {
+  return { ...state, note: { kind, reason, ...(opensAt !== undefined && { opensAt }) } };
 }
 
 function quiet(state: EnvironmentState): EnvironmentState {
@@ -50,7 +50,7 @@ function roll(s: Step, state: EnvironmentState): EnvironmentState {
     if (target === undefined) return at;
     if (!rollout || at.wave >= rollout.waves.length - 1) return quiet(settled(target, s.ev.nowIso));
     const gate = waveGate(s.ev, s.watch, s.environment, target, at.wave, at.waveAt);
-    if (!gate.open) return noted(at, gate.kind, gate.reason);
+    if (!gate.open) return noted(at, gate.kind, gate.reason, gate.opensAt);
     at = quiet({ ...at, wave: at.wave + 1, waveAt: s.ev.nowIso });
   }
 }
@@ -71,7 +71,7 @@ function start(s: Step, prev: EnvironmentState, candidate: Candidate): Environme
   if (x.ref === prev.served.ref) return quiet(prev);
   if (!promote) {
     const gate = entryGate(s.ev, s.watch, s.environment, x, s.served);
-    if (!gate.open) return noted(prev, gate.kind, gate.reason);
+    if (!gate.open) return noted(prev, gate.kind, gate.reason, gate.opensAt);
   }
   return roll(s, quiet({ ...prev, target: x, wave: 0, waveAt: s.ev.nowIso, changedAt: s.ev.nowIso }));
 }

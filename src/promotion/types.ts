@@ -33,8 +33,11 @@ export interface EnvironmentState {
   readonly waveAt: string;
   /** When `served` or `target` last changed; operations taken before it are spent. */
   readonly changedAt: string;
-  /** The last thing said about this environment, so one change is reported once. */
-  readonly note?: { readonly kind: NoteKind; readonly reason: string };
+  /**
+   * The last thing said about this environment, so one change is reported once; a `waiting` note
+   * says when its gate opens (ISO 8601; absent in states written before it was kept).
+   */
+  readonly note?: { readonly kind: NoteKind; readonly reason: string; readonly opensAt?: string };
 }
 
 /** watch name → environment → state. Keys are written sorted, so the same state gives the same text. */
@@ -134,6 +137,8 @@ export interface PromotionStatus {
   readonly since: string;
   /** The tag of `pending`. */
   readonly pendingTag?: string;
+  /** When a gate that waits only on time (a soak, a wave's pause) opens (ISO 8601). */
+  readonly opensAt?: string;
 }
 
 export interface EngineResult {

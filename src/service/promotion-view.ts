@@ -8,7 +8,7 @@ export function viewOf(status: PromotionStatus | undefined): PromotionView | und
   const application = /Application ([^\s]+\/[^\s]+)/.exec(status.reason ?? '')?.[1];
   const blocked = status.state === 'blocked' || status.state === 'stale';
   return {
-    ...(status.pendingTag !== undefined && { pending: { tag: status.pendingTag, ...(status.wave !== undefined && { wave: status.wave }), since: status.since, waitingFor: status.reason ?? status.state } }),
+    ...(status.pendingTag !== undefined && { pending: { tag: status.pendingTag, ...(status.wave !== undefined && { wave: status.wave }), since: status.since, waitingFor: status.reason ?? status.state, ...(status.opensAt !== undefined && { opensAt: status.opensAt }) } }),
     ...(blocked && { blocked: { reason: status.reason ?? status.state, since: status.since, ...(application !== undefined && { application }) } }),
   };
 }

@@ -1,6 +1,7 @@
 // Progressive delivery on the status page: where an environment with `promotion` or `rollout`
 // stands (the promotion engine's status and state, docs/promotion.md), per wave, with the badge a
-// row shows and, when only time is missing, the moment the gate opens. Pure: state in, view out.
+// row shows and, when only time is missing, the moment the gate opens (the engine's `opensAt`).
+// Pure: state in, view out.
 import type { Cluster } from '../clusters/types.ts';
 import { DEFAULT_ENVIRONMENT } from '../cache/types.ts';
 import type { Config, EnvironmentPolicy } from '../config/types.ts';
@@ -43,20 +44,6 @@ export function environmentsWith(watchEnvironments: readonly string[], config: C
   return [...watchEnvironments, ...extra];
 }
 
-/**
- * When a gate that waits only on time opens. The engine's reasons name it ("soak until T", "pause
- * until T") or the moment counting started ("it counts from T": add the soak, or the pause for a wave).
- */
-export function opensAt(status: PromotionStatus, policy: EnvironmentPolicy | undefined): string | null {
-  if (status.state !== 'waiting' || !status.reason) return null;
-  const until = /\b(?:soak|pause) until (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(status.reason);
-  if (until) return until[1]!;
-  const from = /\bit counts from (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(status.reason);
-  const ms = /^wave \d+:/.test(status.reason) ? policy?.rollout?.pauseMs : policy?.promotion?.soakMs;
-  if (!from || ms === undefined || Number.isNaN(Date.parse(from[1]!))) return null;
-  return new Date(Date.parse(from[1]!) + ms).toISOString();
-}
-
 /** Clusters per wave (0-based) of an environment: the same for every watch, so counted once per answer. */
 export function waveSizes(policy: EnvironmentPolicy, members: readonly Cluster[], environment: string, policies: PromotionContext['policies']): number[] {
   const count = policy.rollout?.waves.length ?? 0;
@@ -91,7 +78,7 @@ export function describePromotion(ctx: PromotionContext, watch: string, environm
     pending: status?.pending ? { ref: status.pending, tag: status.pendingTag ?? null } : null,
     reason: status?.reason ?? null,
     since: status?.since ?? null,
-    opensAt: status ? opensAt(status, policy) : null,
+    opensAt: status?.opensAt ?? null,
     waves: wavesOf(sizes(environment, policy), state),
   };
 }

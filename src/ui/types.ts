@@ -37,7 +37,7 @@ export interface PromotionEnvView {
   readonly reason: string | null;
   /** Since when the environment stands where it does. */
   readonly since: string | null;
-  /** When a gate that waits only on time opens (soak or pause end), when the reason says. */
+  /** When a gate that waits only on time opens (soak or pause end): the engine's `opensAt`. */
   readonly opensAt: string | null;
   readonly waves: readonly WaveView[];
 }

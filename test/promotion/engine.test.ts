@@ -27,6 +27,8 @@ test('staging moves at once, prod keeps what it runs until staging ran the new r
   assert.match(w.last.status.find((s) => s.environment === 'prod')!.reason!, /web-stg-2 \(cluster stg-2\) is Synced\/Progressing since 2026-11-30T10:02:00\.000Z/);
   w.at(3).app('stg-2', '1.1.0').evaluate();
   assert.equal(w.last.wakeAt, '2026-11-30T11:03:00.000Z', 'the engine asks to be woken when the soak ends');
+  const soaking = w.last.status.find((s) => s.environment === 'prod')!;
+  assert.deepEqual([soaking.state, soaking.opensAt], ['waiting', '2026-11-30T11:03:00.000Z'], 'the status says when the soak ends');
   w.at(62).evaluate();
   assert.deepEqual(w.tags('prod'), ['1.0.0', '1.0.0', '1.0.0', '1.0.0'], 'one minute short of the soak: prod still waits');
   w.at(63).evaluate();
@@ -70,6 +72,8 @@ test('no wave runs ahead of an unfinished earlier wave', () => {
   w.at(5001).app('prod-canary', '1.1.0').evaluate();
   w.at(5001 + 29).evaluate();
   assert.deepEqual(w.tags('prod'), ['1.1.0', '1.0.0', '1.0.0', '1.0.0'], 'healthy again, but the pause is not over');
+  const pausing = w.last.status.find((s) => s.environment === 'prod')!;
+  assert.equal(pausing.opensAt, new Date(Date.parse('2026-11-30T10:00:00.000Z') + (5001 + 30) * 60_000).toISOString(), 'the status says when the pause ends');
   w.at(5001 + 30).evaluate();
   assert.deepEqual(w.tags('prod'), ['1.1.0', '1.1.0', '1.1.0', '1.1.0']);
   assert.equal(w.last.status.find((s) => s.environment === 'prod')!.state, 'idle');
