@@ -38,6 +38,13 @@ interface NamespaceState {
   problem: string | undefined;
 }
 
+function viewOf(spaces: Iterable<NamespaceState>): ApplicationsView {
+  const all = [...spaces];
+  const problems = all.flatMap((s) => (s.problem ? [s.problem] : []));
+  const records = all.flatMap((s) => [...s.records.values()]);
+  return { known: problems.length === 0, ...(problems.length > 0 && { reason: problems.join('; ') }), records };
+}
+
 export function watchApplications(options: ApplicationsWatchOptions): ApplicationsWatch {
   const log = options.logger.child({ module: 'applications' });
   const controller = new AbortController();
@@ -56,24 +63,36 @@ export function watchApplications(options: ApplicationsWatchOptions): Applicatio
     changed();
   }
 
+  function unknown(ns: NamespaceState, problem: string): void {
+    ns.problem = problem;
+    changed();
+  }
+
+  /** One list, then the watch from its resourceVersion until that expires (410 Gone). */
+  async function listAndWatch(ns: NamespaceState, namespace: string, signal: AbortSignal): Promise<void> {
+    const listed = await options.objects().list('applications', namespace);
+    ns.records = new Map(listed.items.map((o) => [o.metadata.name, toRecord(o, namespace, ns.records.get(o.metadata.name), nowIso())]));
+    ns.problem = undefined;
+    changed();
+    let from: string | 'expired' = listed.resourceVersion;
+    while (!signal.aborted && from !== 'expired') from = await options.objects().watchFrom('applications', namespace, from, (type, object) => apply(ns, namespace, type, object), signal);
+  }
+
   async function follow(namespace: string): Promise<void> {
     const ns = spaces.get(namespace)!;
     const signal = controller.signal;
     while (!signal.aborted) {
       try {
-        const listed = await options.objects().list('applications', namespace);
-        const next = new Map(listed.items.map((o) => [o.metadata.name, toRecord(o, namespace, ns.records.get(o.metadata.name), nowIso())]));
-        ns.records = next;
-        ns.problem = undefined;
-        changed();
-        let from: string | 'expired' = listed.resourceVersion;
-        while (!signal.aborted && from !== 'expired') from = await options.objects().watchFrom('applications', namespace, from, (type, object) => apply(ns, namespace, type, object), signal);
-        if (from === 'expired') log.info({ namespace }, 'Application watch expired (410); listing again');
+        await listAndWatch(ns, namespace, signal);
+        if (signal.aborted) return;
+        // Changes since that version are lost to the watch: what we hold may be out of date until the
+        // list is back, so it reads as unknown meanwhile (no gate opens on it).
+        unknown(ns, `the Application watch in ${namespace} expired (410 Gone); listing again`);
+        log.info({ namespace }, 'Application watch expired (410); listing again');
       } catch (err) {
         if (signal.aborted) return;
-        ns.problem = `the Application watch in ${namespace} is broken: ${describeError(err)}`;
+        unknown(ns, `the Application watch in ${namespace} is broken: ${describeError(err)}`);
         log.warn({ namespace, err: describeError(err) }, 'Application watch broke; nothing moves until it is back');
-        changed();
         await new Promise((r) => setTimeout(r, options.retryMs ?? 1000).unref());
       }
     }
@@ -82,13 +101,7 @@ export function watchApplications(options: ApplicationsWatchOptions): Applicatio
   for (const namespace of spaces.keys()) void follow(namespace);
 
   return {
-    view() {
-      if (cached) return cached;
-      const problems = [...spaces.values()].flatMap((s) => (s.problem ? [s.problem] : []));
-      const records = [...spaces.values()].flatMap((s) => [...s.records.values()]);
-      cached = { known: problems.length === 0, ...(problems.length > 0 && { reason: problems.join('; ') }), records };
-      return cached;
-    },
+    view: () => (cached ??= viewOf(spaces.values())),
     onChange(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -80,14 +80,30 @@ async function watchObjectsFrom(transport: KubeTransport, kind: ObjectKind, name
   const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: from, timeoutSeconds: '300' });
   let last = from;
   let expired = false;
-  await transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} in ${namespace}`, (raw) => {
+  const opened = transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} in ${namespace}`, (raw) => {
     const e = raw as RawEvent;
     if (e.type === 'ERROR') return void (expired ||= e.object?.code === 410);
     const rv = e.object?.metadata?.resourceVersion;
     if (typeof rv === 'string' && rv !== '') last = rv;
     if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') onEvent(e.type, asObject(e.object, `${kind} in ${namespace}`));
   }, signal);
+  if (await expiredAsStatus(opened)) return 'expired';
   return expired ? 'expired' : last;
+}
+
+/**
+ * True when the watch request itself was answered 410 Gone (some API servers and proxies answer a
+ * too old resourceVersion with the HTTP status instead of an ERROR event in the stream); the same
+ * as the event: list again. Any other failure is thrown.
+ */
+async function expiredAsStatus(opened: Promise<void>): Promise<boolean> {
+  try {
+    await opened;
+    return false;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'KUBE_EXPIRED') return true;
+    throw err;
+  }
 }
 
 export function createObjectClient(transport: KubeTransport): ObjectClient {
@@ -96,7 +112,7 @@ export function createObjectClient(transport: KubeTransport): ObjectClient {
     if (from) q.set('resourceVersion', from);
     let last = from;
     let expired = false;
-    await transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} ${namespace}/${name}`, (raw) => {
+    const opened = transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} ${namespace}/${name}`, (raw) => {
       const e = raw as RawEvent;
       if (e.type === 'ERROR') {
         expired = e.object?.code === 410;
@@ -107,6 +123,7 @@ export function createObjectClient(transport: KubeTransport): ObjectClient {
       if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') onEvent(e.type, asObject(e.object, `${kind} ${namespace}/${name}`));
     }, signal);
     // Too old: start again from the current object (an ADDED event for it).
+    if (await expiredAsStatus(opened)) return undefined;
     return expired ? undefined : last;
   }
 

@@ -10,6 +10,7 @@
 //     concepts and conventions it follows)
 //   - Argo CD Applications (argoproj.io/v1alpha1), through the same object store: list and watch a
 //     namespace, create, replace, delete (kube-api-applications.ts writes them, checked against the CRD)
+//   - held list and watch requests, let through or answered with a Status when the test says (kube-api-held.ts)
 // Failures are metav1.Status objects: 401 Unauthorized (no/unknown Bearer token), 403 Forbidden
 // (the token's rules lack the verb/resource/namespace), 404 NotFound, 410 Expired (a continue
 // token older than the last compaction), 415 for a wrong patch type, 400 for a bad selector.
@@ -21,6 +22,7 @@ import { isWrite, type WriteRecord } from './kube-api-writes.ts';
 import { createEventStore, eventsRequest, type EventStore } from './kube-api-events.ts';
 import { requestStart, type RequestStart } from './kube-api-requests.ts';
 import { createEndlessLines, type EndlessLines } from './kube-api-endless-line.ts';
+import { createHeldRequests, type HeldRequests } from './kube-api-held.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
@@ -56,6 +58,8 @@ export interface KubeApiPeer {
   readonly events: EventStore;
   /** Misbehaviour: armed watches answer one event line that never ends (kube-api-endless-line.ts). */
   readonly endlessLines: EndlessLines;
+  /** List and watch requests that wait until the test lets them through (kube-api-held.ts). */
+  readonly held: HeldRequests;
   /** Refuses every request made with `token` (the connection is reset) and ends its watches, until unblocked. */
   block(token: string): void;
   unblock(token: string): void;
@@ -133,6 +137,7 @@ export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeA
   const blocked = new Set<string>();
   const events = createEventStore();
   const endlessLines = createEndlessLines();
+  const held = createHeldRequests();
 
   function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string, name?: string): boolean {
     const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && r.names.includes(name));
@@ -168,6 +173,8 @@ export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeA
         done(res.statusCode);
         if (isWrite(object.verb)) writes.push({ at: performance.now(), token: bearer, verb: object.verb, resource: object.resource, name: object.name ?? '', code: res.statusCode });
       });
+      const waited = held.hold(object.verb, object.resource, res);
+      if (waited && !(await waited)) return;
       if (endlessLines.takes(object.verb)) return endlessLines.serve(req, res);
       return objects.handle(req, res, url, object);
     }
@@ -248,6 +255,7 @@ export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeA
     objects,
     events,
     endlessLines,
+    held,
     block(token) {
       blocked.add(token);
       objects.dropWatchesOf(token);

@@ -2,7 +2,7 @@
 // 1.0.0, and on the loopback Kubernetes API one Application per cluster (staging, a prod canary,
 // prod) running it Synced and Healthy. `run` changes what a cluster's Application runs.
 import type { TestContext } from 'node:test';
-import { startKubeApi } from './kube-api.ts';
+import { startKubeApi, type KubeApiPeer } from './kube-api.ts';
 import { ApplicationWriter } from './kube-api-applications.ts';
 import { pushImage } from './images.ts';
 import { startRegistry, type TestRegistry } from './registry.ts';
@@ -16,6 +16,8 @@ export const PROMOTION_CLUSTERS = [
 
 export interface PromotionPeers {
   readonly reg: TestRegistry;
+  /** The loopback Kubernetes API peer itself (to drop or hold its watches). */
+  readonly api: KubeApiPeer;
   readonly kube: ReturnType<typeof objectClientFor>;
   /** The watched repository on the registry, `<host>/acme/web`. */
   readonly image: string;
@@ -34,7 +36,7 @@ export async function startPromotionPeers(t: TestContext): Promise<PromotionPeer
   const run = (cluster: string, tag: string, health = 'Healthy'): Promise<void> =>
     apps.put('argocd', `web-${cluster}`, { server: PROMOTION_CLUSTERS.find((c) => c.name === cluster)!.server, images: [`${image}:${tag}`], health });
   for (const c of PROMOTION_CLUSTERS) await run(c.name, '1.0.0');
-  return { reg, kube, image, run };
+  return { reg, api, kube, image, run };
 }
 
 /** The config of a promotion test: web on ^1.0.0, staging, and prod after staging's 1 s soak in two waves (canary, then the rest). */

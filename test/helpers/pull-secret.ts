@@ -8,8 +8,9 @@ export function dockerConfigSecret(name: string, auths: Record<string, { usernam
   return { metadata: { name }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') } };
 }
 
-export function objectClientFor(url: string, token: string): { objects: ObjectClient; close: () => Promise<void> } {
-  const transport = createTransport({ server: url, token: () => token, insecure: false }, 5000);
+/** `timeoutMs` bounds each request's connect and headers (a test that holds requests on the peer raises it). */
+export function objectClientFor(url: string, token: string, timeoutMs = 5000): { objects: ObjectClient; close: () => Promise<void> } {
+  const transport = createTransport({ server: url, token: () => token, insecure: false }, timeoutMs);
   return { objects: createObjectClient(transport), close: () => transport.close() };
 }
 
