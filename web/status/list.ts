@@ -1,4 +1,5 @@
-// The overview: every watch per environment, then the registries.
+// The overview: every watch per environment, a page of watches at a time (a thousand rows at once
+// took seconds to lay out on a busy machine), then the registries.
 import { h } from '../shared/dom.ts';
 import { age, shortDigest, when } from '../shared/format.ts';
 import type { RegistryView, StateView, WatchView } from '../../src/ui/types.ts';
@@ -32,12 +33,40 @@ function registryRow(r: RegistryView, now: number): HTMLElement {
   );
 }
 
-export function renderList(state: StateView, filter: string, now: number): HTMLElement {
+/** Watches per page: a few screens of rows (up to five a watch with waves). */
+export const PAGE_SIZE = 25;
+
+/** Which page of the filtered watches is shown, and how to show another. */
+export interface Paging {
+  readonly page: number;
+  readonly go: (page: number) => void;
+}
+
+function pager(page: number, pages: number, total: number, go: (page: number) => void): HTMLElement {
+  const first = page * PAGE_SIZE + 1;
+  const last = Math.min(total, (page + 1) * PAGE_SIZE);
+  // aria-disabled, not disabled: the button keeps the keyboard focus on the first and the last page.
+  const button = (id: string, text: string, to: number, label: string) => {
+    const off = to < 0 || to >= pages;
+    return h('button', { type: 'button', id, class: 'page', 'aria-disabled': off ? 'true' : undefined, 'aria-label': label, onclick: () => off || go(to) }, text);
+  };
+  return h('nav', { class: 'pager', 'aria-label': 'Pages of watches' },
+    button('page-prev', '← Previous', page - 1, `Previous ${PAGE_SIZE} watches`),
+    h('span', { id: 'page-range' }, total === 0 ? 'no watch matches' : `watches ${first}–${last} of ${total} · page ${page + 1} of ${pages}`),
+    button('page-next', 'Next →', page + 1, `Next ${PAGE_SIZE} watches`),
+  );
+}
+
+export function renderList(state: StateView, filter: string, now: number, paging: Paging): HTMLElement {
   const wanted = filter.trim().toLowerCase();
-  const shown = state.watches.filter((w) => !wanted || w.name.toLowerCase().includes(wanted) || w.image.toLowerCase().includes(wanted));
+  const matching = state.watches.filter((w) => !wanted || w.name.toLowerCase().includes(wanted) || w.image.toLowerCase().includes(wanted));
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const page = Math.min(Math.max(0, paging.page), pages - 1);
+  const shown = matching.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
   return h('div', {},
     h('section', { 'aria-labelledby': 'watches-title' },
-      h('h2', { id: 'watches-title' }, `Watches (${shown.length} of ${state.watches.length})`),
+      h('h2', { id: 'watches-title' }, `Watches (${matching.length} of ${state.watches.length})`),
+      pages > 1 ? pager(page, pages, matching.length, paging.go) : null,
       h('table', { class: 'rows', id: 'watches' },
         h('caption', { class: 'visually-hidden' }, 'Every watch per environment: what is served and its state'),
         h('thead', {}, h('tr', {}, ...['Watch', 'Environment', 'Tag', 'Reference', 'Digest', 'Age', 'Platforms', 'Status', 'Explain'].map((t) => h('th', { scope: 'col' }, t)))),

@@ -18,6 +18,7 @@ const announce = document.getElementById('announce')!;
 let etag: string | null = null;
 let state: StateView | undefined;
 let filter = '';
+let page = 0;
 let shownRoute = '';
 let timer: ReturnType<typeof setTimeout> | undefined;
 let candidatesShown: { name: string; element: HTMLElement } | undefined;
@@ -44,9 +45,16 @@ function listView(s: StateView): HTMLElement {
   const search = h('input', { id: 'filter', type: 'search', value: filter, placeholder: 'watch or image', 'aria-label': 'Filter watches by name or image' });
   search.addEventListener('input', () => {
     filter = search.value;
+    page = 0;
     render();
   });
-  return h('div', {}, h('p', { class: 'filter' }, h('label', { for: 'filter' }, 'Filter '), search), renderList(s, filter, Date.now()));
+  return h('div', {}, h('p', { class: 'filter' }, h('label', { for: 'filter' }, 'Filter '), search), renderList(s, filter, Date.now(), {
+    page,
+    go: (to) => {
+      page = to;
+      render();
+    },
+  }));
 }
 
 async function detailView(name: string): Promise<HTMLElement> {
