@@ -33,7 +33,7 @@ export function staticPromotion(config: Config, now: number): PromotionSource & 
     const rolling = i % 2 === 0;
     const prod: EnvironmentState = rolling ? { served, servedAt: at, target: next, wave: 0, waveAt: at, changedAt: at, note: { kind: 'blocked', reason: `wave 1: Application argocd/${w.name}-canary (cluster cluster-001) is Synced/Progressing since ${at}` } } : { served: next, servedAt: at, wave: 0, waveAt: at, changedAt: at };
     watches[w.name] = { staging: { served: next, servedAt: at, wave: 0, waveAt: at, changedAt: at }, prod };
-    status.push({ watch: w.name, environment: 'prod', state: rolling ? 'blocked' : 'idle', served: prod.served.ref, ...(rolling && { pending: next.ref, pendingTag: next.tag, reason: prod.note!.reason }), wave: rolling ? 1 : 2, waves: 2, since: at });
+    status.push({ watch: w.name, environment: 'prod', state: rolling ? 'blocked' : 'idle', served: prod.served.ref, servedTag: prod.served.tag, ...(rolling && { pending: next.ref, pendingTag: next.tag, reason: prod.note!.reason }), wave: rolling ? 1 : 2, waves: 2, since: at });
   });
   const state: PromotionState = { watches };
   return { state: () => state, revision: () => 1, status: () => status, addListener: () => () => undefined, view: () => undefined };

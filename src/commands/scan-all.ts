@@ -1,7 +1,7 @@
 // Resolve watches once, now, with the service's own scan code and an empty (or given) cache: what
 // `resolve` explains and what `check-config --online` checks. I/O at the edge: it talks to the
 // registries the config names, and nowhere else.
-import type { Config } from '../config/types.ts';
+import { DEFAULT_ENVIRONMENT, type Config } from '../config/types.ts';
 import type { Logger } from '../shared/log.ts';
 import { systemClock } from '../shared/clock.ts';
 import type { ResolutionCache } from '../cache/store.ts';
@@ -30,8 +30,11 @@ export async function scanAll(config: Config, options: ScanAllOptions): Promise<
   const { logger, watches, environment } = options;
   const cache = options.cache ?? createResolutionCache();
   const metadata = options.metadata ?? createMetadataStore();
+  // An environment that exists only under `environments:` (promotion, rollout) resolves with the watch's default rule.
+  const scanned = (w: Config['watches'][number]): string | undefined =>
+    environment === undefined || Object.hasOwn(w.environments, environment) || !Object.hasOwn(config.environments, environment) ? environment : DEFAULT_ENVIRONMENT;
   const plans = planRepositories(config)
-    .map((p) => ({ ...p, targets: p.targets.filter((t) => (!watches || watches.has(t.watch.name)) && (!environment || t.environment === environment)) }))
+    .map((p) => ({ ...p, targets: p.targets.filter((t) => (!watches || watches.has(t.watch.name)) && (!environment || t.environment === scanned(t.watch))) }))
     .filter((p) => p.targets.length > 0);
   // Pull Secrets are read once through the API (kubeconfig of clusters.argocd, else the service account);
   // nothing connects when no registry names one.

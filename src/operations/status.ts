@@ -29,10 +29,12 @@ export function describeStatus(deps: { config: Config; cache: CacheReader; opera
   const out: Record<string, unknown>[] = [];
   for (const watch of [...config.watches].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (query.watch !== undefined && watch.name !== query.watch) continue;
-    for (const environment of [DEFAULT_ENVIRONMENT, ...Object.keys(watch.environments).sort()]) {
+    // The watch's own environments, then those that exist only under `environments:` (promotion, rollout).
+    const own = [DEFAULT_ENVIRONMENT, ...Object.keys(watch.environments).sort()];
+    for (const environment of [...own, ...Object.keys(config.environments).filter((e) => !own.includes(e)).sort()]) {
       if (query.environment !== undefined && environment !== query.environment) continue;
       const here = (r: OperationRecord): boolean => r.watch === watch.name && r.environment === environment;
-      const current = cache.get(watch.name, environment)?.current;
+      const current = cache.get(watch.name, Object.hasOwn(watch.environments, environment) ? environment : DEFAULT_ENVIRONMENT)?.current;
       const view = deps.promotion?.view(watch.name, environment);
       out.push({
         watch: watch.name,
@@ -42,6 +44,7 @@ export function describeStatus(deps: { config: Config; cache: CacheReader; opera
         held: heldNow(config, watch.name, environment, active, now),
         pending: view?.pending ?? null,
         blocked: view?.blocked ?? null,
+        promotion: view?.status ?? null,
         approvals: active.filter((r) => here(r) && r.kind === 'approve'),
         promotions: active.filter((r) => here(r) && r.kind === 'promote'),
         log: log.filter(here).slice(-STATUS_LOG_RECORDS),

@@ -2,6 +2,7 @@
 // through the operations API or the CLI with an operator token (never the generator's token).
 // Each is recorded with who, why, when and until, persisted with the resolved state so it survives
 // restarts, and read by the promotion engine (approve, promote) and the poller (hold, release).
+import type { PromotionStatus } from '../promotion/types.ts';
 
 export type OperationKind = 'hold' | 'release' | 'approve' | 'promote';
 
@@ -46,6 +47,8 @@ export interface PromotionView {
   readonly pending?: { readonly tag: string; readonly wave?: number; readonly since: string; readonly waitingFor: string; readonly opensAt?: string };
   /** A gate that stops the move: which Application, which state, since when. */
   readonly blocked?: { readonly reason: string; readonly since: string; readonly application?: string };
+  /** The promotion engine's own status row (state, served, pending, waves, reason, since, opensAt). */
+  readonly status?: PromotionStatus;
 }
 
 /** Implemented by the promotion engine; the operations API and metrics read it when it is there. */

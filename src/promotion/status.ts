@@ -15,6 +15,7 @@ export function statusOf(ev: Evaluation, watch: string, environment: string, sta
     environment,
     state: kind,
     served: state.served.ref,
+    servedTag: state.served.tag,
     ...(pendingRef !== undefined && pendingRef !== state.served.ref && { pending: pendingRef, pendingTag: pending!.tag }),
     ...(rollout && { wave: state.target ? state.wave + 1 : rollout.waves.length, waves: rollout.waves.length }),
     ...(note && { reason: note.reason }),

@@ -127,6 +127,8 @@ export interface PromotionStatus {
   readonly environment: string;
   readonly state: StatusState;
   readonly served: string;
+  /** The tag of `served`. */
+  readonly servedTag: string;
   /** The reference rolling out or waiting at a gate. */
   readonly pending?: string;
   /** Waves opened for `pending` (1-based count) and how many there are; absent without a rollout. */

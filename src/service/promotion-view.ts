@@ -10,5 +10,6 @@ export function viewOf(status: PromotionStatus | undefined): PromotionView | und
   return {
     ...(status.pendingTag !== undefined && { pending: { tag: status.pendingTag, ...(status.wave !== undefined && { wave: status.wave }), since: status.since, waitingFor: status.reason ?? status.state, ...(status.opensAt !== undefined && { opensAt: status.opensAt }) } }),
     ...(blocked && { blocked: { reason: status.reason ?? status.state, since: status.since, ...(application !== undefined && { application }) } }),
+    status,
   };
 }

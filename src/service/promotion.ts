@@ -44,7 +44,8 @@ export interface PromotionRuntimeOptions {
   readonly logger: Logger;
 }
 
-function candidateOf(cache: CacheReader, config: Config) {
+/** The engine's candidate of a (watch, environment): the cache's resolution (an environment without its own rule reads `default`). */
+export function candidateOf(cache: CacheReader, config: Config) {
   const watches = new Map(config.watches.map((w) => [w.name, w]));
   return (watch: string, environment: string): Candidate | undefined => {
     const w = watches.get(watch);

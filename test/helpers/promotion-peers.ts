@@ -39,6 +39,11 @@ export async function startPromotionPeers(t: TestContext): Promise<PromotionPeer
   return { reg, api, kube, image, run };
 }
 
+/** A kubeconfig (YAML text) for a `serve` process: the peer's URL and token. */
+export function peerKubeconfig(api: Pick<KubeApiPeer, 'url' | 'token'>): string {
+  return JSON.stringify({ 'current-context': 'peer', contexts: [{ name: 'peer', context: { cluster: 'peer', user: 'u' } }], clusters: [{ name: 'peer', cluster: { server: api.url } }], users: [{ name: 'u', user: { token: api.token } }] });
+}
+
 /** The config of a promotion test: web on ^1.0.0, staging, and prod after staging's 1 s soak in two waves (canary, then the rest). */
 export function promotionConfig(peers: Pick<PromotionPeers, 'reg' | 'image'>, pause: string): Record<string, unknown> {
   return {
