@@ -4,6 +4,7 @@
 import { hasPushTimeApi, registryKind } from './registry-kind.ts';
 import type { RegistryConfig, SelectionRule, Watch } from './types.ts';
 import { child, report, type IssueSink } from './reader.ts';
+import { ECR_PUBLIC_HOST } from './parse-ecr.ts';
 
 function rulesOf(watch: Watch, path: string): Array<{ rule: SelectionRule; path: string }> {
   // an environment that inherits the watch's policy is reported once, at the watch
@@ -26,8 +27,15 @@ export function checkPushTimePolicies(sink: IssueSink, watches: readonly Watch[]
         report(sink, child(path, 'newestPush'), `${watch.registry} (kind "ecr") tells push times through the AWS API DescribeImages, which needs auth: { ecr: {} } on this private registry (its AWS identity, also used to log in; ECR Public has no such API here); or use newestBuild: {}`);
         continue;
       }
-      const what = kind === 'distribution' ? `${watch.registry} is a plain Distribution registry (kind "distribution")` : `${watch.registry} (kind "${kind}")`;
-      report(sink, child(path, 'newestPush'), `${what} has no API that tells when a tag was pushed; use newestBuild: {} (orders by the image's created time), or set registries[].kind if this host runs Harbor, Quay, ACR, GAR, ECR or Docker Hub`);
+      report(sink, child(path, 'newestPush'), noPushTimeMessage(watch.registry, kind));
     }
   });
+}
+
+function noPushTimeMessage(host: string, kind: string): string {
+  const alternative = "use newestBuild: {} (orders by the image's created time)";
+  // ECR Public's DescribeImages is another API (ecr-public) that this service does not read
+  if (host === ECR_PUBLIC_HOST) return `${host} (ECR Public) has no push-time API this service reads (DescribeImages is read for private ECR registries only); ${alternative}`;
+  const what = kind === 'distribution' ? `${host} is a plain Distribution registry (kind "distribution"), which` : `${host} (kind "${kind}")`;
+  return `${what} has no API that tells when a tag was pushed; ${alternative}, or set registries[].kind if this host runs Harbor, Quay, ACR, GAR, ECR or Docker Hub`;
 }

@@ -17,7 +17,14 @@ test('newestPush on GHCR or a plain Distribution registry is refused at load, of
   assert.equal(ghcr.length, 1);
   assert.match(ghcr[0]!, /^watches\[0\]\.policy\.newestPush: ghcr\.io \(kind "ghcr"\) has no API that tells when a tag was pushed; use newestBuild: \{\}/);
   const plain = issues({ registries: [{ host: 'registry.example' }], watches: [watch('registry.example/app')] });
-  assert.match(plain[0]!, /registry\.example is a plain Distribution registry \(kind "distribution"\).*set registries\[\]\.kind if this host runs Harbor/);
+  assert.match(plain[0]!, /registry\.example is a plain Distribution registry \(kind "distribution"\), which has no API .*set registries\[\]\.kind if this host runs Harbor/);
+});
+
+test('newestPush on ECR Public is refused at load as ECR Public, with or without its login, offering newestBuild', () => {
+  for (const registry of [{ host: 'public.ecr.aws' }, { host: 'public.ecr.aws', auth: { ecr: {} } }]) {
+    const got = issues({ registries: [registry], watches: [watch('public.ecr.aws/acme/app')] });
+    assert.deepEqual(got, ['watches[0].policy.newestPush: public.ecr.aws (ECR Public) has no push-time API this service reads (DescribeImages is read for private ECR registries only); use newestBuild: {} (orders by the image\'s created time)'], JSON.stringify(registry));
+  }
 });
 
 test('an environment override asking for newestPush is reported at its own path, once', () => {

@@ -8,7 +8,7 @@ import { parseConfigText } from '../../src/config/load.ts';
 
 const DOC = readFileSync(new URL('../../docs/registry.md', import.meta.url), 'utf8');
 const PARTS = ['**Auth.**', '**Webhook.**', '**Push time.**', '**Rate limits.**', '**Config.**'];
-const REGISTRIES = ['Docker Hub', 'GitHub Container Registry', 'Quay', 'Harbor', 'Amazon ECR', 'Google Artifact Registry', 'Azure Container Registry', 'GitLab', 'CNCF Distribution'];
+const REGISTRIES = ['Docker Hub', 'GitHub Container Registry', 'Quay', 'Harbor', 'Amazon ECR', 'Amazon ECR Public', 'Google Artifact Registry', 'Azure Container Registry', 'GitLab', 'CNCF Distribution'];
 
 function configSnippets(markdown: string): string[] {
   return [...markdown.matchAll(/```yaml\n(# config-snippet\n[\s\S]*?)```/g)].map((m) => m[1]!);
@@ -28,7 +28,9 @@ function perRegistrySections(): Map<string, string> {
 test('docs/registry.md: a section per registry, each with auth, webhook, push time, rate limits and one config snippet', () => {
   const sections = perRegistrySections();
   for (const name of REGISTRIES) {
-    const title = [...sections.keys()].find((t) => t.startsWith(name));
+    const titles = [...sections.keys()];
+    // "Amazon ECR" is its own section, not the start of "Amazon ECR Public (public.ecr.aws)"
+    const title = titles.find((t) => t === name) ?? titles.find((t) => t.startsWith(`${name} `) && !REGISTRIES.some((other) => other !== name && other.startsWith(name) && t.startsWith(other)));
     assert.ok(title, `no "### ${name}" section`);
     const body = sections.get(title)!;
     const positions = PARTS.map((p) => body.indexOf(p));
