@@ -1,12 +1,14 @@
 // Argo CD Applications, read with one list and one watch stream per namespace (API concepts,
 // "Efficient detection of changes"): the watch resumes from the last resourceVersion it saw
-// (BOOKMARK events move it), a 410 Expired lists again, and a broken stream marks the data unknown
-// until the next list succeeds, so no gate opens on stale data. Nothing is polled.
+// (BOOKMARK events move it), a 410 Expired lists again, a stream silent for longer than the idle
+// bound (no event, no bookmark) is dropped and lists again, and until that list succeeds (or while
+// the stream is broken) the data reads as unknown, so no gate opens on stale data. Nothing is polled.
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { toRecord, type ApplicationRecord } from './application-record.ts';
 import type { KubeObject, ObjectClient, WatchEventType } from './objects.ts';
+import { DEFAULT_WATCH_IDLE_MS, timeoutSecondsFor, withIdleBound } from './watch-idle.ts';
 
 export type { ApplicationRecord };
 
@@ -31,6 +33,8 @@ export interface ApplicationsWatchOptions {
   readonly logger: Logger;
   /** Wait before listing again after a failure (default 1 s). */
   readonly retryMs?: number;
+  /** A stream that sends nothing (no event, no bookmark) for this long is dropped (default 90 s). */
+  readonly idleMs?: number;
 }
 
 interface NamespaceState {
@@ -63,19 +67,21 @@ export function watchApplications(options: ApplicationsWatchOptions): Applicatio
     changed();
   }
 
-  function unknown(ns: NamespaceState, problem: string): void {
-    ns.problem = problem;
-    changed();
-  }
+  const idleMs = options.idleMs ?? DEFAULT_WATCH_IDLE_MS;
+  const timeoutSeconds = timeoutSecondsFor(idleMs);
 
-  /** One list, then the watch from its resourceVersion until that expires (410 Gone). */
-  async function listAndWatch(ns: NamespaceState, namespace: string, signal: AbortSignal): Promise<void> {
+  /** One list, then the watch from its resourceVersion until that expires (410 Gone) or hangs. */
+  async function listAndWatch(ns: NamespaceState, namespace: string, signal: AbortSignal): Promise<'expired' | 'hung'> {
     const listed = await options.objects().list('applications', namespace);
     ns.records = new Map(listed.items.map((o) => [o.metadata.name, toRecord(o, namespace, ns.records.get(o.metadata.name), nowIso())]));
     ns.problem = undefined;
     changed();
-    let from: string | 'expired' = listed.resourceVersion;
-    while (!signal.aborted && from !== 'expired') from = await options.objects().watchFrom('applications', namespace, from, (type, object) => apply(ns, namespace, type, object), signal);
+    let from: string | 'expired' | 'hung' = listed.resourceVersion;
+    while (!signal.aborted && from !== 'expired' && from !== 'hung') {
+      const since: string = from;
+      from = await withIdleBound(idleMs, signal, (own, alive) => options.objects().watchFrom('applications', namespace, since, (type, object) => apply(ns, namespace, type, object), own, { timeoutSeconds, onActivity: alive }));
+    }
+    return from === 'hung' ? 'hung' : 'expired';
   }
 
   async function follow(namespace: string): Promise<void> {
@@ -83,15 +89,18 @@ export function watchApplications(options: ApplicationsWatchOptions): Applicatio
     const signal = controller.signal;
     while (!signal.aborted) {
       try {
-        await listAndWatch(ns, namespace, signal);
+        const ended = await listAndWatch(ns, namespace, signal);
         if (signal.aborted) return;
-        // Changes since that version are lost to the watch: what we hold may be out of date until the
-        // list is back, so it reads as unknown meanwhile (no gate opens on it).
-        unknown(ns, `the Application watch in ${namespace} expired (410 Gone); listing again`);
-        log.info({ namespace }, 'Application watch expired (410); listing again');
+        // What we hold may be out of date until the list is back (changes since that version are lost
+        // to the watch, or the silent stream hid them), so it reads as unknown meanwhile.
+        const why = ended === 'hung' ? `sent nothing (no event, no bookmark) for ${idleMs / 1000} s` : 'expired (410 Gone)';
+        ns.problem = `the Application watch in ${namespace} ${why}; listing again`;
+        changed();
+        log[ended === 'hung' ? 'warn' : 'info']({ namespace }, `Application watch ${why}; listing again`);
       } catch (err) {
         if (signal.aborted) return;
-        unknown(ns, `the Application watch in ${namespace} is broken: ${describeError(err)}`);
+        ns.problem = `the Application watch in ${namespace} is broken: ${describeError(err)}`;
+        changed();
         log.warn({ namespace, err: describeError(err) }, 'Application watch broke; nothing moves until it is back');
         await new Promise((r) => setTimeout(r, options.retryMs ?? 1000).unref());
       }

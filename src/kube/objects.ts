@@ -44,7 +44,14 @@ export interface ObjectClient {
    * One watch stream of a whole namespace from `from` (BOOKMARKs move it): resolves with the last
    * resourceVersion when the server ends the stream, or `expired` on 410 (list again). Throws when it breaks.
    */
-  watchFrom(kind: ObjectKind, namespace: string, from: string, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal): Promise<string | 'expired'>;
+  watchFrom(kind: ObjectKind, namespace: string, from: string, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal, options?: WatchFromOptions): Promise<string | 'expired'>;
+}
+
+export interface WatchFromOptions {
+  /** The stream's timeoutSeconds: the server ends it by then (default 300). */
+  readonly timeoutSeconds?: number;
+  /** Called for every line the server sends (any event, a BOOKMARK or an ERROR): the stream is alive. */
+  readonly onActivity?: () => void;
 }
 
 const BASE: Record<ObjectKind, string> = { configmaps: '/api/v1', leases: '/apis/coordination.k8s.io/v1', secrets: '/api/v1', applications: '/apis/argoproj.io/v1alpha1' };
@@ -76,11 +83,12 @@ async function listObjects(transport: KubeTransport, kind: ObjectKind, namespace
   return { items: body.items.map((o) => asObject(o, `${kind} in ${namespace}`)), resourceVersion: rv };
 }
 
-async function watchObjectsFrom(transport: KubeTransport, kind: ObjectKind, namespace: string, from: string, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal): Promise<string | 'expired'> {
-  const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: from, timeoutSeconds: '300' });
+async function watchObjectsFrom(transport: KubeTransport, kind: ObjectKind, namespace: string, from: string, onEvent: (type: WatchEventType, object: KubeObject) => void, signal: AbortSignal, options: WatchFromOptions = {}): Promise<string | 'expired'> {
+  const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: from, timeoutSeconds: String(options.timeoutSeconds ?? 300) });
   let last = from;
   let expired = false;
   const opened = transport.stream(`${pathOf(kind, namespace)}?${q}`, `watch of ${kind} in ${namespace}`, (raw) => {
+    options.onActivity?.();
     const e = raw as RawEvent;
     if (e.type === 'ERROR') return void (expired ||= e.object?.code === 410);
     const rv = e.object?.metadata?.resourceVersion;
@@ -129,7 +137,7 @@ export function createObjectClient(transport: KubeTransport): ObjectClient {
 
   return {
     list: (kind, namespace) => listObjects(transport, kind, namespace),
-    watchFrom: (kind, namespace, from, onEvent, signal) => watchObjectsFrom(transport, kind, namespace, from, onEvent, signal),
+    watchFrom: (kind, namespace, from, onEvent, signal, options) => watchObjectsFrom(transport, kind, namespace, from, onEvent, signal, options),
     async get(kind, namespace, name) {
       try {
         return asObject(await transport.call('GET', pathOf(kind, namespace, name), `${kind} ${namespace}/${name}`), `${kind} ${namespace}/${name}`);

@@ -11,6 +11,7 @@
 //   - Argo CD Applications (argoproj.io/v1alpha1), through the same object store: list and watch a
 //     namespace, create, replace, delete (kube-api-applications.ts writes them, checked against the CRD)
 //   - held list and watch requests, let through or answered with a Status when the test says (kube-api-held.ts)
+//   - hung watches: answered 200, then silent, not even bookmarks (kube-api-silent-watch.ts)
 // Failures are metav1.Status objects: 401 Unauthorized (no/unknown Bearer token), 403 Forbidden
 // (the token's rules lack the verb/resource/namespace), 404 NotFound, 410 Expired (a continue
 // token older than the last compaction), 415 for a wrong patch type, 400 for a bad selector.
@@ -23,6 +24,7 @@ import { createEventStore, eventsRequest, type EventStore } from './kube-api-eve
 import { requestStart, type RequestStart } from './kube-api-requests.ts';
 import { createEndlessLines, type EndlessLines } from './kube-api-endless-line.ts';
 import { createHeldRequests, type HeldRequests } from './kube-api-held.ts';
+import { createSilentWatches, type SilentWatches } from './kube-api-silent-watch.ts';
 
 export interface Rule {
   readonly verbs: readonly string[];
@@ -60,6 +62,8 @@ export interface KubeApiPeer {
   readonly endlessLines: EndlessLines;
   /** List and watch requests that wait until the test lets them through (kube-api-held.ts). */
   readonly held: HeldRequests;
+  /** Misbehaviour: armed watches are answered 200 and then nothing, not even bookmarks (kube-api-silent-watch.ts). */
+  readonly silentWatches: SilentWatches;
   /** Refuses every request made with `token` (the connection is reset) and ends its watches, until unblocked. */
   block(token: string): void;
   unblock(token: string): void;
@@ -138,6 +142,7 @@ export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeA
   const events = createEventStore();
   const endlessLines = createEndlessLines();
   const held = createHeldRequests();
+  const silentWatches = createSilentWatches();
 
   function allowed(rules: readonly Rule[], verb: string, resource: string, ns: string, name?: string): boolean {
     const named = (r: Rule): boolean => !r.names || (name !== undefined && verb !== 'create' && r.names.includes(name));
@@ -176,6 +181,7 @@ export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeA
       const waited = held.hold(object.verb, object.resource, res);
       if (waited && !(await waited)) return;
       if (endlessLines.takes(object.verb)) return endlessLines.serve(req, res);
+      if (silentWatches.takes(object.verb)) return silentWatches.serve(req, res, url);
       return objects.handle(req, res, url, object);
     }
     const m = url.pathname.match(/^(?:\/api\/v1|\/apis\/argoproj\.io\/v1alpha1)\/namespaces\/([^/]+)\/(secrets|applicationsets)(?:\/([^/]+))?$/);
@@ -256,6 +262,7 @@ export async function startKubeApi(t: Pick<TestContext, 'after'>, options: KubeA
     events,
     endlessLines,
     held,
+    silentWatches,
     block(token) {
       blocked.add(token);
       objects.dropWatchesOf(token);

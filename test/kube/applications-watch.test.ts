@@ -2,7 +2,9 @@
 // the loopback Kubernetes API peer: when the resourceVersion it watches from has expired (410 Gone,
 // as an ERROR event inside the stream or as the HTTP status of the watch request; API concepts,
 // "Efficient detection of changes"), it lists again and sees what changed while it was away, and
-// between the 410 and the end of that list its data reads as unknown, so no gate can open on it.
+// between the 410 and the end of that list its data reads as unknown, so no gate can open on it. A
+// stream that stays open and sends nothing (not even the bookmarks it asked for) is dropped after the
+// idle bound, and the data reads as unknown until the list that follows.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { watchApplications, type ApplicationsWatch } from '../../src/kube/applications.ts';
@@ -16,13 +18,13 @@ import { until } from '../helpers/until.ts';
 const NS = 'argocd';
 const SERVER = 'https://stg-1.example:6443';
 
-async function watching(t: TestContext): Promise<{ api: KubeApiPeer; apps: ApplicationWriter; watch: ApplicationsWatch }> {
+async function watching(t: TestContext, idleMs?: number): Promise<{ api: KubeApiPeer; apps: ApplicationWriter; watch: ApplicationsWatch }> {
   const api = await startKubeApi(t, { bookmarkMs: 50 });
   const apps = new ApplicationWriter(api.url, api.token);
   await apps.put(NS, 'web-stg-1', { server: SERVER, images: ['ghcr.io/acme/web:1.0.0'] });
   // Held requests wait far longer than the default 5 s request bound, so a slow run never sees a timeout.
   const client = objectClientFor(api.url, api.token, 120_000);
-  const watch = watchApplications({ objects: () => client.objects, namespaces: [NS], clock: systemClock, logger: silentLogger(), retryMs: 50 });
+  const watch = watchApplications({ objects: () => client.objects, namespaces: [NS], clock: systemClock, logger: silentLogger(), retryMs: 50, ...(idleMs !== undefined && { idleMs }) });
   t.after(async () => {
     watch.stop();
     await client.close();
@@ -70,3 +72,25 @@ for (const form of ['an ERROR event in the stream', 'the HTTP status of the watc
     await until(() => healthOf(watch, 'web-stg-1') === 'Healthy', { what: 'a change through the new watch' });
   });
 }
+
+test('a watch stream that stays open and sends nothing, not even bookmarks, is dropped after the idle bound and listed again; the data is unknown meanwhile', async (t) => {
+  const { api, apps, watch } = await watching(t, 2000);
+  api.silentWatches.arm();
+  api.objects.dropWatches();
+  await until(() => api.silentWatches.answers.length === 1, { what: 'the silent stream' });
+  const silent = api.silentWatches.answers[0]!;
+  assert.equal(silent.query.get('allowWatchBookmarks'), 'true', 'bookmarks asked for');
+  assert.ok(Number(silent.query.get('timeoutSeconds')) * 1000 < 2000, `timeoutSeconds ${silent.query.get('timeoutSeconds')} within the idle bound`);
+  await apps.put(NS, 'web-stg-1', { server: SERVER, images: ['ghcr.io/acme/web:1.1.0'], health: 'Degraded' });
+  api.held.arm('list', 'applications');
+
+  await until(() => api.held.waiting('list', 'applications') === 1, { what: 'the list after the silent stream' });
+  await until(() => silent.hungUp, { what: 'the silent stream dropped' });
+  const view = watch.view();
+  assert.equal(view.known, false, 'the data reads as unknown once the stream was silent past the bound');
+  assert.match(view.reason ?? '', /the Application watch in argocd sent nothing \(no event, no bookmark\) for 2 s; listing again/);
+  assert.equal(healthOf(watch, 'web-stg-1'), 'Healthy', 'the change was hidden by the silent stream');
+
+  api.held.release('list', 'applications');
+  await until(() => watch.view().known && healthOf(watch, 'web-stg-1') === 'Degraded', { what: 'the change seen from the new list' });
+});
