@@ -7,6 +7,7 @@ import type { PromotionState } from '../promotion/types.ts';
 import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
 import type { AppError } from '../shared/errors.ts';
+import type { UsageBook } from '../poller/usage.ts';
 import { lazyGzip, type Compressed } from './compressed.ts';
 import { generatorError } from './errors.ts';
 import type { GeneratorInput } from './input.ts';
@@ -20,6 +21,8 @@ export interface GeneratorDeps {
   readonly clusters: Pick<ClusterSource, 'inventory'>;
   /** The promotion state clusters are served by (absent: no promotion runs). */
   readonly promotion?: { state(): PromotionState; revision(): number };
+  /** Told which watches each request selects (clusters use them: the poller serves them first when a rate limit is short). */
+  readonly usage?: Pick<UsageBook, 'touch'>;
 }
 
 /** `gzip` is the same bytes gzip-coded, made at most once per answer (see compressed.ts). */
@@ -66,6 +69,7 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
       if (inventory.error) return { ok: false, error: generatorError('GEN_INVENTORY_UNAVAILABLE', `the cluster inventory cannot be read: ${inventory.error.message}`, { since: inventory.error.at }) };
       const watches = selectWatches(config, input, applicationSetName);
       if (!watches.ok) return watches;
+      deps.usage?.touch(watches.value.map((w) => w.name));
 
       const now = stampOf(config, inventory.revision);
       if (now !== stamp) {

@@ -1,8 +1,13 @@
 // The poller's budget window: every poll interval, each registry's request budget starts afresh.
 // A scan deferred because its registry's budget was spent waits for the next window.
 
+import { systemTimers, type TimerHandle, type Timers } from '../shared/timers.ts';
+
 export interface BudgetWindowOptions {
   readonly now: () => number;
+  readonly timers?: Timers;
+  /** Called after the budgets were reset (scans waiting for the new window may start). */
+  readonly onReset?: () => void;
   readonly intervalMs: () => number;
   /** The registries in use now (their budgets are reset together). */
   readonly registries: () => Iterable<string>;
@@ -20,7 +25,16 @@ export interface BudgetWindow {
 
 export function createBudgetWindow(options: BudgetWindowOptions): BudgetWindow {
   let startedAt = options.now();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
+  const timers = options.timers ?? systemTimers;
+  const arm = (): void => {
+    timer = timers.set(() => {
+      startedAt = options.now();
+      for (const registry of new Set(options.registries())) options.reset(registry);
+      arm();
+      options.onReset?.();
+    }, options.intervalMs());
+  };
   return {
     get startedAt() {
       return startedAt;
@@ -30,14 +44,10 @@ export function createBudgetWindow(options: BudgetWindowOptions): BudgetWindow {
     },
     open() {
       startedAt = options.now();
-      timer = setInterval(() => {
-        startedAt = options.now();
-        for (const registry of new Set(options.registries())) options.reset(registry);
-      }, options.intervalMs());
-      timer.unref();
+      arm();
     },
     close() {
-      if (timer) clearInterval(timer);
+      if (timer) timers.clear(timer);
       timer = undefined;
     },
   };

@@ -16,6 +16,9 @@ import { createBudgetWindow, type BudgetWindow } from './budget-window.ts';
 import { planSlots, scheduleSettings } from './slots.ts';
 import { createGate } from '../verify/gate.ts';
 import type { Gate } from '../verify/types.ts';
+import type { Pacing } from '../registry/types.ts';
+import type { Timers } from '../shared/timers.ts';
+import { recentUseMs, type UsageBook } from './usage.ts';
 
 export interface PollerDeps {
   readonly config: Config;
@@ -41,6 +44,10 @@ export interface PollerDeps {
   readonly gate?: Gate;
   /** Holds taken as operations (they win over the config's `holds`); see operations/holds.ts. */
   readonly operationHold?: ScanDeps['operationHold'];
+  /** When clusters last asked for each watch (getparams): served first when a rate limit is short. */
+  readonly usage?: UsageBook;
+  /** Timers for the schedule (a benchmark runs a virtual day on its own). */
+  readonly timers?: Timers;
 }
 
 export interface Poller extends PollerHandle {
@@ -75,9 +82,12 @@ function recordScan(parts: PollerParts, slot: RepoSlot, report: ScanReport, fini
   const { log, random } = parts;
   const settings = scheduleSettings(parts.current.config);
   if (report.deferred) {
-    // Waits for the next budget window; neither a failure nor a completed scan.
-    slot.due = parts.budget.nextWindowAt(finished) + random() * DEFERRED_SPREAD_MS;
-    log.info({ image: slot.plan.image }, 'scan deferred: the registry request budget for this cycle is spent');
+    // Waits for the registry's next request to spare, or the next budget window; neither a failure nor a completed scan.
+    const readyAt = pacingOf(parts, slot.plan.registry)?.readyAt ?? Number.POSITIVE_INFINITY;
+    // A paced registry admits scans by priority when its request comes (due-queue.ts); a new budget
+    // window is spread out so it does not start every deferred scan in one tick.
+    slot.due = Number.isFinite(readyAt) ? Math.max(finished, readyAt) : parts.budget.nextWindowAt(finished) + random() * DEFERRED_SPREAD_MS;
+    log.info({ image: slot.plan.image, until: new Date(slot.due).toISOString() }, 'scan deferred: the registry has no request to spare now (rate limit or requestBudget)');
     return;
   }
   if (report.error) {
@@ -90,6 +100,23 @@ function recordScan(parts: PollerParts, slot: RepoSlot, report: ScanReport, fini
     if (moved.length > 0) log.info({ image: slot.plan.image, changed: moved.map((t) => ({ watch: t.watch, environment: t.environment, tag: t.resolution?.tag })) }, 'resolution changed');
   }
   slot.due = nextRunAt(slot.state, settings, finished, random);
+}
+
+/** The registry's pacing (undefined for a host without a client, or a client that does not pace). */
+function pacingOf(parts: PollerParts, registry: string): Pacing | undefined {
+  try {
+    return parts.deps.clientFor(registry).pacing?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a cluster asked for one of the slot's watches recently (every slot is, without a usage book). */
+function inUse(parts: PollerParts, slot: RepoSlot): boolean {
+  const usage = parts.deps.usage;
+  if (!usage) return true;
+  const since = parts.deps.clock.now() - recentUseMs(scheduleSettings(parts.current.config).intervalMs);
+  return slot.plan.targets.some((t) => (usage.lastUsed(t.watch.name) ?? Number.NEGATIVE_INFINITY) >= since);
 }
 
 async function runScan(parts: PollerParts, slot: RepoSlot): Promise<ScanReport> {
@@ -129,12 +156,17 @@ export function createPoller(deps: PollerDeps): Poller {
       clock: deps.clock,
       limit,
       perRegistry: Math.max(1, Math.min(limit, deps.perRegistry ?? DEFAULT_PER_REGISTRY)),
+      pacing: (registry) => pacingOf(parts, registry),
+      inUse: (slot) => inUse(parts, slot),
+      ...(deps.timers && { timers: deps.timers }),
     }),
     budget: createBudgetWindow({
       now: () => deps.clock.now(),
       intervalMs: () => scheduleSettings(current.config).intervalMs,
       registries: () => [...current.slots.values()].map((s) => s.plan.registry),
       reset: (registry) => deps.clientFor(registry).resetBudget(),
+      onReset: () => parts.queue.reschedule(),
+      ...(deps.timers && { timers: deps.timers }),
     }),
   };
   replan(parts);

@@ -7,6 +7,7 @@ import type { ClusterSource } from '../clusters/types.ts';
 import type { Config } from '../config/types.ts';
 import type { PollerHandle } from '../poller/types.ts';
 import type { RegistryStats } from '../registry/types.ts';
+import type { UsageBook } from '../poller/usage.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import { createAnswerBook } from '../generator/answers.ts';
@@ -51,8 +52,10 @@ export interface AppDeps {
   /** True on the replica that writes the state (Events are recorded by that one only; default true). */
   readonly leads?: () => boolean;
   readonly clock: Clock;
-  /** Registry client statistics by host, for /metrics. */
+  /** Registry client statistics by host, for /metrics and /api/v1/registries. */
   readonly registryStats?: () => ReadonlyMap<string, RegistryStats>;
+  /** Records which watches getparams requests select (the poller serves them first under a short rate limit). */
+  readonly usage?: UsageBook;
   /** Signature verdicts since start (verified, refused, lookup failures). */
   readonly verifyCounters?: () => Readonly<GateCounters>;
   readonly refresh?: { readonly namespaces?: readonly string[]; readonly configMapName?: string; readonly debounceMs?: number };

@@ -8,6 +8,7 @@ import type { Config } from '../config/types.ts';
 import type { ClientPool } from '../poller/clients.ts';
 import type { PollerHandle } from '../poller/types.ts';
 import { createPoller } from '../poller/poller.ts';
+import type { UsageBook } from '../poller/usage.ts';
 import { createGate } from '../verify/gate.ts';
 import type { GateCounters } from '../verify/types.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -72,7 +73,7 @@ async function persistDurably(promotion: { pending?: PromotionState; durable?: P
   return promotion.durable === state;
 }
 
-export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock }): Promise<ResolutionState> {
+export async function openResolutionState(deps: { config: ConfigState; pool: ClientPool; logger: Logger; clock: Clock; usage?: UsageBook }): Promise<ResolutionState> {
   const { config, pool, logger, clock } = deps;
   const snapshot = await restoreSnapshot(config.current().cache.path, logger, clock.now());
   const cache = createResolutionCache({ autoCommit: false });
@@ -106,6 +107,7 @@ export async function openResolutionState(deps: { config: ConfigState; pool: Cli
     logger,
     ...(snapshot && { restoredScans: snapshot.scans }),
     operationHold: operationHolds(log, clock),
+    ...(deps.usage && { usage: deps.usage }),
     onScan: (report) => (report.targets.some((t) => t.moved) ? void persister.flush() : persister.soon()),
   });
   live.poller = poller;

@@ -14,6 +14,7 @@ import type { ObjectClient } from '../kube/objects.ts';
 import { lazyObjectClient, type LazyObjects } from '../kube/object-access.ts';
 import { createPullSecretWatch, type PullSecretWatch } from '../kube/pull-secrets.ts';
 import { createClientPool, type ClientPool } from '../poller/clients.ts';
+import { createUsageBook, type UsageBook } from '../poller/usage.ts';
 import { buildService } from '../server/app.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
@@ -61,6 +62,8 @@ interface Parts {
   readonly objects: LazyObjects;
   readonly promotion?: PromotionRuntime;
   readonly applications?: ApplicationsWatch;
+  /** When clusters last asked for each watch (getparams), for the poller's order under a short rate limit. */
+  readonly usage: UsageBook;
 }
 
 /** Builds every part from the config in force; nothing runs yet. */
@@ -72,8 +75,9 @@ async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
   const objects = lazyObjectClient(() => config.current().clusters.argocd?.kubeconfig, options.connectObjects);
   const pullSecrets = createPullSecretWatch({ objects: objects.objects, logger });
   pullSecrets.update(config.current().registries);
+  const usage = createUsageBook(clock);
   const pool = createClientPool(config.current(), { logger, clock, pullSecrets: pullSecrets.read, ...(options.env && { env: options.env }) });
-  const state = options.ha ? await openReplicaState({ config, pool, logger, clock, settings: options.ha, ...(options.env && { env: options.env }) }) : await openResolutionState({ config, pool, logger, clock });
+  const state = options.ha ? await openReplicaState({ config, pool, logger, clock, settings: options.ha, ...(options.env && { env: options.env }) }) : await openResolutionState({ config, pool, logger, clock, usage });
   const kube = createKubeAccess({ config: config.current, logger, ...(options.connectKube && { connect: options.connectKube }) });
   kube.unavailable();
   const clusters = createClusterSource({ config: () => config.current().clusters, readSecrets: clusterSecretReader(kube, logger), logger, clock });
@@ -87,7 +91,7 @@ async function assemble(options: ServiceOptions, clock: Clock): Promise<Parts> {
   });
   const promoted = startPromotion(options, clock, config, state, clusters, objects);
   config.onChange(() => promoted?.promotion.request());
-  return { config, checks, pool, kube, state, clusters, pullSecrets, objects, ...promoted };
+  return { config, checks, pool, kube, state, clusters, pullSecrets, objects, usage, ...promoted };
 }
 
 /**
@@ -144,6 +148,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHand
     stateRevision: state.revision,
     ...(options.ha && { shared: true }),
     registryStats: () => new Map(pool.clients().map((c) => [c.host, c.stats()])),
+    usage: parts.usage,
     ...(state.verifyCounters && { verifyCounters: state.verifyCounters }),
     ...(parts.promotion && { promotion: parts.promotion, promotionStates: parts.promotion.status }),
     explain: createExplainer({ config: config.current, clientFor: (h) => pool.clientFor(h), cache: state.cache, metadata: state.metadata, clock, logger: options.logger }),

@@ -19,6 +19,7 @@ import { createOperationsLog } from '../../src/operations/log.ts';
 import { createOperations, type Operations } from '../../src/operations/service.ts';
 import type { OperationRecord } from '../../src/operations/types.ts';
 import { createLogger, type Logger } from '../../src/shared/log.ts';
+import type { UsageBook } from '../../src/poller/usage.ts';
 
 export const TOKEN = 'test-token-5f2c9e1a';
 export const WEBHOOK_SECRET = 'webhook-secret-77a1';
@@ -98,6 +99,8 @@ export interface FixtureOptions {
   readonly fill?: boolean;
   /** Adds the operations API, its records made durable in memory at once (a real persisted log is tested through `serve`). */
   readonly operations?: boolean;
+  /** Told which watches each getparams request selects. */
+  readonly usage?: UsageBook;
 }
 
 export async function startFixture(t: TestContext, options: FixtureOptions = {}): Promise<Fixture> {
@@ -131,6 +134,7 @@ export async function startFixture(t: TestContext, options: FixtureOptions = {})
     logger, config: () => config, configError: () => configError, cache, poller, clusters, clock,
     ...(options.kube && { kube: options.kube, refresh: { debounceMs: 5 } }),
     ...(operations && { operations }),
+    ...(options.usage && { usage: options.usage }),
   });
   t.after(() => service.app.close());
   return {
