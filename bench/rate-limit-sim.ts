@@ -1,52 +1,48 @@
-// 24 simulated hours (no sleeping) of N watches polled every interval against a registry allowing
-// `limit` requests per `window` (Docker Hub anonymous style: 100 per 6 h, fixed windows here), one
-// request per scan. Baseline: send every due scan. Header-aware: the registry's ratelimit-* headers
-// go into the real rate-limit state (src/registry/rate-limit.ts), which defers a scan it would not
-// allow; deferred watches go first next cycle (oldest first). Prints requests, 429s and the worst
-// staleness per watch, in intervals. Run: node bench/rate-limit-sim.ts [watches] [intervalMinutes]
-import { createRateLimitState } from '../src/registry/rate-limit.ts';
+// 24 simulated hours of the real poller and registry client against the real registry behind a
+// Docker Hub-style limiting proxy (100 requests per rolling 6 h, 429 with `ratelimit-*` beyond it),
+// on virtual time (test/helpers/rate-sim.ts): N watches, some used by clusters (getparams every
+// 30 min), the rest not. Prints 429s, the oldest answer of a used watch in poll intervals (from the
+// service start, and after the cold start), against a baseline measured in the same run: the same
+// poller without a usage book (every watch counts as used). Then the largest number of used watches
+// that stays within 2 intervals, derived and confirmed by runs around it.
+// Run: node bench/rate-limit-sim.ts [--interval 3600] [--hours 24] [--used 12] [--unused 12]
+import { parseArgs } from 'node:util';
+import { startRegistry } from '../test/helpers/registry.ts';
+import { fillRegistry, simulate, type SimFigures, type SimOptions } from '../test/helpers/rate-sim.ts';
 
-const watches = Number(process.argv[2] ?? 4);
-const intervalMs = Number(process.argv[3] ?? 60) * 60_000;
+const { values } = parseArgs({ options: { interval: { type: 'string', default: '3600' }, hours: { type: 'string', default: '24' }, used: { type: 'string', default: '12' }, unused: { type: 'string', default: '12' }, search: { type: 'string', default: '8,16,24,28,30,32,33' } } });
+const intervalSeconds = Number(values.interval);
+const hours = Number(values.hours);
 const limit = 100;
-const windowMs = 6 * 3600_000;
-const dayMs = 24 * 3600_000;
+const windowSeconds = 21_600;
+const searchList = values.search.split(',').map(Number);
+// the registry window keeps one request back, so the sustained rate is (limit - 1) per window
+const perInterval = ((limit - 1) / windowSeconds) * intervalSeconds;
 
-function simulate(aware: boolean): { sent: number; refused: number; worst: number } {
-  const state = createRateLimitState();
-  const fresh = new Array<number>(watches).fill(0);
-  let sent = 0;
-  let refused = 0;
-  let used = 0;
-  let windowStart = 0;
-  let worst = 0;
-  for (let now = 0; now <= dayMs; now += intervalMs) {
-    const order = [...fresh.keys()].sort((a, b) => fresh[a]! - fresh[b]!);
-    for (const w of order) {
-      if (now - windowStart >= windowMs) {
-        windowStart = now - ((now - windowStart) % windowMs);
-        used = 0;
-      }
-      if (aware && !state.allows(now)) continue;
-      sent++;
-      state.sent(now);
-      const headers = { 'ratelimit-limit': `${limit};w=${windowMs / 1000}`, 'ratelimit-remaining': `${Math.max(0, limit - used - 1)};w=${windowMs / 1000}` };
-      if (used >= limit) {
-        refused++;
-        state.observe(429, { ...headers, 'ratelimit-remaining': `0;w=${windowMs / 1000}` }, now);
-        continue;
-      }
-      used++;
-      state.observe(200, headers, now);
-      fresh[w] = now;
-    }
-    for (const f of fresh) worst = Math.max(worst, (now - f) / intervalMs);
+const fmt = (f: SimFigures): string =>
+  `requests ${f.requests}, 429s ${f.refused}, used watch oldest ${f.usedWorst.toFixed(2)} intervals (after the cold start ${f.usedWorstWarm.toFixed(2)}; every used watch answered by ${f.usedWarmAt.toFixed(2)}), unused oldest ${f.unusedWorst.toFixed(2)}, scans per used / unused watch ${f.usedScans.toFixed(1)} / ${f.unusedScans.toFixed(1)}`;
+
+const registry = await startRegistry();
+try {
+  const used = Number(values.used);
+  const unused = Number(values.unused);
+  await fillRegistry(registry, Math.max(used + unused, ...searchList.map((n) => n + 4)));
+  const base: SimOptions = { used, unused, intervalSeconds, hours, limit, windowSeconds };
+  console.log(`registry: ${limit} requests per ${windowSeconds / 3600} h per credential; interval ${intervalSeconds} s; ${hours} simulated hours; ${used} used + ${unused} unused watches`);
+  const first = await simulate(registry, base);
+  const baseline = await simulate(registry, { ...base, usage: false });
+  console.log(`used first:                 ${fmt(first)}`);
+  console.log(`baseline (no usage order):  ${fmt(baseline)}`);
+  console.log(`ratio used-watch oldest after the cold start, used first / baseline: ${(first.usedWorstWarm / baseline.usedWorstWarm).toFixed(2)}`);
+  console.log(`derived: ${perInterval.toFixed(2)} requests per interval; a warm scan costs 1 request, a first scan 4, so at most ${Math.floor(2 * perInterval)} used watches stay within 2 intervals once warm, ${Math.floor((2 * perInterval) / 4)} from a cold start`);
+  let fits = 0;
+  for (const n of searchList) {
+    const f = await simulate(registry, { ...base, used: n, unused: 4 });
+    const ok = f.refused === 0 && f.usedWorstWarm <= 2;
+    if (ok) fits = Math.max(fits, n);
+    console.log(`  ${String(n).padStart(3)} used: ${fmt(f)} -> ${ok ? 'within 2 intervals' : 'beyond'}`);
   }
-  return { sent, refused, worst };
+  console.log(`confirmed: the largest tried number of used watches within 2 intervals after the cold start at ${intervalSeconds} s: ${fits}`);
+} finally {
+  await registry.stop();
 }
-
-const base = simulate(false);
-const aware = simulate(true);
-console.log(`${watches} watches, interval ${intervalMs / 60_000} min, registry ${limit} requests / 6 h, 24 simulated hours`);
-console.log(`baseline (no header awareness): requests ${base.sent}, 429s ${base.refused}, worst staleness ${base.worst.toFixed(1)} intervals`);
-console.log(`header-aware:                   requests ${aware.sent}, 429s ${aware.refused}, worst staleness ${aware.worst.toFixed(1)} intervals`);

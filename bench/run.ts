@@ -22,6 +22,7 @@ const RUNS: Array<[string, string[]]> = [
   ['bench/ha.ts', ['--kills', quick ? '3' : '20']],
   ['bench/webhook.ts', ['--rounds', quick ? '5' : '20']],
   ['bench/cloud-auth.ts', ['--hours', quick ? '2' : '24']],
+  ['bench/rate-limit-sim.ts', quick ? ['--hours', '6', '--search', '8'] : []],
 ];
 
 ensureTools();
