@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
-import { startCluster } from './replicas.ts';
-import { cycleRequests, sorted } from './request-count.ts';
+import { ask, startCluster, tagOf } from './replicas.ts';
+import { cyclesAfter, sorted } from './request-count.ts';
 import { until } from '../helpers/until.ts';
 
 test('with three replicas the registry gets the requests of one: the leader polls as one replica does, the followers never', async (t) => {
@@ -21,10 +21,17 @@ test('with three replicas the registry gets the requests of one: the leader poll
     return p;
   };
 
-  // One replica (plain `serve`, its state in its file), polling every second: cycles 2 to 4.
+  // Three whole cycles once a replica serves the newest tag: what it asks in steady state.
+  const steadyCycles = async (url: string, seen: readonly string[], what: string): Promise<string[]> => {
+    await until(async () => tagOf((await ask(url)).text) === '1.1.0', { what: `${what} serving 1.1.0` });
+    const mark = seen.length;
+    return until(() => cyclesAfter(seen, mark, 3), { what: `three cycles of ${what}` });
+  };
+
+  // One replica (plain `serve`, its state in its file), polling every second.
   const soloProxy = await proxy();
   const solo = await startCluster(t, reg, ['solo'], { single: true, intervalSeconds: 1, registryUrl: { solo: soloProxy.url } });
-  const one = await until(() => cycleRequests(soloProxy.seen, 2, 4), { what: 'three cycles of one replica' });
+  const one = await steadyCycles(solo.replicas[0]!.url, soloProxy.seen, 'one replica');
   solo.replicas[0]!.child.kill('SIGKILL');
   await solo.replicas[0]!.child;
 
@@ -33,7 +40,8 @@ test('with three replicas the registry gets the requests of one: the leader poll
   const proxies = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await proxy()] as const)));
   const cluster = await startCluster(t, reg, ids, { intervalSeconds: 1, registryUrl: Object.fromEntries(ids.map((id) => [id, proxies[id]!.url])) });
   const leader = await until(() => cluster.leader() || undefined, { what: 'a leader' });
-  const three = await until(() => cycleRequests(proxies[leader]!.seen, 2, 4), { what: 'three cycles of the leader' });
+  const leaderUrl = cluster.replicas.find((r) => r.id === leader)!.url;
+  const three = await steadyCycles(leaderUrl, proxies[leader]!.seen, 'the leader');
 
   t.diagnostic(`requests per 3 cycles: one replica ${one.length}, three replicas ${three.length}`);
   assert.deepEqual(sorted(three), sorted(one), 'the leader asks what one replica asks, cycle for cycle');

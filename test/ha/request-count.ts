@@ -9,6 +9,18 @@ export function cycleRequests(seen: readonly string[], from: number, to: number)
   return seen.slice(from === 1 ? 0 : starts[from - 1], starts[to]);
 }
 
+/**
+ * The requests of the `count` whole cycles that start after `mark` (an index into `seen`), or
+ * undefined until the cycle after them has started. Counting from a mark taken once the answer is
+ * settled compares steady state with steady state: on a busy machine a first cycle can time out
+ * and the next one fetch what it missed, in one replica as in three.
+ */
+export function cyclesAfter(seen: readonly string[], mark: number, count: number): string[] | undefined {
+  const starts = seen.flatMap((s, i) => (i >= mark && s.startsWith(CYCLE_START) ? [i] : []));
+  if (starts.length < count + 1) return undefined;
+  return seen.slice(starts[0], starts[count]);
+}
+
 /** The same requests in a fixed order, to compare two runs. */
 export function sorted(requests: readonly string[]): string[] {
   return [...requests].sort();
