@@ -15,10 +15,13 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { mustParse, silentLogger, TOKEN } from '../generator/fixture.ts';
 import { listenOnce } from '../generator/socket.ts';
 import { accessibilityProblems, launchBrowser } from '../helpers/browser.ts';
+import { until } from '../helpers/until.ts';
 
 const VIEWER = 'viewer-token-pages-7d10';
 const WATCHES = 120;
 const WAIT = { timeout: 60_000 };
+/** State answers of the service, by kind, for the first page (the phone's are counted after the checks). */
+const polls = { ok: 0, notModified: 0 };
 const name = (i: number): string => `svc${String(i).padStart(3, '0')}`;
 
 async function serviceOfMany(t: TestContext): Promise<string> {
@@ -44,6 +47,11 @@ async function serviceOfMany(t: TestContext): Promise<string> {
   const clusters = createClusterSource({ config: () => config.clusters, logger, clock: systemClock });
   const app = await buildApp({ logger, config: () => config, configError: () => undefined, cache, clusters, clock: systemClock, poller: { isReady: () => true, rescan: async (image) => ({ image, changed: [] }) } });
   t.after(() => app.close());
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url !== '/ui/api/state') return;
+    if (reply.statusCode === 200) polls.ok++;
+    if (reply.statusCode === 304) polls.notModified++;
+  });
   return listenOnce(app);
 }
 
@@ -62,6 +70,14 @@ test('overview of 120 watches: 25 a page, paged with the keyboard, filtered acro
   assert.equal(await range(page), 'watches 1–25 of 120 · page 1 of 5');
   assert.equal(await page.locator('tr[data-row="svc025-default"]').count(), 0);
   assert.deepEqual(await accessibilityProblems(page), [], 'overview, first page');
+
+  // Nothing changes in the service, so every poll is a 304; the ages still move, counted by the page.
+  const age = page.locator('tr[data-row="svc000-default"] td[data-label="Age"]');
+  const before = await age.innerText();
+  await until(async () => (await age.innerText()) !== before, { what: 'the age of svc000 to move on the page', deadlineMs: 60_000, everyMs: 250 });
+  assert.notEqual(await age.innerText(), before);
+  assert.equal(polls.ok, 1, 'one full state, then 304s');
+  assert.ok(polls.notModified > 0);
 
   // Keyboard only: Tab reaches "Next", Enter pages on, and the focus stays on the button.
   let onNext = false;
