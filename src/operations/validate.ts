@@ -61,6 +61,17 @@ function checkFields(request: OperationRequest): void {
   if (request.kind === 'promote' && request.tag === undefined) throw opsError('OPS_INVALID', 'tag: a promotion names the tag to promote');
 }
 
+/**
+ * The poller applies a hold per watch environment (the default one and the watch's own): a hold of an
+ * environment that exists only under `environments:` would be recorded and shown, yet pin nothing.
+ */
+function checkHoldable(request: OperationRequest, config: Config, environment: string): void {
+  if (request.kind !== 'hold' || environment === DEFAULT_ENVIRONMENT) return;
+  const watch = config.watches.find((w) => w.name === request.watch)!;
+  if (Object.hasOwn(watch.environments, environment)) return;
+  throw opsError('OPS_INVALID', `environment "${environment}" is not one of watch ${watch.name}'s own environments, and a hold pins a watch environment: add \`${environment}: {}\` under the watch's \`environments\` in the config, then hold it`);
+}
+
 /** An approval's wave must be one of the environment's waves (numbered from 1, as the status shows them). */
 function checkWave(request: OperationRequest, config: Config, environment: string): void {
   if (request.wave === undefined) return;
@@ -73,6 +84,7 @@ export function validateOperation(request: OperationRequest, ctx: ValidateContex
   checkFields(request);
   const environment = checkWhere(request, ctx.config);
   checkWave(request, ctx.config, environment);
+  checkHoldable(request, ctx.config, environment);
   const until = checkUntil(request.until, ctx.now);
   let tag = request.tag;
   if (request.kind === 'hold' && tag === undefined) {

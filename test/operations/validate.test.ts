@@ -61,3 +61,10 @@ test('an approval names one of the environment\'s waves, numbered from 1 as the 
   assert.equal(validateOperation({ ...approve, wave: 1 }, { ...ctx, config: rolling }).wave, 1);
   refused({ ...approve, wave: 3 }, 'OPS_INVALID', /environment "prod" rolls out in 2 waves, numbered 1 to 2; 3 is not one of them/, { ...ctx, config: rolling });
 });
+
+test('a hold of an environment that exists only under environments: is refused, since no watch environment would pin it', () => {
+  const promoted = mustParse(baseConfig('/nonexistent', { environments: { prod: { rollout: { waves: [{ percent: 50 }, { percent: 50 }] } } } }));
+  refused({ environment: 'prod', tag: '1.2.0' }, 'OPS_INVALID', /environment "prod" is not one of watch web's own environments.*add `prod: \{\}` under the watch's `environments`/, { ...ctx, config: promoted });
+  assert.equal(validateOperation({ kind: 'approve', watch: 'web', environment: 'prod', tag: '1.2.0', reason: 'ok' }, { ...ctx, config: promoted }).environment, 'prod', 'approvals are read by the engine there');
+  assert.equal(validateOperation({ kind: 'hold', watch: 'web', environment: 'staging', tag: '1.2.0', reason: 'INC-7' }, { ...ctx, config: promoted }).environment, 'staging', 'a watch environment is held');
+});
