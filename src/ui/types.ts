@@ -78,6 +78,15 @@ export interface RegistryView {
   readonly budget: number;
   /** The budget use at each change (oldest first): it stays at a sample's value until the next one. */
   readonly samples: readonly BudgetSample[];
+  /** Rate limits as last sampled (GET /api/v1/registries has them in full); absent before the registry's first request. */
+  readonly limits?: RegistryLimitsSummary;
+}
+
+/** A registry's rate-limit windows, its 429s and whether requests wait (the page compares `until` with its clock). */
+export interface RegistryLimitsSummary {
+  readonly windows: readonly { readonly window: string; readonly limit: number; readonly remaining: number; readonly windowSeconds: number }[];
+  readonly refused: number;
+  readonly waiting: { readonly state: string; readonly until: string | null };
 }
 
 export interface StateView {

@@ -43,6 +43,8 @@ test('status page: sign in, every watch per environment, a pushed tag appears wi
   assert.match(await row(page, 'web-default').locator('code').innerText(), /^argocd-image-plugins resolve --watch web$/);
   assert.match(await row(page, 'web-staging').locator('code').innerText(), /--watch web --environment staging$/);
   assert.match(await page.locator('#registries').innerText(), new RegExp(live.reg.host.replace(/\./g, '\\.')));
+  // a registry without rate-limit headers, nothing waiting (from the first budget sample after its first request)
+  await page.locator('#registries .limits', { hasText: /^ready$/ }).waitFor(WAIT);
 
   let navigations = 0;
   page.on('framenavigated', (f) => {

@@ -4,6 +4,7 @@ import { h } from '../shared/dom.ts';
 import { age, shortDigest, when } from '../shared/format.ts';
 import type { RegistryView, StateView, WatchView } from '../../src/ui/types.ts';
 import { pendingNote, waveRows } from './promotion.ts';
+import { remaining } from '../shared/promotion.ts';
 import { badges, commandLine, sparkline } from './widgets.ts';
 import { timed } from './clock.ts';
 
@@ -24,12 +25,26 @@ function watchRows(w: WatchView, now: number): HTMLElement[] {
   });
 }
 
+const span = (seconds: number): string => (seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`);
+
+/** "registry 1/100 per 6 h · waiting until … · 1× 429": each window, whether requests wait, refusals. */
+function limitsText(r: RegistryView, now: number): string {
+  const l = r.limits;
+  if (!l) return '—';
+  const until = l.waiting.until ? Date.parse(l.waiting.until) : 0;
+  const wait = until > now ? `${l.waiting.state}, next request ${remaining(l.waiting.until, now)} (${when(l.waiting.until)})` : l.waiting.state === 'budget-spent' ? 'poll cycle budget spent' : 'ready';
+  const parts = [...l.windows.map((w) => `${w.window} ${w.remaining}/${w.limit} per ${span(w.windowSeconds)}`), wait];
+  if (l.refused > 0) parts.push(`${l.refused}× 429`);
+  return parts.join(' · ');
+}
+
 function registryRow(r: RegistryView, now: number): HTMLElement {
   return h('tr', {},
     h('th', { scope: 'row', 'data-label': 'Registry' }, r.host),
     h('td', { 'data-label': 'Last scan' }, when(r.lastScanAt)),
     h('td', { 'data-label': 'Last error' }, r.lastError ? h('span', { class: 'error' }, `${r.lastError.code}: ${r.lastError.message} (${when(r.lastError.at)})`) : 'none'),
     h('td', { 'data-label': 'Budget use' }, sparkline(r.samples, r.budget, `Request budget of ${r.host}`, now)),
+    timed(h('td', { 'data-label': 'Rate limit', class: 'limits' }), (t) => limitsText(r, t), now),
   );
 }
 
@@ -76,7 +91,7 @@ export function renderList(state: StateView, filter: string, now: number, paging
     h('section', { 'aria-labelledby': 'registries-title' },
       h('h2', { id: 'registries-title' }, 'Registries'),
       h('table', { class: 'rows', id: 'registries' },
-        h('thead', {}, h('tr', {}, ...['Registry', 'Last scan', 'Last error', 'Budget use'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ...['Registry', 'Last scan', 'Last error', 'Budget use', 'Rate limit'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, ...state.registries.map((r) => registryRow(r, now))),
       ),
       h('p', { class: 'muted' }, `${state.clusters.count} clusters known${state.clusters.error ? ` — inventory error: ${state.clusters.error}` : ''}`),
