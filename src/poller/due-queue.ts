@@ -19,6 +19,8 @@ export interface RepoSlot {
   running?: Promise<ScanReport>;
   /** A re-scan asked for while one was running: run again right after. */
   again?: boolean;
+  /** Tags a push named, for the next scan to look up early (scan.ts `named`). */
+  named?: string[];
 }
 
 export interface DueQueueOptions {

@@ -123,7 +123,9 @@ async function runScan(parts: PollerParts, slot: RepoSlot): Promise<ScanReport> 
   const { deps } = parts;
   const started = deps.clock.now();
   const client = deps.clientFor(slot.plan.registry);
-  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate, ...(deps.operationHold && { operationHold: deps.operationHold }) }, slot.plan);
+  const named = slot.named;
+  delete slot.named;
+  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate, ...(deps.operationHold && { operationHold: deps.operationHold }), ...(named && { named }) }, slot.plan);
   const finished = deps.clock.now();
   recordScan(parts, slot, report, finished);
   deps.onScan?.(report, finished - started);
@@ -191,6 +193,7 @@ function pollerHandle(parts: PollerParts): Poller {
       const slot = current.slots.get(image);
       if (!slot) return undefined;
       for (const tag of options.tags ?? []) deps.metadata.forgetTag(image, tag);
+      if (options.tags?.length) slot.named = [...(slot.named ?? []), ...options.tags];
       parts.log.info({ image, reason, tags: options.tags }, 'scan requested');
       const report = await queue.start(slot);
       const named = options.tags ?? [];

@@ -18,6 +18,7 @@ import { decideTag, pinnedRef, type Decision } from './decide.ts';
 import type { Gate, Verdict } from '../verify/types.ts';
 import { AppError } from '../shared/errors.ts';
 import type { RepositoryPlan, Target } from './plan.ts';
+import { tagsWorthLookingUpEarly } from './prefetch.ts';
 
 export interface ScanDeps {
   readonly client: RegistryClient;
@@ -32,6 +33,8 @@ export interface ScanDeps {
   readonly gate?: Gate;
   /** A hold taken as an operation for a watch and environment; it wins over the config's `holds`. */
   readonly operationHold?: (watch: string, environment: string) => Hold | undefined;
+  /** Tags a push named (a webhook): those a target would move to are looked up while the tags are listed. */
+  readonly named?: readonly string[];
 }
 
 export interface TargetReport {
@@ -114,12 +117,18 @@ function memoSelect(listing: TagListing): typeof selectTag {
   };
 }
 
-/** Per-scan memo so several watches asking for the same tag or digest cost one request. */
-function memo<T>(): (key: string, load: () => Promise<T>) => Promise<T> {
-  const inflight = new Map<string, Promise<T>>();
-  return (key, load) => {
-    let p = inflight.get(key);
-    if (!p) inflight.set(key, (p = load()));
+/**
+ * Per-scan memo so several watches asking for the same tag or digest cost one request. A tentative
+ * load (an early lookup of a pushed tag, made before the tag list said the tag exists) does not
+ * stick when it fails: the first caller that needs the value loads it again.
+ */
+function memo<T>(): (key: string, load: () => Promise<T>, tentative?: boolean) => Promise<T> {
+  const inflight = new Map<string, { p: Promise<T>; tentative: boolean }>();
+  return (key, load, tentative = false) => {
+    const entry = inflight.get(key);
+    if (entry && (tentative || !entry.tentative)) return entry.p;
+    const p = entry ? entry.p.catch(load) : load();
+    inflight.set(key, { p, tentative });
     return p;
   };
 }
@@ -135,20 +144,13 @@ function listingFailed(deps: ScanDeps, plan: RepositoryPlan, err: unknown): Scan
 export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Promise<ScanReport> {
   const { client, metadata } = deps;
   const opts = deps.signal ? { signal: deps.signal } : {};
-  let listing: TagListing;
-  try {
-    listing = await listRepository(client, plan, opts);
-  } catch (err) {
-    return listingFailed(deps, plan, err);
-  }
-  if (listing.complete) metadata.pruneTags(plan.image, new Set(listing.tags));
-
+  let listing: TagListing | undefined;
   const headOnce = memo<string>();
   const describeOnce = memo<ImageDetails>();
-  const digestOf = (tag: string, fresh: boolean): Promise<string> =>
+  const digestOf = (tag: string, fresh: boolean, tentative = false): Promise<string> =>
     headOnce(tag, async () => {
       // a push-time listing names each tag's digest as of this scan: as fresh as a HEAD
-      const listed = listing.pushed?.get(tag)?.digest;
+      const listed = listing?.pushed?.get(tag)?.digest;
       if (listed !== undefined) {
         metadata.putTagDigest(plan.image, tag, listed);
         return listed;
@@ -158,8 +160,8 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
       const head = await client.headManifest(plan.repository, tag, opts);
       metadata.putTagDigest(plan.image, tag, head.digest);
       return head.digest;
-    });
-  const detailsOf = (digest: string): Promise<ImageDetails> =>
+    }, tentative);
+  const detailsOf = (digest: string, tentative = false): Promise<ImageDetails> =>
     describeOnce(digest, async () => {
       const known = metadata.details(digest);
       if (known) return known;
@@ -173,7 +175,16 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
         if (!budgetSpent(err)) for (const tag of metadata.tagsFor(plan.image, digest)) metadata.forgetTag(plan.image, tag);
         throw err;
       }
-    });
+    }, tentative);
+  // Looked up before the tag list says the tag exists (a registry may announce a push before it
+  // serves the tag): tentative, so a failure is not kept; the scan asks again if it needs the tag.
+  for (const tag of tagsWorthLookingUpEarly(deps.named ?? [], plan, deps.cache)) void digestOf(tag, true, true).then((digest) => detailsOf(digest, true)).catch(() => undefined);
+  try {
+    listing = await listRepository(client, plan, opts);
+  } catch (err) {
+    return listingFailed(deps, plan, err);
+  }
+  if (listing.complete) metadata.pruneTags(plan.image, new Set(listing.tags));
 
   const gate = deps.gate;
   const verdictOnce = memo<Verdict>();
