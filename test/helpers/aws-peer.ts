@@ -50,6 +50,8 @@ export interface AwsPeer {
   setTokenSeconds(seconds: number): void;
   /** The images DescribeImages lists for a repository of account `123456789012` (or the account named). */
   setImages(repository: string, tags: readonly PeerTag[]): void;
+  /** The next `n` DescribeImages calls are refused as ECR refuses a caller over its rate: 400 `ThrottlingException`. */
+  throttleDescribeImages(n: number): void;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
   const ecrCalls: EcrCall[] = [];
   const repositories = new Map<string, readonly PeerTag[]>();
   let tokenSeconds = options.tokenSeconds ?? 12 * 3600;
+  let throttle = 0;
 
   /** The live session that signed `req`, with the credential scope's region and service. */
   function caller(req: IncomingMessage): { session: StsSession; region: string; service: string } | undefined {
@@ -102,6 +105,7 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
     if (target === DESCRIBE_IMAGES) {
       const request = JSON.parse(body || '{}') as Record<string, unknown>;
       ecrCalls.push({ target, region: who.region, service: who.service, role: who.session.roleArn, request });
+      if (throttle > 0 && throttle--) return json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       const page = describeImagesPage(request, ACCOUNT, repositories);
       return json(page.status, page.body);
     }
@@ -155,6 +159,7 @@ export async function startAwsPeer(options: AwsPeerOptions): Promise<AwsPeer> {
     },
     setTokenSeconds: (seconds) => void (tokenSeconds = seconds),
     setImages: (repository, tags) => void repositories.set(repository, tags),
+    throttleDescribeImages: (n) => void (throttle = n),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

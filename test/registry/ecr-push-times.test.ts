@@ -99,3 +99,21 @@ test('a repository ECR does not know is REG_NOT_FOUND naming DescribeImages and 
   t.after(() => client.close());
   await assert.rejects(client.listPushTimes!('team/absent'), (e: { code: string; message: string }) => e.code === 'REG_NOT_FOUND' && /DescribeImages failed: RepositoryNotFoundException/.test(e.message));
 });
+
+test('every DescribeImages request the SDK sends is one the budget counted: a throttled page is not retried behind its back', async (t) => {
+  peer.setImages('team/throttled', tags(3));
+  const client = ecrClient();
+  t.after(() => client.close());
+  await client.listPushTimes!('team/throttled');
+  const start = peer.ecr().length;
+  const used = client.stats().budgetLeft;
+  peer.throttleDescribeImages(1);
+  await assert.rejects(client.listPushTimes!('team/throttled'), (err: unknown) => (err as { code?: string }).code === 'REG_RATE_LIMITED');
+  assert.equal(describeCalls(start).length, 1, 'one request sent, no SDK retry');
+  assert.equal(used - client.stats().budgetLeft, 1, 'and it took one request of the budget');
+  // the poller's next attempt is the retry, again through the budget
+  const listing = await client.listPushTimes!('team/throttled');
+  assert.equal(listing.tags.length, 3);
+  assert.equal(describeCalls(start).length, 2);
+  assert.equal(used - client.stats().budgetLeft, 2);
+});

@@ -40,6 +40,11 @@ export async function connectEcr(auth: EcrAuth): Promise<EcrSdk> {
   }
   const sdk = await import('@aws-sdk/client-ecr');
   const client = new sdk.ECRClient(config);
+  // DescribeImages pages are registry requests: each takes a slot of the entry's request budget and
+  // rate-limit windows (push-ecr.ts), so the SDK must not send a retry nobody counted. A client of
+  // its own with maxAttempts 1, sharing the login client's credentials (one STS session); a
+  // throttled page fails the scan and the poller's backoff is the retry, through the budget again.
+  const pages = new sdk.ECRClient({ region, maxAttempts: 1, credentials: client.config.credentials });
   return {
     authorization: async (abortSignal) => {
       const data = (await client.send(new sdk.GetAuthorizationTokenCommand({}), { abortSignal })).authorizationData?.[0];
@@ -47,10 +52,10 @@ export async function connectEcr(auth: EcrAuth): Promise<EcrSdk> {
     },
     async describeImages({ repository, nextToken, maxResults }, abortSignal) {
       const input = { repositoryName: repository, maxResults, filter: { tagStatus: 'TAGGED' as const }, ...(auth.registryId && { registryId: auth.registryId }), ...(nextToken !== undefined && { nextToken }) };
-      const out = await client.send(new sdk.DescribeImagesCommand(input), { abortSignal });
+      const out = await pages.send(new sdk.DescribeImagesCommand(input), { abortSignal });
       const images = (out.imageDetails ?? []).map((d) => ({ digest: d.imageDigest, tags: d.imageTags ?? [], pushedAt: d.imagePushedAt }));
       return { images, nextToken: out.nextToken };
     },
-    destroy: () => client.destroy(),
+    destroy: () => (client.destroy(), pages.destroy()),
   };
 }
