@@ -78,6 +78,14 @@ async function ask(child: Child, images: readonly string[]): Promise<number> {
   return performance.now() - t;
 }
 
+/** getparams answers so far by where they came from (the service's getparams_answers_total). */
+async function answersOf(child: Child): Promise<{ cache: number; built: number }> {
+  const res = await request(`${child.url}/metrics`);
+  const text = await res.body.text();
+  const count = (from: string): number => Number(text.match(new RegExp(`getparams_answers_total\\{from="${from}"\\} (\\d+)`))?.[1] ?? 0);
+  return { cache: count('cache'), built: count('built') };
+}
+
 /** Alternating questions to both; `distinct` picks another 10 watches each time, else always the first 10. */
 async function latencies(a: Child, b: Child, distinct: boolean): Promise<[number[], number[]]> {
   const out: [number[], number[]] = [[], []];
@@ -125,8 +133,13 @@ async function main(dir: string, cleanups: Array<() => unknown>): Promise<void> 
   progress('prod mid-rollout for every watch');
   const memory: [NodeJS.MemoryUsage, NodeJS.MemoryUsage] = [await memoryOf(withPromotion), await memoryOf(baseline)];
   const distinct = await latencies(withPromotion, baseline, true);
+  const before = await Promise.all([answersOf(withPromotion), answersOf(baseline)]);
   const repeated = await latencies(withPromotion, baseline, false);
+  const after = await Promise.all([answersOf(withPromotion), answersOf(baseline)]);
   report(memory, distinct, repeated, engineSeconds(SHAPE));
+  for (const [i, name] of ['with promotion', 'baseline'].entries()) {
+    process.stdout.write(`repeated question, ${name}: ${after[i]!.cache - before[i]!.cache} of ${REQUESTS} answered from the answer cache, ${after[i]!.built - before[i]!.built} built\n`);
+  }
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'aip-bench-scale-'));

@@ -1,5 +1,6 @@
-// Answers to getparams, built once per state and reused: the state is (config, cache revision,
-// inventory revision). While it holds, identical inputs get the identical bytes from memory; when
+// Answers to getparams, built once per state and reused: the state is (config, what the cache serves
+// (served-revision.ts: a scan that found nothing new does not count), inventory revision, promotion
+// revision). While it holds, identical inputs get the identical bytes from memory; when
 // it moves, the next request for each input rebuilds. Nothing here is per request but the lookup.
 import { LRUCache } from 'lru-cache';
 import type { CacheReader } from '../cache/types.ts';
@@ -12,6 +13,7 @@ import { lazyGzip, type Compressed } from './compressed.ts';
 import { generatorError } from './errors.ts';
 import type { GeneratorInput } from './input.ts';
 import { buildParameterSets, selectWatches, type ParameterSet } from './params.ts';
+import { servedRevision } from './served-revision.ts';
 
 export interface GeneratorDeps {
   readonly config: () => Config | undefined;
@@ -23,6 +25,8 @@ export interface GeneratorDeps {
   readonly promotion?: { state(): PromotionState; revision(): number };
   /** Told which watches each request selects (clusters use them: the poller serves them first when a rate limit is short). */
   readonly usage?: Pick<UsageBook, 'touch'>;
+  /** Told where each set of parameters came from: the answer cache, or built now (a metric counts it). */
+  readonly observeAnswer?: (from: 'cache' | 'built') => void;
 }
 
 /** `gzip` is the same bytes gzip-coded, made at most once per answer (see compressed.ts). */
@@ -50,11 +54,12 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
   let nextConfigId = 1;
   let stamp = '';
   const book = createBook();
+  const served = servedRevision(deps.cache);
 
   function stampOf(config: Config, inventoryRevision: number): string {
     let id = configIds.get(config);
     if (id === undefined) configIds.set(config, (id = nextConfigId++));
-    return `${id}:${deps.cache.revision}:${inventoryRevision}:${deps.promotion?.revision() ?? 0}`;
+    return `${id}:${served()}:${inventoryRevision}:${deps.promotion?.revision() ?? 0}`;
   }
 
   return {
@@ -78,6 +83,7 @@ export function createAnswerBook(deps: GeneratorDeps): AnswerBook {
       }
       const key = JSON.stringify([watches.value.map((w) => w.name), input.clusterSelector, input.allowEmpty]);
       const known = book.get(key);
+      deps.observeAnswer?.(known ? 'cache' : 'built');
       if (known) return known;
       const promotion = deps.promotion && { state: deps.promotion.state() };
       const built = buildParameterSets({ config, cache: deps.cache, clusters: inventory.clusters, watches: watches.value, input, ...(promotion && { promotion }) });

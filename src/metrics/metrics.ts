@@ -35,6 +35,7 @@ export interface ServiceMetrics {
   readonly registry: Registry;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly getParams: Counter<'outcome'>;
+  readonly getParamsAnswers: Counter<'from'>;
   readonly webhookEvents: Counter<'source' | 'outcome'>;
   readonly pushToResolved: Histogram<'source'>;
   readonly refreshes: Counter<'outcome'>;
@@ -130,6 +131,7 @@ export function createServiceMetrics(sources: MetricsSources): ServiceMetrics {
     registry,
     requestDuration: new Histogram({ name: `${METRIC_PREFIX}http_request_duration_seconds`, help: 'HTTP request latency by route.', labelNames: ['method', 'route', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     getParams: new Counter({ name: `${METRIC_PREFIX}getparams_total`, help: 'getparams answers by outcome ("ok" or an error code).', labelNames: ['outcome'], registers: [registry] }),
+    getParamsAnswers: new Counter({ name: `${METRIC_PREFIX}getparams_answers_total`, help: 'getparams parameter sets by where they came from: "cache" (built before for the same question and state) or "built".', labelNames: ['from'], registers: [registry] }),
     webhookEvents: new Counter({ name: `${METRIC_PREFIX}webhook_events_total`, help: 'Registry push events by source and outcome.', labelNames: ['source', 'outcome'], registers: [registry] }),
     pushToResolved: new Histogram({ name: `${METRIC_PREFIX}push_to_resolved_seconds`, help: 'From a push event arriving to the re-scan of its repository finishing.', labelNames: ['source'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     refreshes: new Counter({ name: `${METRIC_PREFIX}applicationset_refreshes_total`, help: 'ApplicationSet refresh requests by outcome.', labelNames: ['outcome'], registers: [registry] }),

@@ -171,7 +171,7 @@ export async function buildService(deps: AppDeps): Promise<App> {
       if (deps.shared && revision === undefined) throw serverError('NOT_READY', NO_SHARED_STATE);
       if (revision !== undefined) void reply.header(STATE_REVISION_HEADER, String(revision));
     });
-    registerGetParams(scope, createAnswerBook(deps), (outcome) => metrics.getParams.inc({ outcome }));
+    registerGetParams(scope, createAnswerBook({ ...deps, observeAnswer: (from) => metrics.getParamsAnswers.inc({ from }) }), (outcome) => metrics.getParams.inc({ outcome }));
     registerImages(scope, { config: deps.config, cache: deps.cache, clock: deps.clock, unavailable: configProblem, ...(deps.promotion && { promotion: deps.promotion }) });
     registerRegistries(scope, { config: deps.config, clock: deps.clock, unavailable: configProblem, ...(deps.registryStats && { stats: deps.registryStats }) });
   });
