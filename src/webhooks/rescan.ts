@@ -11,8 +11,13 @@ import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import type { WebhookSource } from './types.ts';
 
-/** Delays before the runs after the first, while named tags are pending: at most 3 more runs, within ~2 s. */
-export const PENDING_RETRY_MS: readonly number[] = [250, 600, 1200];
+/**
+ * Delays before the runs after the first, while named tags are pending: at most 6 more runs, within
+ * ~20 s. The first three catch the usual gap of milliseconds; the longer ones catch a registry on a
+ * busy node, whose link write can trail its notification by seconds, so the push still arrives now
+ * instead of at the next poll interval. A run costs one tag list (and the pushed tag's manifest).
+ */
+export const PENDING_RETRY_MS: readonly number[] = [250, 600, 1200, 2500, 5000, 10_000];
 
 export interface Rescanner {
   rescan(source: WebhookSource, image: string, tags: readonly string[], arrivedAt: number): void;
