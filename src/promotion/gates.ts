@@ -25,19 +25,36 @@ function parse(text: string): Written | null {
   return known;
 }
 
+/**
+ * An Application's images parsed once and grouped by repository, so `runs` reads only the images of
+ * the watch it is asked about: a gate asks for every watch, and scanning every image of every
+ * `from` Application for each made a gate check cost watches x Applications x images.
+ */
+const byRepository = new WeakMap<ApplicationObservation, Map<string, Written[]>>();
+
+function imagesOf(app: ApplicationObservation): Map<string, Written[]> {
+  let grouped = byRepository.get(app);
+  if (grouped) return grouped;
+  grouped = new Map();
+  for (const text of app.images) {
+    const written = parse(text);
+    if (written === null) continue;
+    const list = grouped.get(written.name);
+    if (list) list.push(written);
+    else grouped.set(written.name, [written]);
+  }
+  byRepository.set(app, grouped);
+  return grouped;
+}
+
 export function usesImage(app: ApplicationObservation, image: string): boolean {
-  return app.images.some((text) => parse(text)?.name === image);
+  return imagesOf(app).has(image);
 }
 
 /** The reference as the Application's images show it: same repository, and tag / digest as written. */
 export function runs(app: ApplicationObservation, image: string, resolution: Resolution): boolean {
   const wanted = parse(resolution.ref);
-  return app.images.some((text) => {
-    const seen = parse(text);
-    if (seen === null || seen.name !== image) return false;
-    if (seen.digest !== undefined) return seen.digest === resolution.digest;
-    return seen.tag === (wanted?.tag ?? resolution.tag);
-  });
+  return (imagesOf(app).get(image) ?? []).some((seen) => (seen.digest !== undefined ? seen.digest === resolution.digest : seen.tag === (wanted?.tag ?? resolution.tag)));
 }
 
 export function isSyncedHealthy(app: ApplicationObservation): boolean {

@@ -3,7 +3,8 @@
 // Application's images once, however many watches and environments ask.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appsOf } from '../../src/promotion/gates.ts';
+import { appsOf, runs } from '../../src/promotion/gates.ts';
+import type { Resolution } from '../../src/cache/types.ts';
 import type { ApplicationObservation } from '../../src/promotion/types.ts';
 
 function app(namespace: string, name: string, cluster: string, images: string[]): ApplicationObservation {
@@ -35,4 +36,17 @@ test('one Application list is read once, however many watches and environments a
   const clusters = [new Set(['c0', 'c1', 'c2']), new Set(['c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9'])];
   for (let w = 0; w < 40; w++) for (const set of clusters) assert.equal(appsOf(apps, set, `ghcr.io/acme/w${w}`).length, set.size * 5);
   assert.ok(reads <= apps.length, `${reads} reads of the Applications' images for ${apps.length} Applications`);
+});
+
+test('whether an Application runs a reference reads its images once, however many watches ask', () => {
+  let reads = 0;
+  const images = Array.from({ length: 40 }, (_, w) => `ghcr.io/acme/w${w}:1.0.${w % 2}`);
+  const one = Object.defineProperty(app('argocd', 'a', 'c0', []), 'images', { get: () => (reads++, images) });
+  const resolution = (w: number, tag: string): Resolution => ({ tag, digest: `sha256:${'b'.repeat(64)}`, ref: `ghcr.io/acme/w${w}:${tag}`, platforms: [], resolvedAt: '2026-11-30T10:00:00.000Z' });
+  for (let w = 0; w < 40; w++) {
+    assert.equal(runs(one, `ghcr.io/acme/w${w}`, resolution(w, `1.0.${w % 2}`)), true);
+    assert.equal(runs(one, `ghcr.io/acme/w${w}`, resolution(w, '9.9.9')), false);
+  }
+  assert.equal(runs(one, 'ghcr.io/acme/none', resolution(0, '1.0.0')), false);
+  assert.ok(reads <= 1, `${reads} reads of the Application's images for 81 questions`);
 });
