@@ -67,6 +67,12 @@ test('extension: the Images tab of an Application and an ApplicationSet, through
   assert.equal(await page.getByRole('tab', { name: 'Images' }).getAttribute('aria-selected'), 'true');
   assert.deepEqual(await accessibilityProblems(page), [], 'Application tab');
   await browser.shot(page, 'extension-1280', 'ui-extension');
+  // Ages move on the tab's own clock: with every later request to the service left unanswered, the
+  // first row's age still changes (the tab renders again on its tick, not only on a new answer).
+  await page.route('**/extensions/**', () => undefined);
+  const firstAge = page.locator('table[aria-label="Images"] tbody tr').first().locator('td').nth(3);
+  const before = await firstAge.innerText();
+  await until(async () => ((await firstAge.innerText()) !== before ? true : undefined), { what: `the age "${before}" to move without an answer` });
   const sent = host.forwarded.at(-1)!;
   assert.equal(sent.cookie, undefined, 'Argo CD never forwards its session cookie');
   assert.equal(sent['argocd-application-name'], 'argocd:web-staging');

@@ -8,6 +8,9 @@ import { describeTarget, type Target } from './target.ts';
 
 export const EXTENSION_NAME = 'image-plugins';
 const REFRESH_MS = 10_000;
+// Ages and "opens in" texts move on a local clock, as on the status page: the service's answer
+// holds absolute times and changes only when its state does.
+const TICK_MS = 5_000;
 
 type Obj = Record<string, unknown>;
 interface Props {
@@ -102,7 +105,18 @@ function Table({ rows, now }: { rows: Row[]; now: number }): JSX.Element {
   );
 }
 
+/** The current time, renewed every TICK_MS while the tab is shown. */
+function useNow(): number {
+  const [now, setNow] = React.useState(Date.now());
+  React.useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
 export function ImagesTab(props: Props): JSX.Element {
+  const now = useNow();
   const target = describeTarget(props.resource);
   const key = JSON.stringify(target);
   const [view, setView] = React.useState<ExtensionView | null>(null);
@@ -119,13 +133,13 @@ export function ImagesTab(props: Props): JSX.Element {
   }, [key]);
   if (error) return <div role="alert" style={{ padding: '12px', color: '#c0392b' }}>Images cannot be shown: {error}</div>;
   if (!view) return <div style={{ padding: '12px' }}>Loading images…</div>;
-  const rows = rowsOf(view, target, Date.now());
+  const rows = rowsOf(view, target, now);
   return (
     <div style={{ padding: '12px' }}>
       <p style={{ margin: '0 0 8px' }}>
         {target.kind === 'Application' ? `Images served to ${view.cluster ?? 'this Application’s cluster (not in the inventory)'}` : `Images this ApplicationSet requests${target.watches ? '' : ' (every watch it may use)'}`}
       </p>
-      {rows.length === 0 ? <p>No watch applies to this object.</p> : <Table rows={rows} now={Date.now()} />}
+      {rows.length === 0 ? <p>No watch applies to this object.</p> : <Table rows={rows} now={now} />}
     </div>
   );
 }
