@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { startRegistry } from '../helpers/registry.ts';
 import { pushImage } from '../helpers/images.ts';
-import { startHubLimitProxy } from '../helpers/hub-limit-proxy.ts';
+import { startLimitingProxy } from '../helpers/limiting-proxy.ts';
 import { startServe, stopServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { until } from '../helpers/until.ts';
 import type { RegistryLimitsView } from '../../src/registry/limits-view.ts';
@@ -33,7 +33,7 @@ test('GET /api/v1/registries and /metrics show the registry\'s window, its 429s 
   t.after(() => reg.stop());
   await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z' });
   // 97 of 100 already spent by another client of the account, and the first request refused with Retry-After
-  const hub = await startHubLimitProxy(reg.url, { limit: 100, windowSeconds: 21_600, spent: 97, refuseFirst: { count: 1, retryAfterSeconds: 1 } });
+  const hub = await startLimitingProxy({ target: reg.url, limit: 100, windowSeconds: 21_600, spent: 97, refuseFirst: { count: 1, retryAfterSeconds: 1 } });
   t.after(() => hub.stop());
   const dir = await mkdtemp(join(tmpdir(), 'aip-limits-'));
   const running: { serve?: ServeProcess } = {};

@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { startService, type ServiceHandle } from '../../src/service/start.ts';
 import type { StateView } from '../../src/ui/types.ts';
 import { silentLogger } from '../generator/fixture.ts';
-import { startHubLimitProxy } from '../helpers/hub-limit-proxy.ts';
+import { startLimitingProxy } from '../helpers/limiting-proxy.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startRegistry } from '../helpers/registry.ts';
 import { until } from '../helpers/until.ts';
@@ -23,7 +23,7 @@ test('the registries view shows the registry\'s window, its 429s and the wait, a
   const reg = await startRegistry();
   t.after(() => reg.stop());
   await pushImage(reg, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z' });
-  const hub = await startHubLimitProxy(reg.url, { limit: 100, windowSeconds: 21_600, spent: 97, refuseFirst: { count: 1, retryAfterSeconds: 1 } });
+  const hub = await startLimitingProxy({ target: reg.url, limit: 100, windowSeconds: 21_600, spent: 97, refuseFirst: { count: 1, retryAfterSeconds: 1 } });
   t.after(() => hub.stop());
   const dir = await mkdtemp(join(tmpdir(), 'aip-ui-limits-'));
   const started: { service?: ServiceHandle } = {};
