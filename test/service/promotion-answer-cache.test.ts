@@ -44,11 +44,18 @@ test('with promotion configured, an identical getparams after a scan that found 
     return (await answers(url)).cache > before.cache;
   }, { what: 'an answer served from the answer cache once the state settled' });
 
-  const first = await ask(url);
-  const revision = await cacheRevision(url);
-  await until(async () => (await cacheRevision(url)) > revision, { what: 'a scan recorded in the resolution cache' });
-  const before = await answers(url);
-  assert.deepEqual(await ask(url), first);
-  const after = await answers(url);
-  assert.deepEqual({ cache: after.cache - before.cache, built: after.built - before.built }, { cache: 1, built: 0 }, 'the repeated question came from the answer cache');
+  // Another part of the state (the promotion engine's own evaluation) may still move between two
+  // questions on a busy machine; what must hold is that a scan with nothing new does not rebuild.
+  // With a cache keyed on the resolution cache's revision, which every scan moves, no round passes.
+  const rounds: { cache: number; built: number }[] = [];
+  for (let round = 0; round < 5 && !rounds.some((r) => r.cache === 1); round++) {
+    const first = await ask(url);
+    const revision = await cacheRevision(url);
+    await until(async () => (await cacheRevision(url)) > revision, { what: 'a scan recorded in the resolution cache' });
+    const before = await answers(url);
+    assert.deepEqual(await ask(url), first);
+    const after = await answers(url);
+    rounds.push({ cache: after.cache - before.cache, built: after.built - before.built });
+  }
+  assert.ok(rounds.some((r) => r.cache === 1 && r.built === 0), `the repeated question came from the answer cache after a scan in some round: ${JSON.stringify(rounds)}`);
 });
