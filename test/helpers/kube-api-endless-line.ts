@@ -3,12 +3,10 @@
 // concepts, "Efficient detection of changes"). A client that buffers the line without a bound keeps
 // reading until `capBytes`; a bounded one hangs up early. The peer counts what it sent.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { armedWatches, type ArmedWatches } from './kube-api-armed.ts';
 
-export interface EndlessLines {
-  /** The next `count` watch requests get an endless line instead of events. */
-  arm(count?: number): void;
-  /** True (and one armed watch used) when this watch request is to get the endless line. */
-  takes(verb: string): boolean;
+/** Armed watch requests get an endless line instead of events. */
+export interface EndlessLines extends ArmedWatches {
   serve(req: IncomingMessage, res: ServerResponse): void;
   /** Bytes sent per endless answer, and whether the client hung up before the cap. */
   readonly answers: ReadonlyArray<{ readonly sent: number; readonly hungUp: boolean }>;
@@ -17,15 +15,9 @@ export interface EndlessLines {
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
 
 export function createEndlessLines(capBytes = 64 * 1024 * 1024): EndlessLines {
-  let armed = 0;
   const answers: Array<{ sent: number; hungUp: boolean }> = [];
   return {
-    arm: (count = 1) => void (armed = count),
-    takes(verb) {
-      if (verb !== 'watch' || armed === 0) return false;
-      armed -= 1;
-      return true;
-    },
+    ...armedWatches(),
     serve(req, res) {
       const answer = { sent: 0, hungUp: false };
       answers.push(answer);

@@ -5,6 +5,7 @@
 // client no other sign of life than events, bookmarks and the stream's end, so only a bound on the
 // silence finds it. The peer records each such answer's query and whether the client hung up.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { armedWatches, type ArmedWatches } from './kube-api-armed.ts';
 
 export interface SilentAnswer {
   /** The watch request's query (allowWatchBookmarks, timeoutSeconds, resourceVersion). */
@@ -12,25 +13,16 @@ export interface SilentAnswer {
   hungUp: boolean;
 }
 
-export interface SilentWatches {
-  /** The next `count` watch requests are held open silently. */
-  arm(count?: number): void;
-  /** True (and one armed watch used) when this watch request is to be held open silently. */
-  takes(verb: string): boolean;
+/** Armed watch requests are held open silently. */
+export interface SilentWatches extends ArmedWatches {
   serve(req: IncomingMessage, res: ServerResponse, url: URL): void;
   readonly answers: readonly SilentAnswer[];
 }
 
 export function createSilentWatches(): SilentWatches {
-  let armed = 0;
   const answers: SilentAnswer[] = [];
   return {
-    arm: (count = 1) => void (armed = count),
-    takes(verb) {
-      if (verb !== 'watch' || armed === 0) return false;
-      armed -= 1;
-      return true;
-    },
+    ...armedWatches(),
     serve(req, res, url) {
       const answer: SilentAnswer = { query: new URLSearchParams(url.searchParams), hungUp: false };
       answers.push(answer);
