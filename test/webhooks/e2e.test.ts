@@ -4,67 +4,21 @@
 // Kubernetes API peer (test/helpers/kube-api.ts). The elapsed time is reported, not asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createMetadataStore } from '../../src/cache/metadata.ts';
-import { createResolutionCache } from '../../src/cache/store.ts';
-import { createClusterSource } from '../../src/clusters/source.ts';
-import type { Config } from '../../src/config/types.ts';
 import { REFRESH_ANNOTATION } from '../../src/kube/refresh/refresher.ts';
 import { createKubeClient } from '../../src/kube/client.ts';
-import { createClientPool } from '../../src/poller/clients.ts';
-import { createPoller, type Poller } from '../../src/poller/poller.ts';
-import { buildService } from '../../src/server/app.ts';
-import { systemClock } from '../../src/shared/clock.ts';
-import { controllerRequest, mustParse, silentLogger, TOKEN, WEBHOOK_SECRET } from '../generator/fixture.ts';
-import { listenOnce, send } from '../generator/socket.ts';
+import { controllerRequest } from '../generator/fixture.ts';
+import { send } from '../generator/socket.ts';
 import { pushImage } from '../helpers/images.ts';
 import { startKubeApi } from '../helpers/kube-api.ts';
-import { startRegistry } from '../helpers/registry.ts';
 import { until } from '../helpers/until.ts';
+import { startWebhookService } from '../helpers/webhook-service.ts';
 
 test('push a tag → registry notification → re-scan → new parameter set and an ApplicationSet refresh', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'aip-e2e-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'token'), TOKEN);
-  writeFileSync(join(dir, 'webhook-secret'), WEBHOOK_SECRET);
-  const logger = silentLogger();
   const api = await startKubeApi(t);
   api.put('applicationsets', 'argocd', { metadata: { name: 'web' }, spec: { generators: [{ plugin: { configMapRef: { name: 'argocd-image-plugins' }, input: { parameters: { images: ['web'] } } } }] } });
   const kube = createKubeClient({ server: api.url, token: () => api.token, insecure: false });
   t.after(() => kube.close());
-
-  // The service listens first: the registry's notification endpoint needs its address.
-  const live: { config?: Config; poller?: Poller } = {};
-  const cache = createResolutionCache();
-  const clusters = createClusterSource({ config: () => live.config?.clusters, logger, clock: systemClock });
-  const svc = await buildService({
-    logger, config: () => live.config, configError: () => undefined, cache, clusters, kube, clock: systemClock, refresh: { debounceMs: 0 },
-    poller: { isReady: () => live.poller?.isReady() ?? false, rescan: (image, reason) => live.poller!.rescan(image, reason) },
-  });
-  t.after(() => svc.app.close());
-  const base = await listenOnce(svc.app);
-  const registry = await startRegistry({ notifications: { url: `${base}/api/v1/webhooks/distribution`, headers: { Authorization: [`Bearer ${WEBHOOK_SECRET}`] } } });
-  t.after(() => registry.stop());
-
-  await pushImage(registry, 'acme/web', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'one' });
-  // requestsPerSecond 100: the default pacing (10/s) alone adds ~300 ms to a three-request re-scan.
-  const config = mustParse({
-    server: { tokenFile: join(dir, 'token'), webhooks: { secretFile: join(dir, 'webhook-secret') } },
-    registries: [{ host: registry.host, url: registry.url, insecure: true, requestsPerSecond: 100 }],
-    watches: [{ name: 'web', image: `${registry.host}/acme/web`, policy: { semver: { range: '>=1.0.0' } } }],
-    clusters: { static: [{ name: 'prod', server: 'https://prod:6443', labels: { environment: 'prod' } }] },
-  });
-  const pool = createClientPool(config, { logger, clock: systemClock });
-  const poller = createPoller({ config, clientFor: (h) => pool.clientFor(h), cache, metadata: createMetadataStore(), clock: systemClock, logger });
-  live.config = config;
-  live.poller = poller;
-  t.after(async () => {
-    await poller.stop();
-    await pool.close();
-  });
-  await poller.scanAll();
+  const { svc, registry } = await startWebhookService(t, { deps: { kube, refresh: { debounceMs: 0 } } });
 
   const tagNow = async (): Promise<string> => {
     const res = await send(svc.app, controllerRequest('web', { images: ['web'] }));
