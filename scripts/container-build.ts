@@ -14,6 +14,7 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { aptGet } from './apt.ts';
 import { checkCmp, checkImage, checkNoWrites, checkServe, checkToolsStage, fail, log, sh, type ImageContext } from '../test/container/image-checks.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -47,9 +48,8 @@ async function ensurePackages(): Promise<void> {
     if (r.exitCode !== 0) missing.push(bin);
   }
   if (missing.length === 0) return;
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  await sh('apt-get', ['update', '-qq'], { env });
-  await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  if (aptGet(['update', '-qq']) !== 0) fail('apt-get update failed (see above); buildah and debootstrap are needed: apt-get install buildah debootstrap');
+  if (aptGet(['install', '-y', '-qq', '--no-install-recommends', ...missing]) !== 0) fail(`apt-get install ${missing.join(' ')} failed (see above)`);
 }
 
 /** node:<version>-bookworm-slim, locally: Debian minbase + the official Node binary + npm. */

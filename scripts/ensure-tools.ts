@@ -4,6 +4,7 @@
 // program, what needs it and how to get it, before any test runs. To require another program, add
 // one entry to PREREQUISITES.
 import { spawnSync } from 'node:child_process';
+import { aptGet } from './apt.ts';
 
 export interface Prerequisite {
   /** Programs looked up on PATH; any one of them satisfies the entry. */
@@ -41,12 +42,10 @@ function installable(packages: readonly string[]): string[] {
 }
 
 function aptInstall(packages: readonly string[], log: (line: string) => void): void {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const io = { stdio: ['ignore', 'ignore', 'inherit'] as ('ignore' | 'inherit')[], env };
   log(`installing Debian packages: ${packages.join(' ')}`);
-  spawnSync('apt-get', ['update', '-qq'], io);
+  aptGet(['update', '-qq'], log);
   const ready = installable(packages);
-  if (ready.length > 0) spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...ready], io);
+  if (ready.length > 0) aptGet(['install', '-y', '-qq', '--no-install-recommends', ...ready], log);
 }
 
 export function describeMissing(missing: readonly Prerequisite[]): string {
