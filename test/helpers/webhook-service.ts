@@ -1,8 +1,10 @@
 // One in-process service with the real poller watching `<registry>/acme/web` (semver >=1.0.0) on a
 // real Distribution registry whose push notifications go to the service's webhook: the service
 // listens first (the registry's notification endpoint needs its address), then the registry starts,
-// 1.0.0 is pushed and scanned. For the tests that follow a push through to what the service serves
-// (test/webhooks/e2e.test.ts, test/ui/state-polls.test.ts).
+// 1.0.0 is pushed and scanned, and the poller runs, as in `serve`: a push event that arrives while a
+// scan of its repository is in flight is scanned again right after it (a stopped poller's queue does
+// not re-run it, and the push would wait for the next interval). For the tests that follow a push
+// through to what the service serves (test/webhooks/e2e.test.ts, test/ui/state-polls.test.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { createClientPool } from '../../src/poller/clients.ts';
 import { createPoller, type Poller } from '../../src/poller/poller.ts';
 import { buildService, type App, type AppDeps } from '../../src/server/app.ts';
 import { systemClock } from '../../src/shared/clock.ts';
-import { mustParse, silentLogger, TOKEN, WEBHOOK_SECRET } from '../generator/fixture.ts';
+import { capturingLogger, mustParse, TOKEN, WEBHOOK_SECRET } from '../generator/fixture.ts';
 import { listenOnce } from '../generator/socket.ts';
 import { pushImage } from './images.ts';
 import { startRegistry, type TestRegistry } from './registry.ts';
@@ -36,13 +38,16 @@ export interface WebhookService {
   readonly registry: TestRegistry;
   /** The poller keeps the real clock whatever clock the service has. */
   readonly poller: Poller;
+  /** The service's last log records and the registry's log tail, for a test's timeout message. */
+  diagnostics(): string;
 }
 
 export async function startWebhookService(t: Pick<TestContext, 'after'>, options: WebhookServiceOptions = {}): Promise<WebhookService> {
   const dir = mkdtempSync(join(tmpdir(), 'aip-webhook-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const [name, text] of Object.entries({ token: TOKEN, 'webhook-secret': WEBHOOK_SECRET, ...options.files })) writeFileSync(join(dir, name), text);
-  const logger = silentLogger();
+  const records: Record<string, unknown>[] = [];
+  const logger = capturingLogger(records);
   const live: { config?: Config; poller?: Poller } = {};
   const cache = createResolutionCache();
   const clock = options.deps?.clock ?? systemClock;
@@ -73,5 +78,10 @@ export async function startWebhookService(t: Pick<TestContext, 'after'>, options
     await pool.close();
   });
   await poller.scanAll();
-  return { svc, registry, poller };
+  poller.start();
+  const diagnostics = (): string => {
+    const service = records.slice(-25).map((r) => `  ${JSON.stringify(r)}`).join('\n');
+    return `service log (last 25):\n${service}\nregistry log (tail):\n${registry.log().slice(-3000)}`;
+  };
+  return { svc, registry, poller, diagnostics };
 }

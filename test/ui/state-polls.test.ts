@@ -18,7 +18,7 @@ test('two polls an hour apart without a change get the same state (a 304); a pus
   let ahead = 0;
   const clock: Clock = { now: () => Date.now() + ahead };
   // An hour between scans: only the push (its notification, and the test's re-scan) makes the poller look again.
-  const { svc, registry, poller } = await startWebhookService(t, {
+  const { svc, registry, poller, diagnostics } = await startWebhookService(t, {
     deps: { clock }, intervalSeconds: 3600,
     files: { viewer: VIEWER }, server: (dir) => ({ viewerTokenFile: join(dir, 'viewer') }),
   });
@@ -46,7 +46,7 @@ test('two polls an hour apart without a change get the same state (a 304); a pus
   const moved = await until(async () => {
     const res = await poll(etag);
     return res.status === 200 && tagOf(res.text) === '1.1.0' ? res : undefined;
-  }, { what: 'the pushed tag in the polled state' });
+  }, { what: () => `the pushed tag in the polled state\n${diagnostics()}` });
   assert.notEqual(String(moved.headers.etag), etag);
   assert.equal((await poll(String(moved.headers.etag))).status, 304);
 });

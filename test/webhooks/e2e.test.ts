@@ -18,7 +18,7 @@ test('push a tag → registry notification → re-scan → new parameter set and
   api.put('applicationsets', 'argocd', { metadata: { name: 'web' }, spec: { generators: [{ plugin: { configMapRef: { name: 'argocd-image-plugins' }, input: { parameters: { images: ['web'] } } } }] } });
   const kube = createKubeClient({ server: api.url, token: () => api.token, insecure: false });
   t.after(() => kube.close());
-  const { svc, registry } = await startWebhookService(t, { deps: { kube, refresh: { debounceMs: 0 } } });
+  const { svc, registry, diagnostics } = await startWebhookService(t, { deps: { kube, refresh: { debounceMs: 0 } } });
 
   const tagNow = async (): Promise<string> => {
     const res = await send(svc.app, controllerRequest('web', { images: ['web'] }));
@@ -31,8 +31,8 @@ test('push a tag → registry notification → re-scan → new parameter set and
   const started = performance.now();
   const pushed = await pushImage(registry, 'acme/web', '1.1.0', { created: '2026-01-02T00:00:00Z', label: 'two' });
   const pushedAt = performance.now();
-  const paramsAt = await until(async () => ((await tagNow()) === '1.1.0' ? performance.now() : undefined), { what: 'the new tag in getparams' });
-  const refreshAt = await until(async () => (api.get('applicationsets', 'argocd', 'web')?.metadata.annotations?.[REFRESH_ANNOTATION] === 'true' ? performance.now() : undefined), { what: 'the ApplicationSet refresh' });
+  const paramsAt = await until(async () => ((await tagNow()) === '1.1.0' ? performance.now() : undefined), { what: () => `the new tag in getparams\n${diagnostics()}` });
+  const refreshAt = await until(async () => (api.get('applicationsets', 'argocd', 'web')?.metadata.annotations?.[REFRESH_ANNOTATION] === 'true' ? performance.now() : undefined), { what: () => `the ApplicationSet refresh\n${diagnostics()}` });
   t.diagnostic(`push took ${(pushedAt - started).toFixed(0)} ms; push done → new parameter set ${(paramsAt - pushedAt).toFixed(0)} ms; → ApplicationSet refresh ${(refreshAt - pushedAt).toFixed(0)} ms`);
 
   const res = await send(svc.app, controllerRequest('web', { images: ['web'] }));
