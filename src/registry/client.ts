@@ -20,7 +20,7 @@ import { pullScope } from './auth.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { registryError } from './errors.ts';
 import { isDigest } from './digest.ts';
-import { createReader, type Call } from './reader.ts';
+import { createReader, type Call, type Reader } from './reader.ts';
 import { listAllTags } from './tags.ts';
 import { createArtifactReads } from './artifacts.ts';
 import { createPushTimeLister } from './push-client.ts';
@@ -92,6 +92,29 @@ function budgetFor(options: RegistryClientOptions, clock: Clock, sleep: Sleep): 
   return createBudget({ limit: config.requestBudget, requestsPerSecond: config.requestsPerSecond, clock, sleep, ...(entry && { entry }), ...(options.credentialWindow && { credential: options.credentialWindow }) });
 }
 
+/** Manifest reads by tag or digest, each reference checked before anything is sent. */
+function manifestReads(host: string, reader: Reader): Pick<RegistryClient, 'headManifest' | 'describeImage'> & Required<Pick<RegistryClient, 'describeTag'>> {
+  const refuse = (repository: string, what: string, reference: string): never => {
+    throw registryError('REG_INVALID_REFERENCE', `${what}, got ${JSON.stringify(reference)}`, { host, repository });
+  };
+  return {
+    async headManifest(repository: string, reference: string, opts: RequestOptions = {}): Promise<ManifestHead> {
+      checkReference(host, repository, reference);
+      return reader.headManifest(repository, reference, opts.signal);
+    },
+    async describeImage(repository: string, digest: string, opts: RequestOptions = {}): Promise<ImageDetails> {
+      checkReference(host, repository, digest);
+      if (!isDigest(digest)) refuse(repository, 'describeImage needs a digest', digest);
+      return reader.describeImage(repository, digest, opts.signal);
+    },
+    async describeTag(repository: string, tag: string, opts: RequestOptions = {}): Promise<ImageDetails> {
+      checkReference(host, repository, tag);
+      if (isDigest(tag)) refuse(repository, 'describeTag needs a tag', tag);
+      return reader.describeTag(repository, tag, opts.signal);
+    },
+  };
+}
+
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient & { close(): Promise<void> } {
   const { config } = options;
   const host = config.host;
@@ -128,15 +151,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       check(repository);
       return listAllTags({ host, repository, maxPages: config.maxPages, maxTags: config.maxTags, maxBytes: config.maxTagListBytes, call, logger, first: new URL(`${prefix}/v2/${repository}/tags/list`, base.origin), ...(opts.signal ? { signal: opts.signal } : {}) });
     },
-    async headManifest(repository: string, reference: string, opts: RequestOptions = {}): Promise<ManifestHead> {
-      check(repository, reference);
-      return reader.headManifest(repository, reference, opts.signal);
-    },
-    async describeImage(repository: string, digest: string, opts: RequestOptions = {}): Promise<ImageDetails> {
-      check(repository, digest);
-      if (!isDigest(digest)) throw registryError('REG_INVALID_REFERENCE', `describeImage needs a digest, got ${JSON.stringify(digest)}`, { host, repository });
-      return reader.describeImage(repository, digest, opts.signal);
-    },
+    ...manifestReads(host, reader),
     ...(pushTimes && {
       listPushTimes(repository: string, opts: RequestOptions = {}): Promise<TagListing> {
         check(repository);

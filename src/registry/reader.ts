@@ -100,7 +100,19 @@ async function headManifest(deps: ReaderDeps, repository: string, reference: str
 
 /** Platforms and `created` of a manifest digest: an index's runnable children, or one image. */
 async function describeImage(deps: ReaderDeps, repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetails> {
-  const { manifest } = await fetchManifest(deps, repository, digest, signal);
+  return detailsOf(deps, repository, await fetchManifest(deps, repository, digest, signal), signal);
+}
+
+/**
+ * What a tag names, from one manifest GET by tag instead of a HEAD and a GET by digest: the digest
+ * is the hash of the bytes received (checked against Docker-Content-Digest when sent), then the
+ * manifest's details as describeImage reads them.
+ */
+async function describeTag(deps: ReaderDeps, repository: string, tag: string, signal?: AbortSignal): Promise<ImageDetails> {
+  return detailsOf(deps, repository, await fetchManifest(deps, repository, tag, signal), signal);
+}
+
+async function detailsOf(deps: ReaderDeps, repository: string, { digest, manifest }: FetchedManifest, signal?: AbortSignal): Promise<ImageDetails> {
   if (manifest.kind === 'image') {
     const config = await fetchConfig(deps, repository, manifest.configDigest, signal);
     const platform: PlatformImage = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}), digest };
@@ -119,11 +131,13 @@ async function describeImage(deps: ReaderDeps, repository: string, digest: strin
 export interface Reader {
   headManifest(repository: string, reference: string, signal?: AbortSignal): Promise<ManifestHead>;
   describeImage(repository: string, digest: string, signal?: AbortSignal): Promise<ImageDetails>;
+  describeTag(repository: string, tag: string, signal?: AbortSignal): Promise<ImageDetails>;
 }
 
 export function createReader(deps: ReaderDeps): Reader {
   return {
     headManifest: (repository, reference, signal) => headManifest(deps, repository, reference, signal),
     describeImage: (repository, digest, signal) => describeImage(deps, repository, digest, signal),
+    describeTag: (repository, tag, signal) => describeTag(deps, repository, tag, signal),
   };
 }

@@ -101,6 +101,13 @@ export interface RegistryClient {
   headManifest(repository: string, reference: string, options?: RequestOptions): Promise<ManifestHead>;
   /** GET a manifest by digest and, where needed, its config blob: platforms and `created`. */
   describeImage(repository: string, digest: string, options?: RequestOptions): Promise<ImageDetails>;
+  /**
+   * GET a manifest by tag and, where needed, its config blob: the digest the tag names (the hash of
+   * the bytes received) with its details, one request fewer than a HEAD and describeImage. A GET
+   * counts against Docker Hub pull limits where a HEAD does not; the poller asks this only for tags a
+   * push event names.
+   */
+  describeTag?(repository: string, tag: string, options?: RequestOptions): Promise<ImageDetails>;
   /** Signature reads (absent on clients that cannot read artifacts: verification then fails as a lookup failure). */
   readonly artifacts?: ArtifactReads;
   /** Start a new budget window (the poller calls it at the start of each cycle). */

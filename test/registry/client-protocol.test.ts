@@ -155,6 +155,21 @@ test('a body that does not match Docker-Content-Digest is REG_PROTOCOL', async (
   await assert.rejects(client.headManifest('test/app', truth('test/app', '1.2.3').digest), { code: 'REG_PROTOCOL' });
 });
 
+test('describeTag: one manifest GET by tag; the digest is the hash of the bytes, checked against Docker-Content-Digest', async (t) => {
+  const { client, proxy } = await peer(t);
+  for (const [repo, tag] of [['test/app', '1.2.3'], ['test/docker-multi', '1.0.0']] as const) {
+    const [byTag, byDigest] = [await client.describeTag!(repo, tag), await client.describeImage(repo, truth(repo, tag).digest)];
+    assert.deepEqual(byTag, byDigest, `${repo}:${tag} read by tag as by its digest`);
+  }
+  assert.equal(proxy.count({ method: 'HEAD' }), 0);
+  proxy.addFault({ path: '/v2/test/app/manifests/1.2.3', times: 1, fault: { kind: 'no-digest' } });
+  assert.equal((await client.describeTag!('test/app', '1.2.3')).digest, truth('test/app', '1.2.3').digest, 'without the header: the sha256 of the body');
+  const wrong = 'sha256:' + 'f'.repeat(64);
+  proxy.addFault({ method: 'GET', path: '/v2/test/app/manifests/1.2.3', fault: { kind: 'digest', value: wrong } });
+  await assert.rejects(client.describeTag!('test/app', '1.2.3'), (e: { code: string; details: Record<string, unknown> }) => e.code === 'REG_PROTOCOL' && e.details.claimed === wrong);
+  await assert.rejects(client.describeTag!('test/app', truth('test/app', '1.2.3').digest), { code: 'REG_INVALID_REFERENCE' });
+});
+
 test('a HEAD without Docker-Content-Digest falls back to GET and the sha256 of the body', async (t) => {
   const { client, proxy } = await peer(t);
   proxy.addFault({ path: '/v2/', fault: { kind: 'no-digest' } });
