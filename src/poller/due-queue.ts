@@ -21,6 +21,8 @@ export interface RepoSlot {
   again?: boolean;
   /** Tags a push named, for the next scan to look up early (scan.ts `named`). */
   named?: string[];
+  /** Manifest digests the push named for some of those tags (scan.ts `announced`). */
+  announced?: Map<string, string>;
 }
 
 export interface DueQueueOptions {

@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { ResolutionCache } from '../cache/store.ts';
 import type { MetadataStore } from '../cache/metadata.ts';
 import type { RegistryClient } from '../registry/types.ts';
-import type { PollerHandle, RescanResult } from './types.ts';
+import type { PollerHandle, RescanOptions, RescanResult } from './types.ts';
 import { targetKeys } from './plan.ts';
 import { nextRunAt } from './schedule.ts';
 import { scanRepository, type ScanDeps, type ScanReport } from './scan.ts';
@@ -123,9 +123,10 @@ async function runScan(parts: PollerParts, slot: RepoSlot): Promise<ScanReport> 
   const { deps } = parts;
   const started = deps.clock.now();
   const client = deps.clientFor(slot.plan.registry);
-  const named = slot.named;
+  const { named, announced } = slot;
   delete slot.named;
-  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate, ...(deps.operationHold && { operationHold: deps.operationHold }), ...(named && { named }) }, slot.plan);
+  delete slot.announced;
+  const report = await scanRepository({ client, cache: deps.cache, metadata: deps.metadata, clock: deps.clock, logger: parts.log, signal: parts.abort.signal, gate: parts.gate, ...(deps.operationHold && { operationHold: deps.operationHold }), ...(named && { named }), ...(announced && { announced }) }, slot.plan);
   const finished = deps.clock.now();
   recordScan(parts, slot, report, finished);
   deps.onScan?.(report, finished - started);
@@ -189,11 +190,12 @@ function pollerHandle(parts: PollerParts): Poller {
       parts.abort.abort();
       await Promise.allSettled([...current.slots.values()].map((s) => s.running));
     },
-    async rescan(image: string, reason: string, options: { readonly tags?: readonly string[] } = {}): Promise<RescanResult | undefined> {
+    async rescan(image: string, reason: string, options: RescanOptions = {}): Promise<RescanResult | undefined> {
       const slot = current.slots.get(image);
       if (!slot) return undefined;
       for (const tag of options.tags ?? []) deps.metadata.forgetTag(image, tag);
       if (options.tags?.length) slot.named = [...(slot.named ?? []), ...options.tags];
+      if (options.digests?.size) slot.announced = new Map([...(slot.announced ?? []), ...options.digests]);
       parts.log.info({ image, reason, tags: options.tags }, 'scan requested');
       const report = await queue.start(slot);
       const named = options.tags ?? [];

@@ -19,6 +19,7 @@ import type { Gate, Verdict } from '../verify/types.ts';
 import { AppError } from '../shared/errors.ts';
 import type { RepositoryPlan, Target } from './plan.ts';
 import { tagsWorthLookingUpEarly } from './prefetch.ts';
+import { isDigest } from '../registry/digest.ts';
 
 export interface ScanDeps {
   readonly client: RegistryClient;
@@ -35,6 +36,12 @@ export interface ScanDeps {
   readonly operationHold?: (watch: string, environment: string) => Hold | undefined;
   /** Tags a push named (a webhook): those a target would move to are looked up while the tags are listed. */
   readonly named?: readonly string[];
+  /**
+   * The manifest digest the push named for some of those tags: fetched by digest when the early
+   * lookup of the tag fails (the tag not served yet). Never taken as the tag's digest (the registry's
+   * answer for the tag says that); what it fetches is content the digest is the hash of, kept by digest.
+   */
+  readonly announced?: ReadonlyMap<string, string>;
 }
 
 export interface TargetReport {
@@ -141,6 +148,43 @@ function listingFailed(deps: ScanDeps, plan: RepositoryPlan, err: unknown): Scan
   return { image: plan.image, error, targets: plan.targets.map((t) => ({ watch: t.watch.name, environment: t.environment, verdicts: [], moved: false, error })) };
 }
 
+/** The scan's memoised lookups, as the early lookup uses them. */
+interface EarlyLookups {
+  digestOf(tag: string, fresh: boolean, tentative: boolean): Promise<string>;
+  detailsOf(digest: string, tentative: boolean): Promise<ImageDetails>;
+  /** The tag-to-digest memo itself, to fill from a manifest GET by tag. */
+  headOnce(tag: string, load: () => Promise<string>, tentative: boolean): Promise<string>;
+}
+
+/** The tag's digest (the hash of the manifest received for it) with its details kept by that digest, from one GET. */
+function describeTag(deps: ScanDeps, plan: RepositoryPlan, lookups: EarlyLookups, tag: string, read: NonNullable<RegistryClient['describeTag']>): Promise<string> {
+  return lookups.headOnce(tag, async () => {
+    const details = await read(plan.repository, tag, deps.signal ? { signal: deps.signal } : {});
+    deps.metadata.putDetails(details);
+    deps.metadata.putTagDigest(plan.image, tag, details.digest);
+    return details.digest;
+  }, true);
+}
+
+/**
+ * The tags a push named, looked up before the tag list says they exist: tentative, so a failure is
+ * not kept; the scan asks again if it needs the tag. One manifest GET by tag gives the digest and
+ * the manifest at once, so the config follows it directly: two round trips beside the tag list,
+ * where a HEAD first makes three. A registry may announce a push before it serves the tag
+ * (Distribution notifies from inside the manifest write, before the tag's link is written): when
+ * the GET by tag fails and the push named the manifest's digest, that manifest is fetched by digest
+ * (its bytes checked against it) for the scan's own HEAD to find, never taken as the tag's digest.
+ */
+function lookUpEarly(deps: ScanDeps, plan: RepositoryPlan, lookups: EarlyLookups): void {
+  for (const tag of tagsWorthLookingUpEarly(deps.named ?? [], plan, deps.cache)) {
+    const announced = deps.announced?.get(tag);
+    const fallback = (): unknown => (announced !== undefined && isDigest(announced) ? lookups.detailsOf(announced, true) : undefined);
+    const read = deps.client.describeTag?.bind(deps.client);
+    const early = read ? describeTag(deps, plan, lookups, tag, read) : lookups.digestOf(tag, true, true).then((digest) => lookups.detailsOf(digest, true));
+    void early.catch(fallback).catch(() => undefined);
+  }
+}
+
 export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Promise<ScanReport> {
   const { client, metadata } = deps;
   const opts = deps.signal ? { signal: deps.signal } : {};
@@ -176,9 +220,7 @@ export async function scanRepository(deps: ScanDeps, plan: RepositoryPlan): Prom
         throw err;
       }
     }, tentative);
-  // Looked up before the tag list says the tag exists (a registry may announce a push before it
-  // serves the tag): tentative, so a failure is not kept; the scan asks again if it needs the tag.
-  for (const tag of tagsWorthLookingUpEarly(deps.named ?? [], plan, deps.cache)) void digestOf(tag, true, true).then((digest) => detailsOf(digest, true)).catch(() => undefined);
+  lookUpEarly(deps, plan, { digestOf, detailsOf, headOnce });
   try {
     listing = await listRepository(client, plan, opts);
   } catch (err) {

@@ -14,6 +14,17 @@ export interface RescanResult {
   readonly pending?: readonly string[];
 }
 
+export interface RescanOptions {
+  /** Tags a push event says changed. */
+  readonly tags?: readonly string[];
+  /**
+   * The manifest digest the push event names for some of `tags` (Distribution's `target.digest`). A
+   * hint, never the tag's digest: the scan may fetch the manifest by it (the bytes are checked
+   * against it, registry/reader.ts) while it still asks the registry which digest the tag names.
+   */
+  readonly digests?: ReadonlyMap<string, string>;
+}
+
 export interface PollerHandle {
   /** Starts the timers; the first cycle runs at once unless the restored cache is fresh. */
   start(): void;
@@ -24,7 +35,7 @@ export interface PollerHandle {
    * their remembered digests are dropped, so a re-pushed tag is looked up again. Unknown images
    * resolve to `undefined`.
    */
-  rescan(image: string, reason: string, options?: { readonly tags?: readonly string[] }): Promise<RescanResult | undefined>;
+  rescan(image: string, reason: string, options?: RescanOptions): Promise<RescanResult | undefined>;
   /** True once every watch has been scanned once or restored from the persisted cache. */
   isReady(): boolean;
 }
