@@ -19,8 +19,14 @@ import type { WebhookSource } from './types.ts';
  */
 export const PENDING_RETRY_MS: readonly number[] = [250, 600, 1200, 2500, 5000, 10_000];
 
+/** What a push event names for one image: its tags, and the manifest digest named for some of them. */
+export interface Pushed {
+  readonly tags: ReadonlySet<string> | readonly string[];
+  readonly digests?: ReadonlyMap<string, string>;
+}
+
 export interface Rescanner {
-  rescan(source: WebhookSource, image: string, tags: readonly string[], arrivedAt: number): void;
+  rescan(source: WebhookSource, image: string, pushed: Pushed, arrivedAt: number): void;
   /** Waits for running re-scans; pending retries are dropped. */
   close(): Promise<void>;
 }
@@ -36,16 +42,16 @@ export function createRescanner(deps: { poller: Pick<PollerHandle, 'rescan'>; cl
     deps.log.info({ source, image, seconds, changed: result?.changed.length ?? 0, error: result?.error, pending: result?.pending }, 'push event re-scan finished');
   }
 
-  function run(source: WebhookSource, image: string, tags: readonly string[], arrivedAt: number, attempt: number): void {
+  function run(source: WebhookSource, image: string, pushed: Pushed, arrivedAt: number, attempt: number): void {
     const p = deps.poller
-      .rescan(image, `webhook:${source}`, { tags })
+      .rescan(image, `webhook:${source}`, { tags: [...pushed.tags], ...(pushed.digests && pushed.digests.size > 0 && { digests: pushed.digests }) })
       .then((result) => {
         const delay = PENDING_RETRY_MS[attempt];
         if (!result?.pending || delay === undefined || closed) return finished(source, image, arrivedAt, result);
         deps.log.info({ source, image, pending: result.pending, delayMs: delay }, 'the registry does not serve the pushed tag yet; scanning again');
         const timer = setTimeout(() => {
           timers.delete(timer);
-          run(source, image, result.pending!, arrivedAt, attempt + 1);
+          run(source, image, { tags: result.pending!, ...(pushed.digests && { digests: pushed.digests }) }, arrivedAt, attempt + 1);
         }, delay);
         timer.unref();
         timers.add(timer);
@@ -56,7 +62,7 @@ export function createRescanner(deps: { poller: Pick<PollerHandle, 'rescan'>; cl
   }
 
   return {
-    rescan: (source, image, tags, arrivedAt) => run(source, image, tags, arrivedAt, 0),
+    rescan: (source, image, pushed, arrivedAt) => run(source, image, pushed, arrivedAt, 0),
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

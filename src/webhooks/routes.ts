@@ -22,7 +22,7 @@ import { harborFormat } from './harbor.ts';
 import { matchWatchedImages } from './match.ts';
 import { quayFormat } from './quay.ts';
 import { createRescanner } from './rescan.ts';
-import { WEBHOOK_SOURCES, type WebhookFormat, type WebhookRequest, type WebhookSource } from './types.ts';
+import { WEBHOOK_SOURCES, type PushEvent, type WebhookFormat, type WebhookRequest, type WebhookSource } from './types.ts';
 
 const FORMATS: Readonly<Record<WebhookSource, WebhookFormat>> = {
   distribution: distributionFormat,
@@ -68,6 +68,23 @@ function expectedSecret(config: Config | undefined, env: NodeJS.ProcessEnv | und
   }
 }
 
+/**
+ * Per watched image, the tags the events say were pushed (their remembered digests are stale now)
+ * and the manifest digest an event names for a tag, the last one sent winning.
+ */
+function pushedTags(config: Config | undefined, events: readonly PushEvent[]): Map<string, { tags: Set<string>; digests: Map<string, string> }> {
+  const pushed = new Map<string, { tags: Set<string>; digests: Map<string, string> }>();
+  for (const event of events) {
+    for (const image of config ? matchWatchedImages(config, [event]) : []) {
+      const named = pushed.get(image) ?? { tags: new Set<string>(), digests: new Map<string, string>() };
+      if (event.tag) named.tags.add(event.tag);
+      if (event.tag && event.digest) named.digests.set(event.tag, event.digest);
+      pushed.set(image, named);
+    }
+  }
+  return pushed;
+}
+
 export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
   const log = deps.logger.child({ module: 'webhooks' });
   const rescanner = createRescanner({ poller: deps.poller, clock: deps.clock, log, metrics: deps.metrics });
@@ -98,17 +115,9 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       }
       const parsed = format.parse(payload, req);
       if (!parsed.ok) throw fail('WEBHOOK_INVALID', 400, `the ${source} event is not understood: ${parsed.reason}`);
-      // Per image, the tags the events say were pushed: their remembered digests are stale now.
-      const pushed = new Map<string, Set<string>>();
-      for (const event of parsed.events) {
-        for (const image of config ? matchWatchedImages(config, [event]) : []) {
-          const tags = pushed.get(image) ?? new Set<string>();
-          if (event.tag) tags.add(event.tag);
-          pushed.set(image, tags);
-        }
-      }
+      const pushed = pushedTags(config, parsed.events);
       const images = [...pushed.keys()].sort();
-      for (const image of images) rescan(source, image, [...pushed.get(image)!], arrivedAt);
+      for (const image of images) rescan(source, image, pushed.get(image)!, arrivedAt);
       deps.metrics?.webhookEvents.inc({ source, outcome: images.length > 0 ? 'rescan' : 'ignored' });
       log.info({ source, events: parsed.events.length, images }, 'push event accepted');
       return reply.code(202).send({ rescanning: images, ignored: parsed.events.length > 0 && images.length === 0 ? parsed.events.length : 0 });

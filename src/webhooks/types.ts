@@ -11,6 +11,12 @@ export interface PushEvent {
   /** Repository path inside the registry (`library/nginx`). */
   readonly repository: string;
   readonly tag?: string;
+  /**
+   * The manifest digest the sender says `tag` now names (Distribution's `target.digest`), checked
+   * against the digest grammar. A hint only: it lets the re-scan fetch that manifest (whose bytes are
+   * checked against it) beside asking the registry what the tag names.
+   */
+  readonly digest?: string;
   readonly action: 'push' | 'delete';
 }
 

@@ -54,7 +54,7 @@ export async function startWebhookService(t: Pick<TestContext, 'after'>, options
   const clusters = createClusterSource({ config: () => live.config?.clusters, logger, clock });
   const svc = await buildService({
     logger, config: () => live.config, configError: () => undefined, cache, clusters, clock, ...options.deps,
-    poller: { isReady: () => live.poller?.isReady() ?? false, rescan: (image, reason) => live.poller!.rescan(image, reason) },
+    poller: { isReady: () => live.poller?.isReady() ?? false, rescan: (image, reason, named) => live.poller!.rescan(image, reason, named) },
   });
   t.after(() => svc.app.close());
   const base = await listenOnce(svc.app);
