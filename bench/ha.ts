@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { pushImage } from '../test/helpers/images.ts';
-import { ask, tagOf, TIMING, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
+import { ask, pushEnvelope, tagOf, TIMING, WEBHOOK_SECRET, type Answer } from '../test/ha/replicas.ts';
 import { quantile, startDrill } from './lib/ha-drill.ts';
 import { until } from '../test/helpers/until.ts';
 
@@ -32,10 +32,11 @@ const observer = (async () => {
 /** Pushes tag 1.0.<n>, posts the webhook to a follower, and times until every live replica serves it. */
 async function pushViaFollower(n: number): Promise<number> {
   const tag = `1.0.${n}`;
-  await pushImage(reg, 'acme/web', tag, { created: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(), label: `v${n}` });
+  const pushed = await pushImage(reg, 'acme/web', tag, { created: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(), label: `v${n}` });
   const follower = live().find((r) => r.id !== cluster.leader())!;
   const pushedAt = performance.now();
-  const hook = await request(`${follower.url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository: 'acme/web', tag }, request: { host: reg.host } }] }) });
+  // What the registry sends for a push by tag: the target names the manifest's digest too.
+  const hook = await request(`${follower.url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: pushEnvelope(reg.host, 'acme/web', tag, pushed) });
   await hook.body.dump();
   await until(async () => ((await Promise.all(live().map((r) => ask(r.url)))).every((a) => tagOf(a.text) === tag) ? true : undefined), { what: `${tag} everywhere` });
   const done = performance.now();

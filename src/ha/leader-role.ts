@@ -119,7 +119,7 @@ export function startLeaderRole(deps: LeaderRoleDeps, base: StateData | undefine
   live.poller = poller;
   const abort = new AbortController();
   const receiving = deps.requests.receive((r) => {
-    void poller.rescan(r.image, r.reason, { tags: r.tags }).catch((err: unknown) => deps.logger.warn({ err: describeError(err), image: r.image }, 'requested rescan failed'));
+    void poller.rescan(r.image, r.reason, { tags: r.tags, ...(r.digests && { digests: new Map(r.digests) }) }).catch((err: unknown) => deps.logger.warn({ err: describeError(err), image: r.image }, 'requested rescan failed'));
   }, abort.signal);
   const forwarding = deps.forwarded.channel.receive((record) => {
     void deps.forwarded.accept(record).catch((err: unknown) => refuseForwarded(deps, record, err));

@@ -8,7 +8,7 @@ import type { ResolutionCache } from '../cache/store.ts';
 import type { Snapshot } from '../cache/snapshot.ts';
 import type { Config } from '../config/types.ts';
 import type { ClientPool } from '../poller/clients.ts';
-import type { PollerHandle } from '../poller/types.ts';
+import type { PollerHandle, RescanOptions } from '../poller/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
@@ -66,8 +66,8 @@ function loadInto(deps: ReplicaDeps, metadata: ReturnType<typeof createMetadataH
 }
 
 /** A follower's rescan goes to the leader through the requests ConfigMap. */
-async function handRescan(deps: ReplicaDeps, log: Logger, image: string, reason: string, tags: readonly string[]): Promise<undefined> {
-  await deps.requests.send(image, reason, tags).catch((err: unknown) => log.warn({ err: describeError(err), image }, 'cannot hand the rescan to the leader'));
+async function handRescan(deps: ReplicaDeps, log: Logger, image: string, reason: string, options: RescanOptions): Promise<undefined> {
+  await deps.requests.send(image, reason, options.tags ?? [], options.digests).catch((err: unknown) => log.warn({ err: describeError(err), image }, 'cannot hand the rescan to the leader'));
   return undefined;
 }
 
@@ -142,7 +142,7 @@ export function createReplica(deps: ReplicaDeps): Replica {
     updateConfig(config) {
       role?.poller.updateConfig(config);
     },
-    rescan: (image, reason, options) => (role ? role.poller.rescan(image, reason, options) : handRescan(deps, log, image, reason, options?.tags ?? [])),
+    rescan: (image, reason, options) => (role ? role.poller.rescan(image, reason, options) : handRescan(deps, log, image, reason, options ?? {})),
     isReady: () => served !== undefined,
     revision: () => served,
     isLeader: () => role !== undefined,

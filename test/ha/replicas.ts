@@ -144,6 +144,15 @@ export function tagOf(text: string): string | undefined {
   }
 }
 
+/**
+ * The body of a Distribution push notification for `repository:tag`, with the target fields the
+ * registry sends (mediaType, size, digest, length) when `pushed` says what was pushed.
+ */
+export function pushEnvelope(registryHost: string, repository: string, tag: string, pushed?: { readonly digest: string; readonly mediaType: string; readonly size: number }): string {
+  const target = { ...(pushed && { mediaType: pushed.mediaType, size: pushed.size, digest: pushed.digest, length: pushed.size }), repository, tag };
+  return JSON.stringify({ events: [{ action: 'push', target, request: { host: registryHost, method: 'PUT' } }] });
+}
+
 /** Posts the registry's push notification for `repository:tag` to the replica at `url`; the HTTP status. */
 export async function postPush(url: string, registryHost: string, repository: string, tag: string): Promise<number> {
   const res = await request(`${url}/api/v1/webhooks/distribution`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ events: [{ action: 'push', target: { repository, tag }, request: { host: registryHost } }] }) });
