@@ -168,6 +168,10 @@ export function createDueQueue(options: DueQueueOptions): DueQueue {
         slot.again = false;
         void start(slot);
       }
+      // Re-armed, not only armed: while this scan held its registry's last slot, that registry's due
+      // slots could not start and the timer was armed for the others' next due time (an interval away
+      // after they all finished). Kept, it held this registry's scans back until then.
+      disarm();
       schedule();
     });
     slot.running = scan;
