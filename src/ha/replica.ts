@@ -41,6 +41,7 @@ export interface ReplicaDeps {
   /** The promotion state, part of the shared state. */
   readonly promotion: SharedPromotion;
   readonly gate?: LeaderRoleDeps['gate'];
+  readonly publishBytesPerSecond?: LeaderRoleDeps['publishBytesPerSecond'];
 }
 
 export interface Replica extends Pick<PollerHandle, 'rescan' | 'isReady'> {
@@ -142,7 +143,7 @@ export function createReplica(deps: ReplicaDeps): Replica {
     updateConfig(config) {
       role?.poller.updateConfig(config);
     },
-    rescan: (image, reason, options) => (role ? role.poller.rescan(image, reason, options) : handRescan(deps, log, image, reason, options ?? {})),
+    rescan: (image, reason, options) => (role ? role.rescan(image, reason, options) : handRescan(deps, log, image, reason, options ?? {})),
     isReady: () => served !== undefined,
     revision: () => served,
     isLeader: () => role !== undefined,

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { haError } from './errors.ts';
 import { MAX_SHARDS_DEFAULT } from './state-codec.ts';
+import { PUBLISH_BYTES_PER_SECOND_DEFAULT } from './leader-role.ts';
 
 export interface HaSettings {
   readonly identity: string;
@@ -18,6 +19,8 @@ export interface HaSettings {
   readonly retryPeriodMs: number;
   /** Shard ConfigMaps of the state the Role names (HA_STATE_MAX_SHARDS); default MAX_SHARDS_DEFAULT. */
   readonly stateMaxShards?: number;
+  /** State bytes per second scan-driven publishes average at most (HA_STATE_PUBLISH_BYTES_PER_SECOND; leader-role.ts). */
+  readonly publishBytesPerSecond?: number;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
@@ -34,6 +37,13 @@ function count(env: NodeJS.ProcessEnv, key: string, fallback: number, max: numbe
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   if (!/^[0-9]{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw haError('REPLICAS_SETTINGS_INVALID', `${key}="${raw}" must be a whole number between 1 and ${max}`);
+  return Number(raw);
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, key: string, fallback: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw haError('REPLICAS_SETTINGS_INVALID', `${key}="${raw}" must be a whole number between 1 and ${max}`);
   return Number(raw);
 }
 
@@ -69,5 +79,6 @@ export function haSettingsFrom(env: NodeJS.ProcessEnv, serviceAccountDir = '/var
     renewDeadlineMs,
     retryPeriodMs,
     stateMaxShards: count(env, 'HA_STATE_MAX_SHARDS', MAX_SHARDS_DEFAULT, 256),
+    publishBytesPerSecond: wholeNumber(env, 'HA_STATE_PUBLISH_BYTES_PER_SECOND', PUBLISH_BYTES_PER_SECOND_DEFAULT, 2 ** 30),
   };
 }

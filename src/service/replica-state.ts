@@ -43,7 +43,7 @@ export async function openReplicaState(deps: { config: ConfigState; pool: Client
   const forwarded = { channel, accept: (record: OperationRecord) => late.operations!.accept(record) };
   // One gate for every term this replica leads: verdicts stay cached by digest and counted for the metrics.
   const gate = createGate({ clock });
-  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, promotion, gate, ...(warm && { warm }) });
+  const replica = createReplica({ config: config.current, pool: deps.pool, cache, election, store, requests, clock, logger, operations: log, forwarded, promotion, gate, ...(warm && { warm }), ...(settings.publishBytesPerSecond !== undefined && { publishBytesPerSecond: settings.publishBytesPerSecond }) });
   const operations = (late.operations = wireOperations({ log, config: config.current, cache, clock, logger, durable: (record) => replica.durable(record), rescan: (image, reason) => replica.rescan(image, reason) }));
   logger.info({ identity: settings.identity, lease: `${settings.namespace}/${settings.leaseName}`, state: `${settings.namespace}/${settings.stateName}` }, 'running as one of several replicas');
   return {

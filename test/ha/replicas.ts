@@ -51,6 +51,10 @@ export interface ClusterOptions {
   readonly compact?: boolean;
   /** Per replica id, top-level config keys for that replica only (a config that differs between replicas). */
   readonly perReplica?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Environment variables every replica gets besides the Lease timings (HA_STATE_PUBLISH_BYTES_PER_SECOND, say). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Node.js options before the CLI (a benchmark's --cpu-prof, say). */
+  readonly nodeArgs?: readonly string[];
 }
 
 const SKEWED_CLOCK = new URL('../helpers/skewed-clock.ts', import.meta.url).pathname;
@@ -84,11 +88,11 @@ export async function startCluster(t: Pick<TestContext, 'after'>, registry: { ho
       ...options.config,
       ...options.perReplica?.[id],
     }));
-    const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(timing.lease), HA_RENEW_DEADLINE_SECONDS: String(timing.renew), HA_RETRY_PERIOD_SECONDS: String(timing.retry) };
+    const env = { LOG_LEVEL: 'info', KUBECONFIG: kubeconfig, POD_NAME: id, POD_NAMESPACE: 'argocd', HA_LEASE_DURATION_SECONDS: String(timing.lease), HA_RENEW_DEADLINE_SECONDS: String(timing.renew), HA_RETRY_PERIOD_SECONDS: String(timing.retry), ...options.env };
     const skew = options.skewMs?.[id];
     const preload = skew === undefined ? [] : ['--import', SKEWED_CLOCK];
     if (skew !== undefined) Object.assign(env, { CLOCK_SKEW_MS: String(skew) });
-    const child = execa(process.execPath, [...preload, CLI, 'serve', ...(options.single ? [] : ['--ha']), '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
+    const child = execa(process.execPath, [...(options.nodeArgs ?? []), ...preload, CLI, 'serve', ...(options.single ? [] : ['--ha']), '--config', config, '--listen', '127.0.0.1:0'], { reject: false, env, extendEnv: false });
     const replica: ReplicaProcess = { id, child, url: '', lines: [], exited: false };
     void child.then(() => (replica.exited = true));
     replicas.push(replica);
