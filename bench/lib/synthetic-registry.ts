@@ -5,6 +5,7 @@
 // `HEAD`/`GET /v2/<name>/manifests/<tag|digest>` with `Docker-Content-Digest`, and
 // `GET /v2/<name>/blobs/<digest>` for image configs. Repositories are `synth/r<i>` holding tags
 // `1.<j>.0` whose image `created` grows with j.
+import { fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -22,16 +23,17 @@ function sha(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
-function configFor(repo: string, tag: string, j: number): string {
+function configFor(repo: string, tag: string, j: number, salt: string): string {
   const created = new Date(Date.UTC(2026, 0, 1) + j * 60_000).toISOString();
-  return JSON.stringify({ created, architecture: 'amd64', os: 'linux', config: { Labels: { ref: `${repo}:${tag}` } }, rootfs: { type: 'layers', diff_ids: [] } });
+  return JSON.stringify({ created, architecture: 'amd64', os: 'linux', config: { Labels: { ref: `${salt}${repo}:${tag}` } }, rootfs: { type: 'layers', diff_ids: [] } });
 }
 
 function manifestFor(config: string): string {
   return JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: Buffer.byteLength(config) }, layers: [] });
 }
 
-export async function startSyntheticRegistry(options: { repositories: number; tagsPerRepository: number; pageSize?: number }): Promise<SyntheticRegistry> {
+/** `salt` makes this registry's digests its own (default: the same content, so the same digests, in every registry). */
+export async function startSyntheticRegistry(options: { repositories: number; tagsPerRepository: number; pageSize?: number; salt?: string }): Promise<SyntheticRegistry> {
   const pageSize = options.pageSize ?? 1000;
   const tagsOf = (n: number): string[] => Array.from({ length: n }, (_, j) => `1.${j}.0`);
   const allTags = tagsOf(options.tagsPerRepository).sort();
@@ -42,7 +44,7 @@ export async function startSyntheticRegistry(options: { repositories: number; ta
     if (ref.startsWith('sha256:')) return manifests.get(ref);
     const m = /^1\.(\d+)\.0$/.exec(ref);
     if (!m || Number(m[1]) >= options.tagsPerRepository) return undefined;
-    const config = configFor(repo, ref, Number(m[1]));
+    const config = configFor(repo, ref, Number(m[1]), options.salt ?? '');
     blobs.set(sha(config), config);
     const manifest = manifestFor(config);
     manifests.set(sha(manifest), manifest);
@@ -87,5 +89,44 @@ export async function startSyntheticRegistry(options: { repositories: number; ta
     url: `http://127.0.0.1:${port}`,
     requests,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface RegistriesProcess {
+  readonly urls: readonly string[];
+  readonly pid: number;
+  /** Each registry's request counts by kind. */
+  requests(): Promise<Array<Record<string, number>>>;
+  stop(): Promise<void>;
+}
+
+/** `count` synthetic registries in a child process of their own (synthetic-registry-child.ts). */
+export async function startSyntheticRegistriesProcess(count: number, options: { repositories: number; tagsPerRepository: number }): Promise<RegistriesProcess> {
+  const child = fork(new URL('./synthetic-registry-child.ts', import.meta.url).pathname, [String(count), String(options.repositories), String(options.tagsPerRepository)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const reply = <T>(key: string): Promise<T> => new Promise((resolve, reject) => {
+    const onMessage = (m: Record<string, unknown>): void => {
+      if (!(key in m)) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m[key] as T);
+    };
+    const onExit = (code: number | null): void => reject(new Error(`the synthetic registries' process exited (${code})`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+  const urls = await reply<string[]>('urls');
+  return {
+    urls,
+    pid: child.pid!,
+    requests: () => {
+      const answer = reply<Array<Record<string, number>>>('requests');
+      child.send('requests');
+      return answer;
+    },
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill();
+    }),
   };
 }
