@@ -25,6 +25,7 @@
 //   options: --watches N --repos N --clusters N --registries N --asks N --default-budgets --steady
 //            --skip-baseline --profile DIR (the replicas' --cpu-prof, written when they stop)
 //            --logs DIR (the replicas' logs, written every 10 s)
+//            --interval S (polling.intervalSeconds, default 300) --request-budget N (per registry, 10 requests/s)
 import { parseArgs } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -35,7 +36,7 @@ import { startCluster, TOKEN, type Cluster, type ReplicaProcess } from '../test/
 import { assemble, headFromData } from '../src/ha/state-codec.ts';
 import { until } from '../test/helpers/until.ts';
 
-const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, watches: { type: 'string' }, repos: { type: 'string' }, clusters: { type: 'string' }, registries: { type: 'string', default: '1' }, asks: { type: 'string', default: '300' }, 'default-budgets': { type: 'boolean', default: false }, steady: { type: 'boolean', default: false }, 'skip-baseline': { type: 'boolean', default: false }, profile: { type: 'string' }, logs: { type: 'string' } } });
+const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, watches: { type: 'string' }, repos: { type: 'string' }, clusters: { type: 'string' }, registries: { type: 'string', default: '1' }, asks: { type: 'string', default: '300' }, 'default-budgets': { type: 'boolean', default: false }, steady: { type: 'boolean', default: false }, 'skip-baseline': { type: 'boolean', default: false }, profile: { type: 'string' }, logs: { type: 'string' }, interval: { type: 'string' }, 'request-budget': { type: 'string' } } });
 const scale = values.full ? 10 : 1;
 const SIZE = { watches: Number(values.watches ?? 1000 * scale), repos: Number(values.repos ?? 200 * scale), clusters: Number(values.clusters ?? 100 * scale) };
 const REGISTRIES = Number(values.registries);
@@ -88,13 +89,14 @@ function quantile(list: readonly number[], q: number): number {
 /** The service config of one size: repositories spread over the registries, five ranges per repository. */
 function configOf(size: Size, urls: readonly string[]): Record<string, unknown> {
   const perRegistry = Math.ceil(size.repos / urls.length);
-  const budget = values['default-budgets'] ? {} : { requestsPerSecond: 1000, requestBudget: 1_000_000 };
+  // --request-budget: that budget per registry at the default 10 requests/s (a small run where the budget binds as at full size).
+  const budget = values['request-budget'] ? { requestBudget: Number(values['request-budget']) } : values['default-budgets'] ? {} : { requestsPerSecond: 1000, requestBudget: 1_000_000 };
   // A short registry name (the URL says where it is) and compact JSON: 10,000 watches and 1,000 static
   // clusters are about 990 KB of config, just under the 1 MiB a config file (a ConfigMap) may hold.
   const hostOf = (k: number): string => `s${k}.test`;
   const imageOf = (repo: number): string => `${hostOf(Math.floor(repo / perRegistry))}/synth/r${repo % perRegistry}`;
   return {
-    polling: { intervalSeconds: DEFAULT_BUDGET.intervalSeconds },
+    polling: { intervalSeconds: Number(values.interval ?? DEFAULT_BUDGET.intervalSeconds) },
     registries: urls.map((url, k) => ({ host: hostOf(k), url, insecure: true, ...budget })),
     watches: Array.from({ length: size.watches }, (_, i) => ({ name: `w${i}`, image: imageOf(i % size.repos), policy: { semver: { range: RANGES[Math.floor(i / size.repos) % RANGES.length] } } })),
     clusters: { static: Array.from({ length: size.clusters }, (_, i) => ({ name: `c${i}`, server: `https://c${i}.example:6443`, labels: { environment: 'prod' } })) },
@@ -274,13 +276,13 @@ function report(base: Size, small: Figures | undefined, size: Size, big: Figures
   const lines = [
     `| figure | ${sizeText(base)} | ${sizeText(size)} | ratio |`,
     '| --- | --- | --- | --- |',
-    row(`leader's first cycle (every repository cold${values['default-budgets'] ? ', default budgets' : ', budgets lifted'})`, (f) => f.cycleMs / 1000, 's', 1),
+    row(`leader's first cycle (every repository cold${values['default-budgets'] ? ', default budgets' : values['request-budget'] ? `, requestBudget ${values['request-budget']}` : ', budgets lifted'})`, (f) => f.cycleMs / 1000, 's', 1),
     row('leader CPU time until then (start-up included)', (f) => f.leaderCpuMs / 1000, 's', 1),
     row('follower CPU time until then', (f) => f.followerCpuMs / 1000, 's', 1),
     row('publishes until then (head writes)', (f) => f.publishes, ''),
     row('registry requests in that cycle', (f) => f.requests, ''),
     row('next cycle: every repository scanned again, after the first cycle ended', (f) => f.steady && f.steady.cycleMs / 1000, 's', 1),
-    row('next cycle: longest time between a repository\'s two scans (interval 300 s + 10 % jitter)', (f) => f.steady && f.steady.longestGapMs / 1000, 's', 1),
+    row(`next cycle: longest time between a repository's two scans (interval ${values.interval ?? DEFAULT_BUDGET.intervalSeconds} s + 10 % jitter)`, (f) => f.steady && f.steady.longestGapMs / 1000, 's', 1),
     row('next cycle: leader CPU', (f) => f.steady && f.steady.leaderCpuMs / 1000, 's', 1),
     row('  … publishes', (f) => f.steady?.publishes, ''),
     row('  … registry requests', (f) => f.steady?.requests, ''),
