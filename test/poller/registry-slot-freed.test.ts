@@ -4,7 +4,7 @@
 // registries' cold scans is their next scan, an interval away. The queue has to re-arm when a scan
 // ends, or the busy registry's remaining repositories wait for that interval (what stopped the
 // 10-registry scale benchmark at 176 of 200 repositories). Real registries on loopback; the slow one
-// answers its tag lists after 400 ms (test/helpers/protocol-registry.ts), so the fast one is done
+// answers its tag lists after 1.5 s (test/helpers/protocol-registry.ts), so the fast one is done
 // first, every time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ test('a registry whose only slot was taken scans its next repository when that s
   t.after(() => slow.stop());
   for (let i = 0; i < 3; i++) await pushImage(slowReg, `slow/r${i}`, '1.0.0', { created: '2026-01-01T00:00:00Z', label: `s${i}` });
   await pushImage(fastReg, 'fast/app', '1.0.0', { created: '2026-01-01T00:00:00Z', label: 'f' });
-  slow.addFault({ path: /tags\/list/, fault: { kind: 'slow-body', delayMs: 400 } });
+  slow.addFault({ path: /tags\/list/, fault: { kind: 'slow-body', delayMs: 1500 } });
   const watches = [
     ...Array.from({ length: 3 }, (_, i) => ({ name: `slow${i}`, image: `${slow.host}/slow/r${i}`, policy: { semver: { range: '^1' } } })),
     { name: 'fast', image: `${fastReg.host}/fast/app`, policy: { semver: { range: '^1' } } },
@@ -49,7 +49,7 @@ test('a registry whose only slot was taken scans its next repository when that s
   poller.start();
   await until(() => cache.get('fast', 'default')?.current !== undefined || undefined, { what: 'the fast registry resolved' });
   assert.equal(cache.get('slow2', 'default')?.lastCheckedAt, undefined, 'the slow registry was still on its first repositories when the fast one was done');
-  // Each slow scan takes about 400 ms; the next starts when the one before ends.
+  // Each slow scan takes about 1.5 s; the next starts when the one before ends.
   await until(() => watches.every((w) => cache.get(w.name, 'default')?.current !== undefined) || undefined, { what: 'every slow repository resolved, one after the other', deadlineMs: 30_000 });
   assert.deepEqual(watches.map((w) => cache.get(w.name, 'default')?.current?.tag), ['1.0.0', '1.0.0', '1.0.0', '1.0.0']);
 });
